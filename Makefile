@@ -1,0 +1,37 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: install run test test-fast lint check worker beat web clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Development server: SQLite, Celery eager, demo organisation seeded.
+run: install
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(BIN)/python manage.py seed_demo
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The whole suite except the tests that need a real worker on Redis and PostgreSQL (.ci/run runs those).
+test: install
+	$(BIN)/python -m pytest -m "not worker" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/python -m ruff check .
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Production processes (the same commands docker-compose.yml runs).
+web worker beat: install
+	bin/$@
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,0 +1,96 @@
+"""Personas shared by every app's tests.
+
+A force with team A (supervised by `supervisor`, members `officer` and `teammate`) and team B
+(members `outsider`, supervised by `other_supervisor`), plus `oh`, `trainer` and `admin_user` in the
+same force, and `foreign_oh` and `foreign_officer` in a second force."""
+
+import pytest
+
+from tests.factories import OfficerFactory, OrganisationFactory, TeamFactory, UnitFactory, UserFactory
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def force(db):
+    return OrganisationFactory(name="Testshire Constabulary", slug="testshire")
+
+
+@pytest.fixture
+def other_force(db):
+    return OrganisationFactory(name="Otherland Police", slug="otherland")
+
+
+@pytest.fixture
+def team_a(force):
+    return TeamFactory(unit=UnitFactory(organisation=force, name="Response"), name="A")
+
+
+@pytest.fixture
+def team_b(force, team_a):
+    return TeamFactory(unit=team_a.unit, name="B")
+
+
+@pytest.fixture
+def supervisor(force, team_a):
+    user = UserFactory(username="supervisor", organisation=force, is_supervisor=True)
+    team_a.supervisors.add(user)
+    return user
+
+
+@pytest.fixture
+def other_supervisor(force, team_b):
+    user = UserFactory(username="other_supervisor", organisation=force, is_supervisor=True)
+    team_b.supervisors.add(user)
+    return user
+
+
+@pytest.fixture
+def officer(force, team_a, supervisor):
+    return OfficerFactory(username="officer", organisation=force, team=team_a)
+
+
+@pytest.fixture
+def teammate(force, team_a, supervisor):
+    return OfficerFactory(username="teammate", organisation=force, team=team_a, high_risk_role="cse_review")
+
+
+@pytest.fixture
+def outsider(force, team_b, other_supervisor):
+    return OfficerFactory(username="outsider", organisation=force, team=team_b, high_risk_role="firearms")
+
+
+@pytest.fixture
+def oh(force):
+    return UserFactory(username="oh", organisation=force, is_oh=True)
+
+
+@pytest.fixture
+def trainer(force):
+    return UserFactory(username="trainer", organisation=force, is_trainer=True)
+
+
+@pytest.fixture
+def admin_user(force):
+    return UserFactory(username="admin", organisation=force, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def foreign_officer(other_force):
+    return OfficerFactory(username="foreign_officer", organisation=other_force)
+
+
+@pytest.fixture
+def foreign_oh(other_force):
+    return UserFactory(username="foreign_oh", organisation=other_force, is_oh=True)
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs `user` in on the test client and returns the client."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,36 @@
+from functools import update_wrapper
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+
+
+class PortalAdminSite(admin.AdminSite):
+    site_header = "Wellbeing portal administration"
+    site_title = "Wellbeing portal admin"
+    index_title = "Configuration"
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        def wrapper(request, *args, **kwargs):
+            # A signed-in user without the admin role gets a plain 403, like every other area,
+            # instead of the admin's own sign-in form.
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not self.has_permission(request):
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return update_wrapper(wrapper, inner)
+
+    def login(self, request, extra_context=None):
+        # One sign-in page for the whole site (it carries the lockout and two-factor rules).
+        if request.user.is_authenticated and not self.has_permission(request):
+            raise PermissionDenied
+        next_url = request.GET.get("next", reverse("admin:index"))
+        return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': next_url})}")

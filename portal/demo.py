@@ -1,0 +1,129 @@
+"""The invented demo organisation. Every name here is made up; none is a real person.
+
+seed_core() builds the organisation, its structure and the people, idempotently, and returns a
+DemoContext that each app's own `<app>/demo.py` (a function `seed(ctx)`) uses to add months of
+history for its area.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import timezone
+
+from portal.models import HighRiskRole, Organisation, Team, Unit, User
+
+DEMO_USERNAMES = ["demo.officer", "demo.supervisor", "demo.trainer", "demo.oh", "demo.admin"]
+
+# Invented people for team Alpha (supervised by demo.supervisor): mixed high-risk roles.
+ALPHA = [
+    ("demo.officer", "Alex", "Morgan", HighRiskRole.CALL_HANDLING),
+    ("p.hartley", "Priya", "Hartley", HighRiskRole.CALL_HANDLING),
+    ("d.achebe", "Daniel", "Achebe", HighRiskRole.CALL_HANDLING),
+    ("s.llewellyn", "Siân", "Llewellyn", HighRiskRole.CSE_REVIEW),
+    ("m.kowalski", "Marta", "Kowalski", HighRiskRole.CSE_REVIEW),
+    ("j.fairbairn", "James", "Fairbairn", HighRiskRole.CSE_REVIEW),
+    ("r.osei", "Ruth", "Osei", HighRiskRole.FIREARMS),
+    ("t.brennan", "Tom", "Brennan", HighRiskRole.FIREARMS),
+    ("k.nakamura", "Kenji", "Nakamura", HighRiskRole.COUNTER_TERRORISM),
+    ("l.pryce", "Lowri", "Pryce", HighRiskRole.COUNTER_TERRORISM),
+]
+BRAVO = [
+    ("h.quinlan", "Hannah", "Quinlan", HighRiskRole.CALL_HANDLING),
+    ("o.adeyemi", "Olu", "Adeyemi", HighRiskRole.FIREARMS),
+    ("c.macrae", "Callum", "MacRae", HighRiskRole.CSE_REVIEW),
+    ("f.demir", "Fatma", "Demir", HighRiskRole.COUNTER_TERRORISM),
+]
+FIRE_STAFF = [
+    ("fire.b.walsh", "Bethan", "Walsh"),
+    ("fire.g.singh", "Gurpreet", "Singh"),
+    ("fire.e.thorne", "Ellis", "Thorne"),
+]
+
+
+@dataclass
+class DemoContext:
+    organisation: Organisation
+    partner: Organisation
+    alpha: Team
+    bravo: Team
+    officer: User
+    supervisor: User
+    trainer: User
+    oh: User
+    admin: User
+    officers: list[User] = field(default_factory=list)  # every officer of both teams
+    partner_staff: list[User] = field(default_factory=list)
+    today: object = None
+    rng: random.Random = field(default_factory=lambda: random.Random(20261126))  # noqa: S311 - demo data
+
+
+def _person(username, first, last, organisation, *, password=None, **fields) -> User:
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"first_name": first, "last_name": last, "organisation": organisation,
+                  "email": f"{username}@example.invalid", **fields},
+    )
+    if not created:
+        changed = {k: v for k, v in {"first_name": first, "last_name": last, "organisation": organisation,
+                                      **fields}.items() if getattr(user, k) != v}
+        for k, v in changed.items():
+            setattr(user, k, v)
+        if changed:
+            user.save(update_fields=list(changed))
+    if password is None:
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+    elif not user.check_password(password):
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return user
+
+
+def seed_core() -> DemoContext:
+    password = settings.DEMO_PASSWORD
+    force, _ = Organisation.objects.get_or_create(
+        slug="northmoor-police",
+        defaults={"name": "Northmoor Constabulary", "kind": Organisation.Kind.POLICE,
+                  "nation": Organisation.Nation.ENGLAND},
+    )
+    fire, _ = Organisation.objects.get_or_create(
+        slug="northmoor-fire",
+        defaults={"name": "Northmoor Fire and Rescue Service", "kind": Organisation.Kind.FIRE,
+                  "nation": Organisation.Nation.ENGLAND},
+    )
+    ops, _ = Unit.objects.get_or_create(organisation=force, name="Specialist Operations")
+    alpha, _ = Team.objects.get_or_create(unit=ops, name="Alpha")
+    bravo, _ = Team.objects.get_or_create(unit=ops, name="Bravo")
+    hq, _ = Unit.objects.get_or_create(organisation=force, name="People Services")
+    fire_unit, _ = Unit.objects.get_or_create(organisation=fire, name="Operational Crews")
+    fire_team, _ = Team.objects.get_or_create(unit=fire_unit, name="Watch Red")
+
+    supervisor = _person("demo.supervisor", "Sam", "Whitfield", force, password=password,
+                         is_supervisor=True, is_officer=True, high_risk_role=HighRiskRole.OTHER, team=None)
+    bravo_supervisor = _person("g.ellery", "Grace", "Ellery", force, is_supervisor=True)
+    alpha.supervisors.add(supervisor)
+    bravo.supervisors.add(bravo_supervisor)
+
+    officers = []
+    for team, people in ((alpha, ALPHA), (bravo, BRAVO)):
+        for username, first, last, role in people:
+            officers.append(_person(
+                username, first, last, force, password=password if username in DEMO_USERNAMES else None,
+                team=team, high_risk_role=role, is_officer=True,
+            ))
+    trainer = _person("demo.trainer", "Jordan", "Ashby", force, password=password, is_trainer=True)
+    trainer.granted_organisations.add(fire)
+    oh = _person("demo.oh", "Nadia", "Rahman", force, password=password, is_oh=True)
+    admin = _person("demo.admin", "Chris", "Penhaligon", force, password=password,
+                    is_staff=True, is_superuser=True)
+    partner_staff = [_person(u, f, last, fire, team=fire_team) for u, f, last in FIRE_STAFF]
+
+    return DemoContext(
+        organisation=force, partner=fire, alpha=alpha, bravo=bravo,
+        officer=User.objects.get(username="demo.officer"), supervisor=supervisor, trainer=trainer,
+        oh=oh, admin=admin, officers=officers, partner_staff=partner_staff, today=timezone.localdate(),
+    )

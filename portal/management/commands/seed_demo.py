@@ -1,0 +1,35 @@
+import importlib
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from portal.demo import DEMO_USERNAMES, seed_core
+
+# Each app that has demo history exposes `<app>.demo.seed(ctx)`; they run in this order because
+# check-ins and the risk engine read the exposures seeded before them.
+APPS_WITH_DEMO_DATA = ["exposure", "wellbeing", "training"]
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the invented demo organisation (idempotent). Development only."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo creates users with a known password, so it only runs with DEBUG=true."
+            )
+        with transaction.atomic():
+            ctx = seed_core()
+            for app in APPS_WITH_DEMO_DATA:
+                try:
+                    module = importlib.import_module(f"{app}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{app}.demo":
+                        raise
+                    continue
+                module.seed(ctx)
+        self.stdout.write(self.style.SUCCESS(
+            "Demo organisation ready. Sign in as " + ", ".join(DEMO_USERNAMES)
+            + " with the password from DEMO_PASSWORD."
+        ))

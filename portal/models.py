@@ -1,0 +1,195 @@
+"""Core models: organisations and their structure, users with roles, audit events, notifications."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        POLICE = "police", _("Police force")
+        FIRE = "fire", _("Fire and rescue service")
+        PROBATION = "probation", _("Probation service")
+        HEALTH = "health", _("Health service")
+        OTHER = "other", _("Other partner agency")
+
+    class Nation(models.TextChoices):
+        ENGLAND = "england", _("England")
+        WALES = "wales", _("Wales")
+        SCOTLAND = "scotland", _("Scotland")
+        NORTHERN_IRELAND = "ni", _("Northern Ireland")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.POLICE)
+    nation = models.CharField(_("nation"), max_length=20, choices=Nation.choices, default=Nation.ENGLAND)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="units")
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="unit_name_unique_in_org")]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})"
+
+
+class Team(models.Model):
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(_("name"), max_length=200)
+    supervisors = models.ManyToManyField(
+        "portal.User", blank=True, related_name="supervised_teams", verbose_name=_("supervisors")
+    )
+
+    class Meta:
+        ordering = ["unit__organisation__name", "unit__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="team_name_unique_in_unit")]
+
+    def __str__(self):
+        return f"{self.name} ({self.unit.name})"
+
+    @property
+    def organisation_id(self):
+        return self.unit.organisation_id
+
+
+class HighRiskRole(models.TextChoices):
+    CALL_HANDLING = "call_handling", _("Call handling (999/101)")
+    CSE_REVIEW = "cse_review", _("CSE digital review")
+    FIREARMS = "firearms", _("Firearms")
+    COUNTER_TERRORISM = "counter_terrorism", _("Counter-terrorism")
+    OTHER = "other", _("Other")
+
+
+class User(AbstractUser):
+    """A member of staff. Roles are flags because one person may hold several (a sergeant who
+    supervises one team is also an officer in another). Admin is Django's is_staff."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members", verbose_name=_("team")
+    )
+    high_risk_role = models.CharField(
+        _("high-risk role"), max_length=30, choices=HighRiskRole.choices, blank=True, default=""
+    )
+    is_officer = models.BooleanField(_("officer"), default=False, help_text=_("Logs exposures and check-ins."))
+    is_supervisor = models.BooleanField(_("supervisor"), default=False, help_text=_("Sees the team dashboard."))
+    is_trainer = models.BooleanField(_("trainer"), default=False, help_text=_("Authors and assigns training."))
+    is_oh = models.BooleanField(
+        _("occupational health"), default=False, help_text=_("Handles escalations; sees individual detail.")
+    )
+    granted_organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="granted_users",
+        verbose_name=_("also works for"),
+        help_text=_("Other organisations this person may see in their role, granted by an admin."),
+    )
+    language = models.CharField(_("language"), max_length=10, default="en-gb")
+    employment_ended_on = models.DateField(_("employment ended on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def clean(self):
+        super().clean()
+        if self.team_id and self.organisation_id and self.team.unit.organisation_id != self.organisation_id:
+            raise ValidationError({"team": _("The team must belong to the person's organisation.")})
+
+    @property
+    def is_admin_role(self):
+        return self.is_staff
+
+    @property
+    def roles(self):
+        """The set of role codes this user holds, in a fixed order."""
+        flags = [
+            ("officer", self.is_officer),
+            ("supervisor", self.is_supervisor),
+            ("trainer", self.is_trainer),
+            ("oh", self.is_oh),
+            ("admin", self.is_staff),
+        ]
+        return [code for code, held in flags if held]
+
+
+class AuditEvent(models.Model):
+    """Append-only record of who did what to whom. Never holds answers or free text.
+
+    The foreign keys carry no database constraint so that erasing a person under the retention
+    policy never has to touch (and so never rewrites) the audit trail."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=60, db_index=True)
+    subject = models.ForeignKey(
+        User, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["subject", "-at"], name="audit_subject_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Audit events cannot be deleted.")
+
+
+class Notification(models.Model):
+    """An in-app notification (also emailed where the sender asks). Text never carries health
+    detail: it points to a page the recipient is allowed to see."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(default=timezone.now)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    dedupe_key = models.CharField(
+        max_length=120, blank=True, default="", help_text="Same key for the same user is sent once only."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_once_per_key",
+            )
+        ]
+
+    def __str__(self):
+        return self.title

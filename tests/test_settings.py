@@ -1,0 +1,39 @@
+"""Production settings: refuse a development key, pass Django's deployment checklist."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_KEY = "k" * 20 + "-a-real-production-secret-key-0123456789-abcdefgh"
+
+
+def run_manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"}}
+    clean.update({"DJANGO_SETTINGS_MODULE": "portal.settings", **env})
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=clean,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_production_refuses_to_start_with_the_development_key():
+    result = run_manage("check")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_a_short_key():
+    result = run_manage("check", SECRET_KEY="too-short")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_deployment_checklist_passes_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING",
+                        SECRET_KEY=REAL_KEY, DEBUG="false", ALLOWED_HOSTS="portal.example.org")
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_models_and_migrations_agree():
+    result = run_manage("makemigrations", "--check", "--dry-run", DEBUG="true")
+    assert result.returncode == 0, result.stdout + result.stderr
