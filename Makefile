@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint check worker beat web clean
+.PHONY: install browser run test test-fast lint check worker beat web clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -15,6 +15,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
+# Browser tests drive Debian's Chromium; test tools never download a browser of their own.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the browser tests"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq chromium; }
+
 # Development server: SQLite, Celery eager, demo organisation seeded.
 run: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
@@ -22,7 +29,7 @@ run: install
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite except the tests that need a real worker on Redis and PostgreSQL (.ci/run runs those).
-test: install
+test: install browser
 	$(BIN)/python -m pytest -m "not worker" $(PYTEST_ARGS)
 
 lint: install

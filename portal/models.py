@@ -193,3 +193,16 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class RecomputePending(models.Model):
+    """A person whose risk must be recomputed. Written in the same transaction as the exposure or
+    check-in that caused it, so PostgreSQL (not the lossy broker) is the record of pending work:
+    if the enqueue after commit fails, the beat sweep finds this row and enqueues it again."""
+
+    officer = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    since = models.DateTimeField(default=timezone.now, db_index=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"recompute pending for {self.officer_id} since {self.since:%Y-%m-%d %H:%M}"

@@ -1,0 +1,40 @@
+"""Asking for an officer's risk to be recomputed, without ever losing the request.
+
+Call `recompute_request(officer_id=...)` inside the transaction that saves an exposure or a
+check-in. It records a pending mark in that same transaction and enqueues the Celery task only
+after commit. If the broker is down the save still succeeds: the enqueue fails fast (short broker
+timeouts in settings), the mark stays, and the periodic sweep enqueues it again.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from portal.models import RecomputePending
+
+logger = logging.getLogger(__name__)
+
+
+def recompute_request(*, officer_id: int) -> None:
+    now = timezone.now()
+    pending, created = RecomputePending.objects.get_or_create(
+        officer_id=officer_id, defaults={"since": now, "requested_at": now}
+    )
+    if not created:
+        RecomputePending.objects.filter(pk=officer_id).update(requested_at=now)
+    transaction.on_commit(lambda: recompute_enqueue(officer_id))
+
+
+def recompute_enqueue(officer_id: int) -> bool:
+    """Enqueue one recompute. Returns False (and leaves the pending mark) if the broker refused."""
+    from wellbeing.tasks import recompute_risk
+
+    try:
+        recompute_risk.apply_async(args=[officer_id], retry=False)
+    except Exception:  # any broker/transport error: the pending mark is the safety net
+        logger.warning("risk recompute not enqueued officer_id=%s; the sweep will retry", officer_id)
+        return False
+    return True

@@ -1,0 +1,41 @@
+"""Signing in and out in a real browser, and landing on the role's start page."""
+
+
+def test_an_officer_signs_in_with_the_keyboard_and_reaches_their_start_page(
+    transactional_db, page, officer, screenshot
+):
+    page.goto("/accounts/login/")
+    # The username field has focus on arrival; everything else is typed and tabbed.
+    page.keyboard.type("officer")
+    page.keyboard.press("Tab")
+    page.keyboard.type("correct-horse-battery")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/exposure/")
+    assert page.get_by_role("heading", level=1).inner_text() == "My shifts"
+    page.keyboard.press("Tab")  # the skip link is the first thing on every page
+    assert page.evaluate("document.activeElement.textContent").strip() == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    nav = page.get_by_role("navigation", name="Main")
+    assert nav.get_by_role("link", name="My wellbeing").count() == 1
+    assert nav.get_by_role("link", name="Occupational health").count() == 0
+    screenshot(page, "officer-start")
+
+
+def test_a_wrong_password_shows_a_message_on_the_form(transactional_db, page, officer):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("officer")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    assert "correct username and password" in page.locator("form").inner_text()
+    assert page.get_by_label("Username").input_value() == "officer"
+
+
+def test_a_supervisor_lands_on_the_team_page_and_signs_out(transactional_db, page, supervisor, sign_in):
+    sign_in(page, supervisor)
+    page.wait_for_url("**/team/")
+    page.get_by_role("button", name=supervisor.get_full_name()).click()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+    page.goto("/team/")
+    assert "/accounts/login/" in page.url
