@@ -1,0 +1,107 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wellbeing.reasons import CLINICAL, OPERATIONAL
+
+
+class RuleSet(models.Model):
+    """A version of the risk rules (owned by OH, edited by an admin). Never changed once saved:
+    editing creates the next version, so every assessment can say which rules produced it."""
+
+    version = models.PositiveIntegerField(unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("what changed"), max_length=300, blank=True)
+    rules = models.JSONField(_("rules"))
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self):
+        return f"Rules v{self.version}"
+
+
+class Level(models.TextChoices):
+    GREEN = "green", _("Green")
+    AMBER = "amber", _("Amber")
+    RED = "red", _("Red")
+    URGENT = "urgent", _("Urgent")
+
+
+LEVEL_ORDER = {Level.GREEN: 0, Level.AMBER: 1, Level.RED: 2, Level.URGENT: 3}
+
+
+class RiskAssessment(models.Model):
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="risk_assessments")
+    computed_at = models.DateTimeField(default=timezone.now)
+    level = models.CharField(max_length=10, choices=Level.choices)
+    score = models.FloatField()
+    # [{"code", "kind", "text", "numbers": {...}}]: codes and numbers only, never answers or free text
+    reasons = models.JSONField(default=list)
+    rules_version = models.PositiveIntegerField()
+    inputs_digest = models.CharField(max_length=64, help_text="Hash of the inputs; equal inputs give no new row.")
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        indexes = [models.Index(fields=["officer", "-computed_at"], name="assessment_officer_latest")]
+
+    def __str__(self):
+        return f"{self.officer_id} {self.level} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class Flag(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        ESCALATED = "escalated", _("Escalated to occupational health")
+        CLOSED = "closed", _("Closed")
+
+    class Kind(models.TextChoices):
+        OPERATIONAL = OPERATIONAL, _("Operational")
+        CLINICAL = CLINICAL, _("Clinical")
+
+    ACTIVE = [Status.OPEN, Status.ACKNOWLEDGED, Status.ESCALATED]
+
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags")
+    reason_code = models.CharField(max_length=40)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    urgent = models.BooleanField(default=False)
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.OPEN)
+    raised_at = models.DateTimeField(default=timezone.now)
+    acknowledge_by = models.DateTimeField(help_text="Escalates to occupational health if not acknowledged by then.")
+    assessment = models.ForeignKey(RiskAssessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-urgent", "raised_at"]
+        constraints = [
+            # One active flag per person and reason: re-raising the same reason is a no-op.
+            models.UniqueConstraint(
+                fields=["officer", "reason_code"],
+                condition=models.Q(status__in=["open", "acknowledged", "escalated"]),
+                name="flag_one_active_per_reason",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "acknowledge_by"], name="flag_status_due"),
+            models.Index(fields=["officer", "status"], name="flag_officer_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.reason_code} for {self.officer_id} ({self.status})"
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE

@@ -1,0 +1,50 @@
+"""Reason codes the risk engine can give, and how each is routed. Pure data, no ORM.
+
+Every reason is operational (the supervisor sees its category) or clinical (OH sees the detail;
+the supervisor sees only "welfare contact recommended" unless the officer chose to share more)."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+OPERATIONAL = "operational"
+CLINICAL = "clinical"
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    kind: str
+    category: str  # what a supervisor may see for an operational reason
+    officer_text: str  # calm words for the officer themself
+
+
+WELFARE_CONTACT = _("Welfare contact recommended")
+
+REASONS = {
+    r.code: r
+    for r in [
+        Reason("exposure_load_high", OPERATIONAL, _("Exposure load high for the role"),
+               _("Your recent exposure has been higher than usual for your role.")),
+        Reason("exposure_load_rising", OPERATIONAL, _("Exposure load above their usual"),
+               _("Your recent exposure has been higher than your own usual.")),
+        Reason("critical_incident_followup", OPERATIONAL, _("Critical incident follow-up due"),
+               _("A follow-up after a critical incident you logged is due.")),
+        Reason("viewing_without_breaks", OPERATIONAL, _("Viewing without breaks"),
+               _("You logged long viewing sessions without a break.")),
+        Reason("checkins_overdue", OPERATIONAL, _("Check-ins overdue while exposure continues"),
+               _("Your check-ins are overdue while your exposure continues.")),
+        Reason("screen_over_cutoff", CLINICAL, WELFARE_CONTACT,
+               _("A questionnaire you completed scored above the level where talking to someone may help.")),
+        Reason("pulse_falling", CLINICAL, WELFARE_CONTACT,
+               _("Your recent post-shift check-ins suggest things have been getting harder.")),
+        Reason("phq9_item9", CLINICAL, WELFARE_CONTACT,
+               _("You told us you have had thoughts of being better off dead or of hurting yourself.")),
+        Reason("safety_question", CLINICAL, WELFARE_CONTACT,
+               _("You told us you have had thoughts of harming yourself.")),
+    ]
+}
+
+
+def reason(code: str) -> Reason:
+    return REASONS[code]

@@ -1,0 +1,42 @@
+from portal.models import AuditEvent, Notification
+from wellbeing.flags import flag_raise, supervisor_label
+from wellbeing.models import Flag
+
+
+def titles(user):
+    return list(Notification.objects.filter(user=user).values_list("title", flat=True))
+
+
+def test_an_operational_flag_goes_to_the_supervisor_with_its_category(officer, supervisor, oh):
+    flag, created = flag_raise(officer=officer, reason_code="exposure_load_high")
+    assert created and flag.kind == "operational"
+    assert titles(supervisor) == [f"Exposure load high for the role: {officer.get_full_name()}"]
+    assert titles(oh) == []
+    assert AuditEvent.objects.filter(action="flag_raised", subject=officer).count() == 1
+
+
+def test_a_clinical_flag_reaches_oh_and_the_supervisor_only_as_welfare_contact(officer, supervisor, oh):
+    flag, _ = flag_raise(officer=officer, reason_code="screen_over_cutoff")
+    assert titles(supervisor) == [f"Welfare contact recommended: {officer.get_full_name()}"]
+    assert titles(oh) == [f"Welfare review needed: {officer.get_full_name()}"]
+    assert supervisor_label(flag) == "Welfare contact recommended"
+
+
+def test_an_urgent_flag_reaches_oh_at_once(officer, oh, supervisor):
+    flag_raise(officer=officer, reason_code="phq9_item9", urgent=True)
+    assert titles(oh) == [f"Urgent: contact {officer.get_full_name()} today"]
+
+
+def test_the_same_reason_is_flagged_once_while_active(officer, supervisor):
+    first, created = flag_raise(officer=officer, reason_code="exposure_load_high")
+    second, created_again = flag_raise(officer=officer, reason_code="exposure_load_high")
+    assert created and not created_again and first.pk == second.pk
+    assert Flag.objects.count() == 1 and len(titles(supervisor)) == 1
+    Flag.objects.filter(pk=first.pk).update(status=Flag.Status.CLOSED)
+    third, created_third = flag_raise(officer=officer, reason_code="exposure_load_high")
+    assert created_third and third.pk != first.pk
+
+
+def test_nobody_outside_the_team_or_organisation_is_told(officer, outsider, other_supervisor, foreign_oh, oh):
+    flag_raise(officer=officer, reason_code="phq9_item9", urgent=True)
+    assert titles(other_supervisor) == [] and titles(foreign_oh) == [] and titles(outsider) == []
