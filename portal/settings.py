@@ -143,7 +143,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
 }
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BEAT_SCHEDULE: dict = {}
+from portal.schedule import BEAT_SCHEDULE as CELERY_BEAT_SCHEDULE  # noqa: E402,F401
 
 # Security. Production defaults are strict; development keeps plain HTTP working.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -10,3 +10,19 @@ def recompute_risk(officer_id: int) -> None:
     from portal.models import RecomputePending
 
     RecomputePending.objects.filter(pk=officer_id).delete()
+
+
+@shared_task(name="wellbeing.requeue_pending_recomputes")
+def requeue_pending_recomputes(older_than_seconds: int = 60) -> int:
+    """Enqueue again every recompute still pending after `older_than_seconds` (its enqueue was
+    lost, or the broker was down). Returns how many were enqueued."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.models import RecomputePending
+    from portal.recompute import recompute_enqueue
+
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    ids = list(RecomputePending.objects.filter(requested_at__lte=cutoff).values_list("officer_id", flat=True))
+    return sum(1 for officer_id in ids if recompute_enqueue(officer_id))

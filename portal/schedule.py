@@ -1,0 +1,17 @@
+"""The one Celery beat schedule. Each entry says when and why, and expires before the next run so
+a backlog never runs the same periodic task twice. Every periodic task is a sweep that is safe to
+run again (it claims rows before acting). Run exactly ONE beat process."""
+
+from celery.schedules import crontab
+
+MINUTE = 60
+HOUR = 60 * MINUTE
+
+BEAT_SCHEDULE: dict = {
+    # Re-enqueue risk recomputes whose enqueue was lost (broker down or flushed) or never ran.
+    "requeue-pending-recomputes": {
+        "task": "wellbeing.requeue_pending_recomputes",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * MINUTE},
+    },
+}
