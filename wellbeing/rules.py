@@ -12,9 +12,10 @@ DEFAULT_RULES: dict = {
     "min_peers": 3,
     # Validated instruments: total at or above which the screen counts as positive (published cut-offs)
     "instrument_cutoffs": {"phq9": 10, "gad7": 10, "pcl5": 33, "phq4_anxiety": 3, "phq4_depression": 3},
-    # Pulse trend: falling average over the last N pulses by at least this many points (scale 0-4 per item)
+    # Pulse trend: the mean of the last N pulse totals (0-20) is at least this many points below the
+    # mean of the N before them
     "pulse_trend_window": 4,
-    "pulse_drop": 1.0,
+    "pulse_drop": 3.0,
     # Check-ins overdue while exposure continues
     "checkin_overdue_days": 14,
     # Critical incident follow-ups (hours after the incident)

@@ -1,0 +1,186 @@
+"""The risk rules as pure functions over plain data. No ORM here: `wellbeing/risk_inputs.py`
+gathers the inputs with SQL aggregates and `wellbeing/risk_service.py` saves the result.
+
+For one officer at one moment the engine takes:
+- their decayed exposure load now, and their own usual load (from the 12 weeks before the last
+  2 weeks), and the median load of officers in the same role (peers);
+- critical incidents, long viewing sessions without a break, and their last check-in;
+- the latest result of each validated instrument, their recent pulse totals, and any urgent answer.
+
+It returns a level (green < amber < red < urgent), a score used only to sort people by need, and
+the reasons, each with its code, kind (operational or clinical) and the numbers behind it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from wellbeing.reasons import REASONS
+
+GREEN, AMBER, RED, URGENT = "green", "amber", "red", "urgent"
+LEVELS = [GREEN, AMBER, RED, URGENT]
+RANK = {level: i for i, level in enumerate(LEVELS)}
+
+RECENT_DAYS = 14  # "recent" exposure, and the window that a usual load excludes
+USUAL_WINDOW_DAYS = 84  # the 12 weeks before the recent window form the officer's usual
+SCREEN_LOOKBACK_DAYS = 90  # an instrument result counts for this long
+URGENT_LOOKBACK_DAYS = 14
+FOLLOWUP_GRACE_DAYS = 14  # a missed follow-up stops being flagged after this long
+
+
+@dataclass(frozen=True)
+class ScreenResult:
+    instrument: str  # phq9, gad7, pcl5, phq4
+    completed_at: datetime
+    total: int
+    subscales: dict = field(default_factory=dict)  # PHQ-4: {"anxiety": n, "depression": n}
+
+    def over_cutoff(self, cutoffs: dict) -> bool:
+        """At or over the rule set's cut-off (the published ones by default)."""
+        if self.instrument == "phq4":
+            return (self.subscales.get("anxiety", 0) >= cutoffs["phq4_anxiety"]
+                    or self.subscales.get("depression", 0) >= cutoffs["phq4_depression"])
+        cutoff = cutoffs.get(self.instrument)
+        return cutoff is not None and self.total >= cutoff
+
+
+@dataclass
+class OfficerInputs:
+    officer_id: int
+    role: str
+    load_now: float = 0.0  # decayed load at as_of
+    usual_daily_dose: float = 0.0  # mean daily dose over the usual window
+    recent_dose: float = 0.0  # undecayed dose in the last RECENT_DAYS
+    critical_incidents: list[date] = field(default_factory=list)
+    long_viewing_without_breaks: int = 0  # entries in the recent window
+    last_checkin_at: datetime | None = None
+    checkin_times: list[datetime] = field(default_factory=list)  # recent check-ins (follow-ups)
+    screens: list[ScreenResult] = field(default_factory=list)  # latest per instrument
+    pulses: list[int] = field(default_factory=list)  # pulse totals, oldest first
+    urgent_at: datetime | None = None  # latest urgent answer
+    urgent_code: str = "phq9_item9"  # or "safety_question" (PHQ-4's own safety item)
+
+
+@dataclass(frozen=True)
+class ReasonResult:
+    code: str
+    level: str
+    numbers: dict
+
+    @property
+    def kind(self) -> str:
+        return REASONS[self.code].kind
+
+
+@dataclass(frozen=True)
+class Assessment:
+    level: str
+    score: float
+    reasons: tuple[ReasonResult, ...]
+
+    def as_json(self) -> list[dict]:
+        return [{"code": r.code, "kind": r.kind, "level": r.level, "numbers": r.numbers} for r in self.reasons]
+
+    def digest(self, rules_version: int) -> str:
+        payload = json.dumps(
+            {"v": rules_version, "level": self.level, "score": round(self.score, 4), "reasons": self.as_json()},
+            sort_keys=True, default=str,
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def steady_state_load(daily_dose: float, half_life_days: float) -> float:
+    """The decayed load someone reaches by taking `daily_dose` every day: d / (1 - 0.5 ** (1/h))."""
+    if daily_dose <= 0:
+        return 0.0
+    return daily_dose / (1 - 0.5 ** (1 / half_life_days))
+
+
+def usual_load(inputs: OfficerInputs, half_life_days: float) -> float:
+    return steady_state_load(inputs.usual_daily_dose, half_life_days)
+
+
+def _ratio(value: float, baseline: float) -> float | None:
+    return value / baseline if baseline > 0 else None
+
+
+def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: int, rules: dict,
+             now: datetime) -> Assessment:
+    """Apply every rule to one officer. Deterministic: the same inputs give the same result."""
+    reasons: list[ReasonResult] = []
+    half_life = rules["dose_half_life_days"]
+    today = now.date()
+
+    # Exposure load against peers in the same role.
+    peer_ratio = None
+    if peer_median and peer_count >= rules["min_peers"]:
+        peer_ratio = _ratio(inputs.load_now, peer_median)
+    if peer_ratio is not None and peer_ratio >= rules["peer_ratio_amber"]:
+        level = RED if peer_ratio >= rules["peer_ratio_red"] else AMBER
+        reasons.append(ReasonResult("exposure_load_high", level, {
+            "load": round(inputs.load_now, 2), "role_median": round(peer_median, 2),
+            "ratio": round(peer_ratio, 2), "peers": peer_count}))
+
+    # Exposure load against the officer's own usual.
+    usual = usual_load(inputs, half_life)
+    own_ratio = _ratio(inputs.load_now, usual)
+    if own_ratio is not None and own_ratio >= rules["own_ratio_amber"] and inputs.recent_dose > 0:
+        reasons.append(ReasonResult("exposure_load_rising", AMBER, {
+            "load": round(inputs.load_now, 2), "usual": round(usual, 2), "ratio": round(own_ratio, 2)}))
+
+    # Critical-incident follow-ups (TRiM-style: ~72 hours and ~28 days) that are due and not done.
+    due_followups = []
+    for incident in sorted(set(inputs.critical_incidents)):
+        start = datetime.combine(incident, datetime.min.time(), tzinfo=now.tzinfo)
+        for hours in rules["critical_incident_followup_hours"]:
+            due = start + timedelta(hours=hours)
+            if not (due <= now < due + timedelta(days=FOLLOWUP_GRACE_DAYS)):
+                continue
+            done = any(t >= due - timedelta(hours=12) for t in inputs.checkin_times)
+            if not done:
+                due_followups.append({"incident": incident.isoformat(), "due": due.date().isoformat()})
+    if due_followups:
+        reasons.append(ReasonResult("critical_incident_followup", AMBER, {"due": due_followups}))
+
+    if inputs.long_viewing_without_breaks:
+        reasons.append(ReasonResult("viewing_without_breaks", AMBER, {
+            "entries": inputs.long_viewing_without_breaks, "days": RECENT_DAYS,
+            "minutes_threshold": rules["viewing_minutes_without_break"]}))
+
+    # Check-ins overdue while exposure continues.
+    overdue_days = rules["checkin_overdue_days"]
+    last = inputs.last_checkin_at
+    days_since = (today - last.date()).days if last else None
+    if inputs.recent_dose > 0 and (days_since is None or days_since > overdue_days):
+        reasons.append(ReasonResult("checkins_overdue", AMBER, {
+            "days_since_last": days_since, "allowed_days": overdue_days}))
+
+    # Validated screens over their published cut-offs (clinical).
+    cutoffs = rules["instrument_cutoffs"]
+    lookback = now - timedelta(days=SCREEN_LOOKBACK_DAYS)
+    positives = sorted({s.instrument for s in inputs.screens if s.completed_at >= lookback and s.over_cutoff(cutoffs)})
+    if positives:
+        reasons.append(ReasonResult("screen_over_cutoff", RED if len(positives) >= 2 else AMBER,
+                                    {"instruments": positives}))
+
+    # Falling pulse: the latest window of pulses averages lower than the window before it.
+    window = rules["pulse_trend_window"]
+    if len(inputs.pulses) >= 2 * window:
+        recent = inputs.pulses[-window:]
+        before = inputs.pulses[-2 * window:-window]
+        drop = sum(before) / window - sum(recent) / window
+        if drop >= rules["pulse_drop"]:
+            reasons.append(ReasonResult("pulse_falling", AMBER, {
+                "recent_mean": round(sum(recent) / window, 2), "previous_mean": round(sum(before) / window, 2),
+                "window": window}))
+
+    if inputs.urgent_at and inputs.urgent_at >= now - timedelta(days=URGENT_LOOKBACK_DAYS):
+        reasons.append(ReasonResult(inputs.urgent_code, URGENT, {"answered_on": inputs.urgent_at.date().isoformat()}))
+
+    level = max((r.level for r in reasons), key=RANK.__getitem__, default=GREEN)
+    score = sum(RANK[r.level] for r in reasons) * 10 + max(peer_ratio or 0, own_ratio or 0)
+    reasons.sort(key=lambda r: (-RANK[r.level], r.code))
+    return Assessment(level=level, score=round(score, 4), reasons=tuple(reasons))
