@@ -9,7 +9,15 @@ from hypothesis import strategies as st
 
 from wellbeing.reasons import REASONS
 from wellbeing.risk import (
-    AMBER, GREEN, RANK, RED, URGENT, OfficerInputs, ScreenResult, evaluate, steady_state_load,
+    AMBER,
+    GREEN,
+    RANK,
+    RED,
+    URGENT,
+    OfficerInputs,
+    ScreenResult,
+    evaluate,
+    steady_state_load,
 )
 from wellbeing.rules import DEFAULT_RULES, validate_rules
 
@@ -73,7 +81,8 @@ def test_a_critical_incident_follow_up_is_due_after_72_hours_until_a_check_in():
     result = run(calm(critical_incidents=[incident], last_checkin_at=NOW - timedelta(days=5),
                       checkin_times=[NOW - timedelta(days=5)]))
     reason = next(r for r in result.reasons if r.code == "critical_incident_followup")
-    assert reason.numbers["due"] == [{"incident": incident.isoformat(), "due": (incident + timedelta(days=3)).isoformat()}]
+    due = (incident + timedelta(days=3)).isoformat()
+    assert reason.numbers["due"] == [{"incident": incident.isoformat(), "due": due}]
     done = run(calm(critical_incidents=[incident], checkin_times=[NOW - timedelta(hours=2)]))
     assert "critical_incident_followup" not in codes(done)
 
@@ -203,9 +212,11 @@ def test_more_exposure_never_lowers_the_level_or_the_score(inputs, extra, peer):
 @settings(max_examples=200, deadline=None)
 @given(inputs=inputs_strategy, seed=st.randoms(use_true_random=False))
 def test_the_order_of_the_inputs_does_not_matter(inputs, seed):
-    shuffled = replace(inputs, critical_incidents=seed.sample(inputs.critical_incidents, len(inputs.critical_incidents)),
-                       checkin_times=seed.sample(inputs.checkin_times, len(inputs.checkin_times)),
-                       screens=seed.sample(inputs.screens, len(inputs.screens)))
+    def mix(items):
+        return seed.sample(items, len(items))
+
+    shuffled = replace(inputs, critical_incidents=mix(inputs.critical_incidents),
+                       checkin_times=mix(inputs.checkin_times), screens=mix(inputs.screens))
     assert run(shuffled) == run(inputs)
 
 
