@@ -59,6 +59,7 @@ def index(request: HttpRequest) -> HttpResponse:
     history = selectors.shift_history(shifts, role=criteria.get("role", ""), date_from=criteria.get("date_from"),
                                       date_to=criteria.get("date_to"))
     page = Paginator(history, PAGE_SIZE).get_page(request.GET.get("page"))
+    filtered = any(criteria.values())
     query = request.GET.copy()
     query.pop("page", None)
     today = timezone.localdate()
@@ -73,8 +74,8 @@ def index(request: HttpRequest) -> HttpResponse:
     }
     return render(request, "exposure/index.html", {
         "page": page, "query": query.urlencode(), "filters": filters, "load": load,
-        "summary": SUMMARY_TEXT[load.comparison], "chart": chart, "has_shifts": shifts.exists(),
-        "filtered": bool(criteria and any(criteria.values())),
+        "summary": SUMMARY_TEXT[load.comparison], "chart": chart,
+        "has_shifts": shifts.exists() if filtered else page.paginator.count > 0, "filtered": filtered,
         "quick": {"start": start, "length_hours": length / 60, "role": dict(LOGGABLE_ROLES)[role]},
         "is_reviewer": role == "cse_review" or request.user.high_risk_role == "cse_review",
         "today": today,
