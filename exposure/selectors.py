@@ -75,13 +75,15 @@ def load_summary(exposures: QuerySet, *, today: date, days: int = CHART_DAYS) ->
     for day, dose in rows:
         doses_by_day[day] = doses_by_day.get(day, 0.0) + dose
     weeks = []
-    for i in range(0, len(series), 7):
-        chunk = series[i:i + 7]
+    # Weeks end today; the oldest may be shorter than seven days.
+    for end in range(len(series), 0, -7):
+        chunk = series[max(0, end - 7):end]
         weeks.append({
             "start": chunk[0][0], "end": chunk[-1][0],
             "dose": round(sum(doses_by_day.get(d, 0.0) for d, _ in chunk), 1),
             "load": round(chunk[-1][1], 1),
         })
+    weeks.reverse()
     current = series[-1][1] if series else 0.0
     history = [load for _, load in series[:-7]]
     return LoadSummary(
