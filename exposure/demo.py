@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from exposure.models import LOGGABLE_ROLES, Exposure, ExposureCategory, ShiftChange, ShiftLog, ViewingSession
-from exposure.services import EntryData, _snapshot
+from exposure.services import EntryData, shift_snapshot
 
 DAYS = 120
 HEAVY_DAYS = 21
@@ -154,7 +154,7 @@ def seed(ctx) -> None:
         exposures.extend(rows)
         changes.append(ShiftChange(shift_id=shift.pk, officer_id=shift.officer_id, actor_id=shift.officer_id,
                                    at=shift.created_at, action=ShiftChange.Action.CREATED,
-                                   snapshot=_snapshot(shift, rows)))
+                                   snapshot=shift_snapshot(shift, rows)))
         if shift.role == "cse_review" and rows and rows[0].minutes:
             sessions.append(_viewing_session(rng, shift, rows[0], tz))
     Exposure.objects.bulk_create(exposures, batch_size=500)

@@ -113,7 +113,7 @@ class Exposure(models.Model):
     # Call handling: the officer would like to be told what happened (a supervisor can close the loop).
     outcome_wanted = models.BooleanField(_("want to know the outcome"), null=True, blank=True)
     # How many events of this kind the entry covers (e.g. five "child at risk" calls); the dose counts each.
-    count = models.PositiveIntegerField(_("how many"), default=1, validators=[MaxValueValidator(1000)])
+    count = models.PositiveIntegerField(_("how many"), default=1)
     detail = models.JSONField(default=dict, blank=True)
     dose = models.FloatField(default=0.0, help_text="Computed by exposure.dose at save.")
     created_at = models.DateTimeField(default=timezone.now)
@@ -127,6 +127,11 @@ class Exposure(models.Model):
             models.Index(
                 fields=["officer", "shift_date"], condition=models.Q(critical_incident=True),
                 name="exposure_critical_incidents",
+            ),
+            # Calls whose outcome the officer wants to hear: the supervisor's close-the-loop list.
+            models.Index(
+                fields=["officer", "shift_date"], condition=models.Q(outcome_wanted=True),
+                name="exposure_outcome_wanted",
             ),
         ]
 

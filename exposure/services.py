@@ -43,7 +43,7 @@ class EntryData:
         return entry_dose(**kwargs)
 
 
-def _snapshot(shift: ShiftLog, exposures: list[Exposure]) -> dict:
+def shift_snapshot(shift: ShiftLog, exposures: list[Exposure]) -> dict:
     return {
         "shift_date": shift.shift_date.isoformat(),
         "start_time": shift.start_time.isoformat(timespec="minutes"),
@@ -67,7 +67,7 @@ def _snapshot(shift: ShiftLog, exposures: list[Exposure]) -> dict:
 def _history(shift: ShiftLog, *, actor, action: str, exposures: list[Exposure]) -> None:
     ShiftChange.objects.create(
         shift_id=shift.pk, officer_id=shift.officer_id, actor=actor, action=action,
-        snapshot=_snapshot(shift, exposures),
+        snapshot=shift_snapshot(shift, exposures),
     )
 
 

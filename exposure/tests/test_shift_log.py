@@ -184,3 +184,10 @@ def test_people_without_the_officer_role_cannot_log(login, supervisor, oh):
     for user in (supervisor, oh):
         assert login(user).post(URL, helpers.call_handling()).status_code == 403
     assert not ShiftLog.objects.exists()
+
+
+def test_a_large_cse_session_with_thousands_of_items_saves(login, teammate):
+    data = helpers.cse_review(**{"cse_review-items_category_c_image": "4000",
+                                 "cse_review-items_category_b_image": "900"})
+    assert login(teammate).post(URL, data).status_code == 302
+    assert Exposure.objects.get(officer=teammate).count == 4904
