@@ -6,6 +6,8 @@ task, mitigations, outcome known, and the computed dose). Role-specific counts (
 items by CSE category and media type, ...) live in `detail`, a JSON object validated by the role's
 form, because each role has a different set and forces adapt them without a migration."""
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -13,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import HighRiskRole
+
+EDIT_WINDOW_DAYS = 7
 
 LOGGABLE_ROLES = [
     (HighRiskRole.CALL_HANDLING.value, HighRiskRole.CALL_HANDLING.label),
@@ -54,6 +58,8 @@ class ShiftLog(models.Model):
     )
     role = models.CharField(_("role worked"), max_length=30, choices=LOGGABLE_ROLES)
     nothing_notable = models.BooleanField(_("nothing notable"), default=False)
+    # Role-level counts of the whole shift (e.g. calls taken), validated by the role's form.
+    detail = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -63,6 +69,30 @@ class ShiftLog(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()} shift on {self.shift_date}"
+
+    @property
+    def editable_until(self):
+        return self.created_at + timedelta(days=EDIT_WINDOW_DAYS)
+
+    def is_editable(self, now=None) -> bool:
+        return (now or timezone.now()) < self.editable_until
+
+    @property
+    def length_display(self) -> str:
+        hours, minutes = divmod(self.duration_minutes, 60)
+        if not minutes:
+            return _("%(h)s h") % {"h": hours}
+        if not hours:
+            return _("%(m)s min") % {"m": minutes}
+        return _("%(h)s h %(m)s min") % {"h": hours, "m": minutes}
+
+    @property
+    def starts_at(self):
+        return datetime.combine(self.shift_date, self.start_time)
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
 
 
 class Exposure(models.Model):
@@ -80,6 +110,10 @@ class Exposure(models.Model):
     defined_task = models.BooleanField(_("I had a defined task"), null=True, blank=True)
     mitigations = models.JSONField(_("mitigations used"), default=list, blank=True)
     outcome_known = models.BooleanField(_("outcome known"), null=True, blank=True)
+    # Call handling: the officer would like to be told what happened (a supervisor can close the loop).
+    outcome_wanted = models.BooleanField(_("want to know the outcome"), null=True, blank=True)
+    # How many events of this kind the entry covers (e.g. five "child at risk" calls); the dose counts each.
+    count = models.PositiveIntegerField(_("how many"), default=1)
     detail = models.JSONField(default=dict, blank=True)
     dose = models.FloatField(default=0.0, help_text="Computed by exposure.dose at save.")
     created_at = models.DateTimeField(default=timezone.now)
@@ -94,7 +128,160 @@ class Exposure(models.Model):
                 fields=["officer", "shift_date"], condition=models.Q(critical_incident=True),
                 name="exposure_critical_incidents",
             ),
+            # Calls whose outcome the officer wants to hear: the supervisor's close-the-loop list.
+            models.Index(
+                fields=["officer", "shift_date"], condition=models.Q(outcome_wanted=True),
+                name="exposure_outcome_wanted",
+            ),
         ]
 
     def __str__(self):
         return f"{self.category.name} on {self.shift_date}"
+
+
+# --- Added by the exposure-logging issue (migrations 0002+). ----------------------------------
+
+
+class IntensityRubric(models.Model):
+    """What each intensity level (1-5) means for one role, shown next to the intensity choice.
+    Admin-editable so a force can word its own rubric."""
+
+    role = models.CharField(_("role"), max_length=30, choices=LOGGABLE_ROLES)
+    level = models.PositiveSmallIntegerField(_("level"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    description = models.CharField(_("what this level means"), max_length=200)
+
+    class Meta:
+        ordering = ["role", "level"]
+        constraints = [models.UniqueConstraint(fields=["role", "level"], name="rubric_level_unique_per_role")]
+        verbose_name = _("intensity rubric level")
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.level}: {self.description}"
+
+
+class ShiftChange(models.Model):
+    """Every change to a shift, kept for good (an officer's own history; OH may read it).
+
+    `shift_id` is a plain integer, not a foreign key, so the history of a deleted shift survives."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Logged")
+        UPDATED = "updated", _("Edited")
+        DELETED = "deleted", _("Deleted")
+        CORRECTED = "corrected", _("Correction note added")
+
+    shift_id = models.BigIntegerField(db_index=True)
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    # The shift and its exposures as they were after the change (before it, for a deletion).
+    snapshot = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["officer", "-at"], name="shiftchange_officer_at")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} shift {self.shift_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class CorrectionNote(models.Model):
+    """A note an officer adds to a shift, e.g. once it is past the edit window. Free text: shown only
+    to the officer and OH, never logged, never in a URL."""
+
+    shift = models.ForeignKey(ShiftLog, on_delete=models.CASCADE, related_name="corrections")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField(_("correction"), max_length=2000)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"Correction to shift {self.shift_id}"
+
+
+class ViewingPolicy(models.Model):
+    """An organisation's settings for CSE viewing sessions. The 50/10 default follows Police Care UK
+    ("take 10 minutes out each hour") and the Internet Watch Foundation's mandatory hourly 10-minute
+    break. No published source sets a daily limit: the default is the organisation's to change."""
+
+    organisation = models.OneToOneField(
+        "portal.Organisation", on_delete=models.CASCADE, related_name="viewing_policy"
+    )
+    daily_limit_minutes = models.PositiveIntegerField(
+        _("daily viewing limit (minutes)"), default=240, validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+    )
+    view_minutes = models.PositiveIntegerField(
+        _("minutes of viewing before a break"), default=50, validators=[MinValueValidator(5), MaxValueValidator(240)]
+    )
+    break_minutes = models.PositiveIntegerField(
+        _("break length (minutes)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+
+    class Meta:
+        verbose_name = _("viewing policy")
+        verbose_name_plural = _("viewing policies")
+
+    def __str__(self):
+        return f"Viewing policy of {self.organisation}"
+
+
+class ViewingPreference(models.Model):
+    """One reviewer's own break rhythm, where it differs from the organisation's."""
+
+    officer = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="viewing_preference"
+    )
+    view_minutes = models.PositiveIntegerField(
+        _("minutes of viewing before a break"), validators=[MinValueValidator(5), MaxValueValidator(240)]
+    )
+    break_minutes = models.PositiveIntegerField(
+        _("break length (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+
+    def __str__(self):
+        return f"Viewing preference of {self.officer_id}"
+
+
+class ViewingSession(models.Model):
+    """A timed CSE viewing session. Only times: it never holds, names or links to any material.
+
+    Times are taken on the server at each start, break, resume and stop, so the count is right even
+    when the browser tab sat in the background or the computer slept."""
+
+    class State(models.TextChoices):
+        VIEWING = "viewing", _("Viewing")
+        ON_BREAK = "on_break", _("On a break")
+        STOPPED = "stopped", _("Stopped")
+
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="viewing_sessions")
+    started_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.VIEWING)
+    segment_started_at = models.DateTimeField(default=timezone.now)
+    viewed_seconds = models.PositiveIntegerField(default=0)
+    break_count = models.PositiveIntegerField(default=0)
+    break_seconds = models.PositiveIntegerField(default=0)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    shift = models.ForeignKey(
+        ShiftLog, on_delete=models.SET_NULL, null=True, blank=True, related_name="viewing_sessions"
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["officer", "-started_at"], name="viewing_officer_started")]
+
+    def __str__(self):
+        return f"Viewing session {self.pk} ({self.state})"
+
+    def viewed_seconds_at(self, now) -> int:
+        """Seconds of viewing so far, counting the open segment if viewing now."""
+        running = (now - self.segment_started_at).total_seconds() if self.state == self.State.VIEWING else 0
+        return self.viewed_seconds + max(0, int(running))
+
+    @property
+    def viewed_minutes(self) -> int:
+        return round(self.viewed_seconds / 60)

@@ -1,8 +1,333 @@
-from django.shortcuts import render
+"""Officer pages of the exposure area: history and chart, logging and editing shifts, correction
+notes, and the CSE viewing timer. Every record is fetched through `portal.access` (own only)."""
 
-from portal.access import area_required
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from exposure import selectors, services
+from exposure.display import describe
+from exposure.forms import (
+    DEFAULT_LENGTH_MINUTES,
+    DEFAULT_START,
+    ROLE_FORMS,
+    CorrectionForm,
+    HistoryFilterForm,
+    ShiftForm,
+    ViewingPreferenceForm,
+)
+from exposure.models import LOGGABLE_ROLES, Exposure, ShiftChange, ShiftLog, ViewingPreference, ViewingSession
+from portal.access import NOTICES, area_required, get_own_or_404, scope
+
+PAGE_SIZE = 20
+ROLE_CODES = [code for code, _label in LOGGABLE_ROLES]
+
+SUMMARY_TEXT = {
+    "higher": gettext_lazy("Your exposure load is higher than your usual."),
+    "usual": gettext_lazy("Your exposure load is about your usual."),
+    "lower": gettext_lazy("Your exposure load is lower than your usual."),
+    "no_history": gettext_lazy("There is not yet enough history to compare your exposure load with your usual."),
+}
+
+
+def _own_role(user) -> str:
+    return user.high_risk_role if user.high_risk_role in ROLE_CODES else ROLE_CODES[0]
+
+
+def _defaults(user) -> tuple:
+    """Start time and length for a new shift: those of the officer's last shift, or 07:00 for 8 hours."""
+    last = selectors.last_shift(scope(user, ShiftLog.objects.all()))
+    if last is None:
+        return DEFAULT_START, DEFAULT_LENGTH_MINUTES
+    return last.start_time, last.duration_minutes
 
 
 @area_required("exposure")
-def index(request):
-    return render(request, "exposure/index.html")
+def index(request: HttpRequest) -> HttpResponse:
+    shifts = scope(request.user, ShiftLog.objects.all())
+    filters = HistoryFilterForm(request.GET or None)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    history = selectors.shift_history(shifts, role=criteria.get("role", ""), date_from=criteria.get("date_from"),
+                                      date_to=criteria.get("date_to"))
+    page = Paginator(history, PAGE_SIZE).get_page(request.GET.get("page"))
+    filtered = any(criteria.values())
+    query = request.GET.copy()
+    query.pop("page", None)
+    today = timezone.localdate()
+    load = selectors.load_summary(scope(request.user, Exposure.objects.all()), today=today)
+    start, length = _defaults(request.user)
+    role = _own_role(request.user)
+    chart = {
+        "dates": [d.isoformat() for d, _v in load.days],
+        "loads": [round(v, 2) for _d, v in load.days],
+        "title": _("Exposure load, last 90 days"),
+        "axis": _("Load (decayed dose)"),
+    }
+    return render(request, "exposure/index.html", {
+        "page": page, "query": query.urlencode(), "filters": filters, "load": load,
+        "summary": SUMMARY_TEXT[load.comparison], "chart": chart,
+        "has_shifts": shifts.exists() if filtered else page.paginator.count > 0, "filtered": filtered,
+        "quick": {"start": start, "length_hours": length / 60, "role": dict(LOGGABLE_ROLES)[role]},
+        "is_reviewer": role == "cse_review" or request.user.high_risk_role == "cse_review",
+        "today": today,
+    })
+
+
+def _role_forms(request, *, selected: str, data=None, initial_selected=None, shift_minutes=None):
+    categories = selectors.categories_by_role()
+    rubrics = selectors.rubrics_by_role()
+    forms = {}
+    for code, form_class in ROLE_FORMS.items():
+        kwargs = {"categories": categories.get(code, []), "rubric": rubrics.get(code, {}),
+                  "shift_minutes": shift_minutes}
+        if code == selected and data is not None:
+            forms[code] = form_class(data, **kwargs)
+        else:
+            forms[code] = form_class(initial=initial_selected if code == selected else None, **kwargs)
+    return forms
+
+
+def _session_for(request, session_id) -> ViewingSession | None:
+    if not session_id:
+        return None
+    return get_own_or_404(request.user, ViewingSession.objects.all(), session_id)
+
+
+def _shift_form_page(request: HttpRequest, *, shift: ShiftLog | None) -> HttpResponse:
+    user = request.user
+    if request.method == "POST":
+        shift_form = ShiftForm(request.POST, officer=user, instance=shift)
+        role = request.POST.get("role") if request.POST.get("role") in ROLE_CODES else _own_role(user)
+        nothing_notable = "nothing_notable" in request.POST
+        shift_ok = shift_form.is_valid()
+        minutes = shift_form.duration_minutes if shift_ok else None
+        forms = _role_forms(request, selected=role, data=request.POST, shift_minutes=minutes)
+        role_form = forms[role]
+        role_ok = nothing_notable or role_form.is_valid()
+        if shift_ok and role_ok:
+            session = None
+            if role == "cse_review" and not nothing_notable:
+                session = _session_for(request, role_form.cleaned_data.get("session"))
+            args = {
+                "shift_date": shift_form.cleaned_data["shift_date"],
+                "start_time": shift_form.cleaned_data["start_time"],
+                "duration_minutes": minutes, "role": role,
+                "entries": [] if nothing_notable else role_form.entries(),
+                "detail": {} if nothing_notable else role_form.shift_detail(),
+                "nothing_notable": nothing_notable, "session": session,
+            }
+            if shift is None:
+                saved = services.shift_create(officer=user, **args)
+                messages.success(request, _("Shift saved."))
+            else:
+                saved = services.shift_update(shift=shift, actor=user, **args)
+                messages.success(request, _("Changes saved."))
+            return redirect(reverse("exposure:detail", args=[saved.pk]))
+        messages.error(request, _("Some answers need checking: see the messages next to the fields."))
+    else:
+        role = request.GET.get("role") if request.GET.get("role") in ROLE_CODES else _own_role(user)
+        role_initial = None
+        if shift is not None:
+            role = shift.role
+            exposures = list(shift.exposures.select_related("category").order_by("id"))
+            shift_initial = ShiftForm.initial_from(shift)
+            role_initial = ROLE_FORMS[role].initial_from(shift, exposures)
+        else:
+            start, length = _defaults(user)
+            shift_initial = {"shift_date": timezone.localdate(), "start_time": start,
+                             "length_hours": length / 60, "role": role}
+            session = _session_for(request, request.GET.get("session"))
+            if session is not None:
+                role = shift_initial["role"] = "cse_review"
+                role_initial = {"minutes": session.viewed_minutes, "session": session.pk,
+                                "mitigations": ["breaks"] if session.break_count else []}
+        shift_form = ShiftForm(initial=shift_initial, officer=user, instance=shift)
+        forms = _role_forms(request, selected=role, initial_selected=role_initial)
+    return render(request, "exposure/shift_form.html", {
+        "shift": shift, "shift_form": shift_form, "role_forms": forms, "selected_role": role,
+        "notice": NOTICES["exposure"], "roles": LOGGABLE_ROLES,
+    })
+
+
+@area_required("exposure")
+def shift_new(request: HttpRequest) -> HttpResponse:
+    return _shift_form_page(request, shift=None)
+
+
+@area_required("exposure")
+def shift_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    shift = get_own_or_404(request.user, ShiftLog.objects.all(), pk)
+    if not shift.is_editable():
+        messages.error(request, _("This shift is more than 7 days old, so it can no longer be changed. "
+                                  "You can add a correction note instead."))
+        return redirect(reverse("exposure:detail", args=[shift.pk]))
+    return _shift_form_page(request, shift=shift)
+
+
+def _detail_context(request, shift: ShiftLog, correction_form) -> dict:
+    exposures = list(shift.exposures.select_related("category").order_by("id"))
+    names = {c.code: c.name for cats in selectors.categories_by_role().values() for c in cats}
+    history = ShiftChange.objects.filter(shift_id=shift.pk, officer=request.user).select_related("actor")
+    return {
+        "shift": shift, "exposures": [(e, describe(e, names)) for e in exposures],
+        "history": history.order_by("at", "id"), "editable": shift.is_editable(),
+        "corrections": shift.corrections.all(), "correction_form": correction_form, "notice": NOTICES["exposure"],
+    }
+
+
+@area_required("exposure")
+def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    shift = get_own_or_404(request.user, ShiftLog.objects.all(), pk)
+    return render(request, "exposure/shift_detail.html", _detail_context(request, shift, CorrectionForm()))
+
+
+@area_required("exposure")
+def shift_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    shift = get_own_or_404(request.user, ShiftLog.objects.all(), pk)
+    if not shift.is_editable():
+        messages.error(request, _("This shift is more than 7 days old, so it can no longer be deleted. "
+                                  "You can add a correction note instead."))
+        return redirect(reverse("exposure:detail", args=[shift.pk]))
+    if request.method == "POST":
+        services.shift_delete(shift=shift, actor=request.user)
+        messages.success(request, _("Shift deleted. A record of it stays in your history."))
+        return redirect(reverse("exposure:index"))
+    return render(request, "exposure/shift_delete.html", {"shift": shift})
+
+
+@area_required("exposure")
+@require_POST
+def correction_add(request: HttpRequest, pk: int) -> HttpResponse:
+    shift = get_own_or_404(request.user, ShiftLog.objects.all(), pk)
+    form = CorrectionForm(request.POST)
+    if form.is_valid():
+        services.shift_correction_add(shift=shift, author=request.user, text=form.cleaned_data["text"])
+        messages.success(request, _("Correction note added."))
+        return redirect(reverse("exposure:detail", args=[shift.pk]))
+    return render(request, "exposure/shift_detail.html", _detail_context(request, shift, form), status=400)
+
+
+@area_required("exposure")
+@require_POST
+def nothing_notable(request: HttpRequest) -> HttpResponse:
+    """One click: today's shift, at the usual start and length, in the officer's own role."""
+    start, length = _defaults(request.user)
+    form = ShiftForm(
+        {"shift_date": timezone.localdate().isoformat(), "start_time": start.strftime("%H:%M"),
+         "length_hours": str(length / 60), "role": _own_role(request.user)},
+        officer=request.user,
+    )
+    if not form.is_valid():
+        messages.error(request, _("You have already logged a shift at that time today. Log this one with its "
+                                  "own start time below."))
+        return redirect(reverse("exposure:new"))
+    services.shift_create(
+        officer=request.user, shift_date=form.cleaned_data["shift_date"], start_time=form.cleaned_data["start_time"],
+        duration_minutes=form.duration_minutes, role=form.cleaned_data["role"], entries=[], nothing_notable=True,
+    )
+    messages.success(request, _("Today's shift is logged: nothing notable."))
+    return redirect(reverse("exposure:index"))
+
+
+# --- CSE viewing timer --------------------------------------------------------------------------
+
+
+def _viewing_state(request, session: ViewingSession | None) -> dict:
+    now = timezone.now()
+    rhythm = selectors.viewing_rhythm(request.user)
+    today = selectors.viewed_seconds_today(scope(request.user, ViewingSession.objects.all()), now=now)
+    state = {
+        "view_seconds": rhythm.view_minutes * 60, "break_seconds": rhythm.break_minutes * 60,
+        "daily_limit_seconds": rhythm.daily_limit_minutes * 60, "today_seconds": today,
+        "session": None,
+    }
+    if session is not None:
+        segment = max(0, int((now - session.segment_started_at).total_seconds()))
+        state["session"] = {
+            "id": session.pk, "state": session.state, "viewed_seconds": session.viewed_seconds_at(now),
+            "segment_seconds": segment, "break_count": session.break_count,
+            "urls": {name: reverse(f"exposure:viewing-{name}", args=[session.pk])
+                     for name in ("break", "resume", "stop")},
+        }
+    return state
+
+
+@area_required("exposure")
+def viewing(request: HttpRequest) -> HttpResponse:
+    sessions = scope(request.user, ViewingSession.objects.all())
+    session = selectors.open_session(sessions)
+    rhythm = selectors.viewing_rhythm(request.user)
+    pref_form = ViewingPreferenceForm(initial={"view_minutes": rhythm.view_minutes,
+                                               "break_minutes": rhythm.break_minutes})
+    state = _viewing_state(request, session)
+    return render(request, "exposure/viewing.html", {
+        "session": session, "state": state, "today_minutes": state["today_seconds"] // 60, "rhythm": rhythm,
+        "pref_form": pref_form,
+        "recent": sessions.filter(state=ViewingSession.State.STOPPED)[:5],
+    })
+
+
+def _viewing_reply(request, session):
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse(_viewing_state(request, session))
+    return redirect(reverse("exposure:viewing"))
+
+
+@area_required("exposure")
+@require_POST
+def viewing_start(request: HttpRequest) -> HttpResponse:
+    session = services.viewing_session_start(officer=request.user)
+    return _viewing_reply(request, session)
+
+
+@area_required("exposure")
+@require_POST
+def viewing_break(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_own_or_404(request.user, ViewingSession.objects.all(), pk)
+    return _viewing_reply(request, services.viewing_session_break(session=session))
+
+
+@area_required("exposure")
+@require_POST
+def viewing_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_own_or_404(request.user, ViewingSession.objects.all(), pk)
+    return _viewing_reply(request, services.viewing_session_resume(session=session))
+
+
+@area_required("exposure")
+@require_POST
+def viewing_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_own_or_404(request.user, ViewingSession.objects.all(), pk)
+    session = services.viewing_session_stop(session=session)
+    url = reverse("exposure:new") + f"?role=cse_review&session={session.pk}"
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({**_viewing_state(request, None), "next": url})
+    return redirect(url)
+
+
+@area_required("exposure")
+@require_POST
+def viewing_preference(request: HttpRequest) -> HttpResponse:
+    form = ViewingPreferenceForm(request.POST)
+    if form.is_valid():
+        with transaction.atomic():
+            ViewingPreference.objects.update_or_create(officer=request.user, defaults=form.cleaned_data)
+        messages.success(request, _("Your break rhythm is saved."))
+        return redirect(reverse("exposure:viewing"))
+    sessions = scope(request.user, ViewingSession.objects.all())
+    session = selectors.open_session(sessions)
+    state = _viewing_state(request, session)
+    return render(request, "exposure/viewing.html", {
+        "session": session, "state": state, "today_minutes": state["today_seconds"] // 60,
+        "rhythm": selectors.viewing_rhythm(request.user), "pref_form": form,
+        "recent": sessions.filter(state=ViewingSession.State.STOPPED)[:5],
+    }, status=400)

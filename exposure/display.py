@@ -1,0 +1,48 @@
+"""Plain-language rows describing one exposure, for the officer's own detail page."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from exposure.forms import MEDIA, MITIGATION_CHOICES, CounterTerrorismForm, FirearmsForm
+from exposure.models import Exposure
+
+MITIGATION_LABELS = dict(MITIGATION_CHOICES)
+MEDIA_LABELS = dict(MEDIA)
+
+
+def _yes_no(value) -> str:
+    return {True: _("Yes"), False: _("No")}.get(value, _("Not recorded"))
+
+
+def describe(exposure: Exposure, category_names: dict[str, str]) -> list[tuple[str, str]]:
+    rows = [(_("Intensity as you felt it"), f"{exposure.intensity} / 5")]
+    detail = exposure.detail or {}
+    if exposure.role == "call_handling":
+        rows.append((_("Calls"), str(exposure.count)))
+        rows.append((_("Outcome became known"), _yes_no(exposure.outcome_known)))
+        rows.append((_("You want to know the outcome"), _yes_no(exposure.outcome_wanted)))
+    elif exposure.role == "cse_review":
+        for code, per_media in detail.get("items", {}).items():
+            counts = ", ".join(f"{MEDIA_LABELS.get(m, m)}: {n}" for m, n in per_media.items())
+            rows.append((category_names.get(code, code), counts))
+        rows.append((_("Minutes viewing"), str(exposure.minutes or 0)))
+        used = [str(MITIGATION_LABELS.get(m, m)) for m in exposure.mitigations]
+        rows.append((_("Mitigations used"), ", ".join(used) if used else _("None")))
+        rows.append((_("A victim still unidentified"), _yes_no(detail.get("unidentified_victim"))))
+    elif exposure.role == "firearms":
+        rows.append((_("Weapons discharged"), str(dict(FirearmsForm.DISCHARGE).get(detail.get("discharge"), "-"))))
+        rows.append((_("Death or serious injury witnessed"), _yes_no(detail.get("dsi_witnessed"))))
+        rows.append((_("Post-incident procedure"), str(dict(FirearmsForm.PIP).get(detail.get("post_incident"), "-"))))
+        rows.append((_("Defined task"), _yes_no(exposure.defined_task)))
+        if exposure.minutes:
+            rows.append((_("Minutes at the incident"), str(exposure.minutes)))
+    elif exposure.role == "counter_terrorism":
+        rows.append((_("Mass casualties"), _yes_no(detail.get("mass_casualties"))))
+        rows.append((_("Threat to yourself"), _yes_no(detail.get("threat_to_self"))))
+        rows.append((_("Minutes reviewing material"), str(detail.get("material_minutes", 0))))
+        rows.append((_("Command role"),
+                     str(dict(CounterTerrorismForm.COMMAND).get(detail.get("command_role"), "-"))))
+        rows.append((_("Defined task"), _yes_no(exposure.defined_task)))
+    rows.append((_("Critical incident"), _yes_no(exposure.critical_incident)))
+    return rows

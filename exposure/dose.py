@@ -1,0 +1,157 @@
+"""Exposure dose: how much one logged exposure weighs, and how a person's load decays over time.
+
+Pure arithmetic over plain values, no ORM, so it is tested on hand-computed examples and the risk
+engine can run it over a whole force at once.
+
+The formula of one entry
+------------------------
+
+    dose = intensity x (minutes / 60) x mitigation_factor x task_factor x critical_factor
+
+- ``intensity`` is the officer's own rating, 1 to 5 (the role's rubric describes each level).
+- ``minutes`` is the time spent exposed. Roles that do not log minutes (call handling counts calls;
+  firearms and counter-terrorism log an incident) pass ``None`` and count as
+  ``DEFAULT_MINUTES`` (30): half an hour per distressing call or incident. Callers that log several
+  calls of one kind in one entry multiply the dose by the number of calls (see ``entry_dose_many``).
+- ``mitigation_factor`` is 1 - 0.1 for each recognised mitigation used, never below
+  ``MITIGATION_FLOOR`` (0.6). Sources for the mitigations themselves (Police Care UK: filters,
+  separating audio and a 10-minute break each hour; Cambridge Trauma Resilience in UK Policing:
+  screen filters, sitting near a window; Dart Centre: smaller window, lower brightness, sound off;
+  Internet Watch Foundation: an hourly 10-minute break, sound off) are in docs/exposure.md.
+  Greyscale is common practice, not sourced; it counts like the others. Unknown codes are ignored
+  so a force can add its own mitigations to the form without changing the arithmetic.
+- ``task_factor`` is ``DEFINED_TASK_FACTOR`` (0.8) when the officer had a defined task in a live
+  incident (Cambridge: "having a specific task to do in a live incident seems to have a protective
+  effect"), otherwise 1 (no task, or not asked).
+- ``critical_factor`` is ``CRITICAL_INCIDENT_FACTOR`` (2.0) for an entry marked as a critical
+  incident, otherwise 1.
+
+The weights (0.1 per mitigation, the 0.6 floor, 0.8, 2.0, 30 minutes) are judgements for OH to
+review, not published figures: no source gives a numeric effect size for any mitigation. What is
+sourced is the direction of each effect. They are constants here so that a change is one reviewed
+commit with its tests.
+
+The load
+--------
+
+``decayed_load`` sums each entry's dose x 0.5 ** (days_ago / half_life_days): an exposure weighs
+half as much after one half-life (the risk rules default to 14 days). Entries dated after
+``as_of`` are ignored, so a load can be recomputed for any past day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+DEFAULT_MINUTES = 30
+MITIGATION_STEP = 0.1
+MITIGATION_FLOOR = 0.6
+DEFINED_TASK_FACTOR = 0.8
+CRITICAL_INCIDENT_FACTOR = 2.0
+
+# Mitigation codes the dose recognises (the CSE form offers these; other roles offer none yet).
+MITIGATIONS = (
+    "greyscale",
+    "reduced_size",
+    "audio_muted",
+    "blur",
+    "screen_filter",
+    "daylight",
+    "breaks",
+)
+
+
+def mitigation_factor(mitigations: Iterable[str]) -> float:
+    """1 - 0.1 per distinct recognised mitigation, never below MITIGATION_FLOOR."""
+    used = {m for m in mitigations if m in MITIGATIONS}
+    return max(MITIGATION_FLOOR, 1.0 - MITIGATION_STEP * len(used))
+
+
+def entry_dose(
+    *,
+    intensity: int,
+    minutes: int | None,
+    mitigations: list[str],
+    defined_task: bool | None,
+    critical_incident: bool,
+) -> float:
+    """The dose of one exposure entry (see the module docstring for the formula and its sources)."""
+    if not 1 <= intensity <= 5:
+        raise ValueError("intensity must be between 1 and 5")
+    if minutes is not None and minutes < 0:
+        raise ValueError("minutes cannot be negative")
+    effective_minutes = DEFAULT_MINUTES if minutes is None else minutes
+    dose = intensity * (effective_minutes / 60) * mitigation_factor(mitigations)
+    if defined_task:
+        dose *= DEFINED_TASK_FACTOR
+    if critical_incident:
+        dose *= CRITICAL_INCIDENT_FACTOR
+    return round(dose, 6)
+
+
+def entry_dose_many(*, count: int, **kwargs) -> float:
+    """The dose of an entry that covers `count` events of the same kind (e.g. five distressing calls
+    of one type): `count` times the dose of one. A count of 0 weighs nothing."""
+    if count < 0:
+        raise ValueError("count cannot be negative")
+    return round(count * entry_dose(**kwargs), 6)
+
+
+def decayed_load(entries: Iterable[tuple[date, float]], *, as_of: date, half_life_days: float) -> float:
+    """Sum of dose x 0.5 ** (days_ago / half_life_days) over entries dated on or before `as_of`."""
+    if half_life_days <= 0:
+        raise ValueError("half_life_days must be above 0")
+    total = 0.0
+    for day, dose in entries:
+        days_ago = (as_of - day).days
+        if days_ago < 0:
+            continue
+        total += dose * 0.5 ** (days_ago / half_life_days)
+    return total
+
+
+def daily_loads(
+    entries: Iterable[tuple[date, float]], *, start: date, end: date, half_life_days: float
+) -> list[tuple[date, float]]:
+    """The decayed load on each day from `start` to `end` inclusive, in one pass.
+
+    Equivalent to calling `decayed_load` for each day, but linear: yesterday's load decays by one
+    day's factor and today's doses are added."""
+    if end < start:
+        return []
+    by_day: dict[date, float] = {}
+    for day, dose in entries:
+        if day <= end:
+            by_day[day] = by_day.get(day, 0.0) + dose
+    load = decayed_load(((d, v) for d, v in by_day.items() if d < start), as_of=start, half_life_days=half_life_days)
+    step = 0.5 ** (1 / half_life_days)
+    out = []
+    day = start
+    ordinal = start.toordinal()
+    while day <= end:
+        if day != start:
+            load *= step
+        load += by_day.get(day, 0.0)
+        out.append((day, load))
+        ordinal += 1
+        day = date.fromordinal(ordinal)
+    return out
+
+
+def usual_comparison(current: float, history: list[float], *, higher_ratio: float = 1.5) -> str:
+    """Compare the current load with the officer's usual (the median of `history`).
+
+    Returns "no_history", "higher", "lower" or "usual". "higher" means at least `higher_ratio`
+    times the usual (the risk rules' own_ratio_amber, 1.5 by default); "lower" means at most the
+    usual divided by that ratio."""
+    values = sorted(v for v in history if v > 0)
+    if len(values) < 7:
+        return "no_history"
+    mid = len(values) // 2
+    median = values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+    if current >= median * higher_ratio:
+        return "higher"
+    if current <= median / higher_ratio:
+        return "lower"
+    return "usual"

@@ -1,0 +1,141 @@
+"""Reads of the exposure app that span relations or feed the chart. Callers pass querysets already
+scoped by `portal.access`; nothing here decides who may see what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from exposure.dose import daily_loads, usual_comparison
+from exposure.models import (
+    Exposure,
+    ExposureCategory,
+    IntensityRubric,
+    ShiftLog,
+    ViewingPolicy,
+    ViewingPreference,
+    ViewingSession,
+)
+
+CHART_DAYS = 90
+
+
+def shift_history(shifts: QuerySet, *, role: str = "", date_from: date | None = None,
+                  date_to: date | None = None) -> QuerySet:
+    """Shifts with their exposures and categories loaded in a fixed number of queries."""
+    if role:
+        shifts = shifts.filter(role=role)
+    if date_from:
+        shifts = shifts.filter(shift_date__gte=date_from)
+    if date_to:
+        shifts = shifts.filter(shift_date__lte=date_to)
+    return shifts.prefetch_related(
+        Prefetch("exposures", queryset=Exposure.objects.select_related("category").order_by("id"))
+    ).order_by("-shift_date", "-start_time", "-id")
+
+
+def half_life_days() -> float:
+    """The half-life of the risk rules in force (the latest rule set), or the default."""
+    from wellbeing.models import RuleSet
+    from wellbeing.rules import DEFAULT_RULES
+
+    latest = RuleSet.objects.order_by("-version").values_list("rules", flat=True).first()
+    value = (latest or {}).get("dose_half_life_days") if isinstance(latest, dict) else None
+    return float(value or DEFAULT_RULES["dose_half_life_days"])
+
+
+def own_ratio() -> float:
+    from wellbeing.rules import DEFAULT_RULES
+
+    return float(DEFAULT_RULES["own_ratio_amber"])
+
+
+@dataclass
+class LoadSummary:
+    days: list[tuple[date, float]]
+    weeks: list[dict]
+    current: float
+    comparison: str  # "higher", "usual", "lower", "no_history"
+    half_life: float
+
+
+def load_summary(exposures: QuerySet, *, today: date, days: int = CHART_DAYS) -> LoadSummary:
+    """The officer's decayed exposure load for each of the last `days` days, a weekly table and a
+    comparison of today's load with their usual, from one query."""
+    half_life = half_life_days()
+    start = today - timedelta(days=days - 1)
+    # Doses older than ten half-lives weigh under 0.1% and are left out of the query.
+    earliest = start - timedelta(days=int(half_life * 10))
+    rows = list(exposures.filter(shift_date__gte=earliest, shift_date__lte=today).values_list("shift_date", "dose"))
+    series = daily_loads(rows, start=start, end=today, half_life_days=half_life)
+    doses_by_day: dict[date, float] = {}
+    for day, dose in rows:
+        doses_by_day[day] = doses_by_day.get(day, 0.0) + dose
+    weeks = []
+    # Weeks end today; the oldest may be shorter than seven days.
+    for end in range(len(series), 0, -7):
+        chunk = series[max(0, end - 7):end]
+        weeks.append({
+            "start": chunk[0][0], "end": chunk[-1][0],
+            "dose": round(sum(doses_by_day.get(d, 0.0) for d, _ in chunk), 1),
+            "load": round(chunk[-1][1], 1),
+        })
+    weeks.reverse()
+    current = series[-1][1] if series else 0.0
+    history = [load for _, load in series[:-7]]
+    return LoadSummary(
+        days=series, weeks=weeks, current=current,
+        comparison=usual_comparison(current, history, higher_ratio=own_ratio()), half_life=half_life,
+    )
+
+
+def categories_by_role() -> dict[str, list[ExposureCategory]]:
+    out: dict[str, list[ExposureCategory]] = {}
+    for category in ExposureCategory.objects.filter(active=True).order_by("role", "order", "name"):
+        out.setdefault(category.role, []).append(category)
+    return out
+
+
+def rubrics_by_role() -> dict[str, dict[int, str]]:
+    out: dict[str, dict[int, str]] = {}
+    for rubric in IntensityRubric.objects.all():
+        out.setdefault(rubric.role, {})[rubric.level] = rubric.description
+    return out
+
+
+@dataclass
+class ViewingRhythm:
+    view_minutes: int
+    break_minutes: int
+    daily_limit_minutes: int
+
+
+def viewing_rhythm(officer) -> ViewingRhythm:
+    """The break rhythm and daily limit that apply to `officer`: their own preference where set,
+    otherwise their organisation's policy, otherwise 50 minutes on, 10 off and 240 a day."""
+    policy = ViewingPolicy.objects.filter(organisation_id=officer.organisation_id).first()
+    defaults = policy or ViewingPolicy()
+    pref = ViewingPreference.objects.filter(officer=officer).first()
+    return ViewingRhythm(
+        view_minutes=pref.view_minutes if pref else defaults.view_minutes,
+        break_minutes=pref.break_minutes if pref else defaults.break_minutes,
+        daily_limit_minutes=defaults.daily_limit_minutes,
+    )
+
+
+def viewed_seconds_today(sessions: QuerySet, *, now: datetime | None = None) -> int:
+    """Seconds viewed today (local day) over all the officer's sessions, open ones included."""
+    now = now or timezone.now()
+    midnight = timezone.make_aware(datetime.combine(timezone.localdate(now), datetime.min.time()))
+    return sum(s.viewed_seconds_at(now) for s in sessions.filter(started_at__gte=midnight))
+
+
+def open_session(sessions: QuerySet) -> ViewingSession | None:
+    return sessions.exclude(state=ViewingSession.State.STOPPED).first()
+
+
+def last_shift(shifts: QuerySet) -> ShiftLog | None:
+    return shifts.order_by("-shift_date", "-start_time", "-id").first()
