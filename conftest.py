@@ -94,3 +94,13 @@ def login(client):
         return client
 
     return _login
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests (browser, worker) empty every table when they end, which would also
+    remove the rows that data migrations create (exposure categories, support contacts, schedules)
+    for the tests that follow. Serialized rollback puts them back."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "transactional_db" in names or "live_server" in names:
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))

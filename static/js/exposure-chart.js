@@ -22,5 +22,5 @@
     yaxis: { title: { text: data.axis }, rangemode: "tozero" },
     xaxis: { type: "date" },
     showlegend: false
-  }, { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["select2d", "lasso2d"] });
+  }, { displayModeBar: false, responsive: true });  /* no toolbar: its buttons would nest inside role="img" */
 }());

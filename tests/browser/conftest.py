@@ -29,9 +29,17 @@ def pytest_collection_modifyitems(items):
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium; .ci/run does this)")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    serialized = getattr(connections["default"], "_test_serialized_contents", None)
     with sync_playwright() as pw:
+        # Playwright's sync API runs an event loop in this thread, and under it Django hands out a
+        # fresh connection object, without the copy of the initial rows (those data migrations
+        # create) that Django keeps for serialized rollback. Give it that copy, so transactional
+        # browser tests put those rows back after each flush exactly as other tests do.
+        if serialized is not None:
+            connections["default"]._test_serialized_contents = serialized
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
