@@ -15,6 +15,12 @@
     }
     var x = trend.points.map(function (p) { return p.date; });
     var y = trend.points.map(function (p) { return p.total; });
+    // A short series (one day, say) gets a few days either side so the axis reads as dates.
+    var times = x.map(function (d) { return Date.parse(d); });
+    var first = Math.min.apply(null, times);
+    var last = Math.max.apply(null, times);
+    var day = 24 * 60 * 60 * 1000;
+    var xrange = last - first < 2 * day ? [new Date(first - 3 * day), new Date(last + 3 * day)] : undefined;
     var shapes = [];
     var annotations = [];
     if (trend.cutoff) {
@@ -34,7 +40,7 @@
     }], {
       height: 260, margin: { l: 40, r: 10, t: 10, b: 40 }, showlegend: false,
       yaxis: { range: [0, trend.max], title: { text: trend.higher_is_better ? "higher is better" : "higher means harder" }, fixedrange: true },
-      xaxis: { type: "date", fixedrange: true },
+      xaxis: { type: "date", fixedrange: true, tickformat: "%d %b", range: xrange },
       shapes: shapes, annotations: annotations
     }, { displayModeBar: false, responsive: true, staticPlot: false });
   });
