@@ -89,7 +89,7 @@ def _history(officer, rng, now, *, struggling: bool) -> list[CheckIn]:
     for n, at in enumerate(pulses):
         mean = level
         if struggling and n >= len(pulses) - 8:
-            mean = level - (n - (len(pulses) - 8) + 1) * 0.2  # a steady fall over the last eight pulses
+            mean = level - (n - (len(pulses) - 8) + 1) * 0.15  # a steady fall over the last eight pulses
         answers = [_clamp(rng.gauss(mean, 0.6), 0, 4) for _ in range(5)]
         comment = rng.choice(COMMENTS) if rng.random() < 0.12 else ""
         rows.append(_checkin(officer, "pulse", answers, at, rng, comment=comment, share=rng.random() < 0.5))
