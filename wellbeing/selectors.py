@@ -10,6 +10,7 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from exposure.models import Exposure, ShiftLog
 from wellbeing.instruments import INSTRUMENTS
@@ -111,6 +112,10 @@ def trends(checkins: QuerySet, *, now: datetime, instrument: str | None = None) 
             "code": code, "name": str(definition.short_name), "max": definition.max_total,
             "cutoff": definition.cutoff, "higher_is_better": definition.higher_is_better, "points": points,
             "summary": trend_summary(definition, points),
+            "labels": {
+                "cutoff": _("cut-off %(n)d") % {"n": definition.cutoff} if definition.cutoff else "",
+                "axis": _("higher is better") if definition.higher_is_better else _("higher means harder"),
+            },
         })
     return out
 
@@ -136,13 +141,32 @@ def trend_summary(definition, points: list[dict]) -> str:
     return text % values
 
 
-def support_contacts_for(user) -> QuerySet:
-    """National contacts for the person's nation, and their own organisation's routes."""
+# Shown if no national contact is configured at all (say, the table was emptied by mistake), so
+# the urgent support page is never without somewhere to turn. Admins edit the real rows.
+FALLBACK_NATIONAL = [
+    {"name": "Emergency services", "contact": "999",
+     "detail": _lazy("If you or someone else is in immediate danger, or life is at risk.")},
+    {"name": "Samaritans", "contact": "116 123", "detail": _lazy("Free from any phone, 24 hours a day, every day.")},
+    {"name": "Shout", "contact": _lazy("Text SHOUT to 85258"),
+     "detail": _lazy("Free, confidential text support, 24 hours a day.")},
+    {"name": "Police Care UK", "contact": "0300 012 0030",
+     "detail": _lazy("Confidential support for serving and former police officers, staff and volunteers.")},
+]
+
+
+def support_contacts_for(user) -> list:
+    """National contacts for the person's nation, and their own organisation's routes, in order.
+    One query (plus the organisation, if not already loaded)."""
     organisation = user.organisation
     contacts = SupportContact.objects.filter(active=True)
     if organisation is None:
-        return contacts.filter(organisation__isnull=True, nation="")
-    return contacts.filter(
-        Q(organisation__isnull=True) | Q(organisation_id=organisation.pk),
-        Q(nation="") | Q(nation=organisation.nation),
-    )
+        contacts = contacts.filter(organisation__isnull=True, nation="")
+    else:
+        contacts = contacts.filter(
+            Q(organisation__isnull=True) | Q(organisation_id=organisation.pk),
+            Q(nation="") | Q(nation=organisation.nation),
+        )
+    contacts = list(contacts)
+    if not any(c.organisation_id is None for c in contacts):
+        contacts = [*FALLBACK_NATIONAL[:1], *contacts, *FALLBACK_NATIONAL[1:]]
+    return contacts

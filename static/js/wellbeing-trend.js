@@ -30,7 +30,7 @@
       });
       annotations.push({
         xref: "paper", x: 1, y: trend.cutoff, xanchor: "right", yanchor: "bottom", showarrow: false,
-        text: "cut-off " + trend.cutoff, font: { color: "#0b0c0c" }
+        text: trend.labels.cutoff, font: { color: "#0b0c0c" }
       });
     }
     Plotly.newPlot(el, [{
@@ -39,7 +39,7 @@
       hovertemplate: "%{x|%d %b %Y}: %{y}<extra></extra>"
     }], {
       height: 260, margin: { l: 40, r: 10, t: 10, b: 40 }, showlegend: false,
-      yaxis: { range: [0, trend.max], title: { text: trend.higher_is_better ? "higher is better" : "higher means harder" }, fixedrange: true },
+      yaxis: { range: [0, trend.max], title: { text: trend.labels.axis }, fixedrange: true },
       xaxis: { type: "date", fixedrange: true, tickformat: "%d %b", range: xrange },
       shapes: shapes, annotations: annotations
     }, { displayModeBar: false, responsive: true, staticPlot: false });

@@ -53,3 +53,31 @@ def test_an_officer_completes_a_pulse_and_a_phq9_and_sees_result_and_trend(
     screenshot(page, "checkin-wellbeing-index")
     saved = CheckIn.objects.order_by("completed_at").values_list("instrument", "total")
     assert list(saved) == [("pulse", 15), ("phq9", 8)]
+
+
+def test_an_answer_above_0_on_item_9_shows_support_at_once_and_tells_oh(
+        transactional_db, page, officer, oh, sign_in, screenshot):
+    import importlib
+
+    from django.apps import apps
+
+    from portal.models import Notification
+    from wellbeing.models import SupportContact
+
+    # transactional_db empties every table between tests, so put back what the data migration seeds
+    importlib.import_module("wellbeing.migrations.0003_seed_contacts_and_schedules").seed(apps, None)
+    SupportContact.objects.create(organisation=officer.organisation, name="Testshire OH", contact="01632 960 001")
+    sign_in(page, officer)
+    page.goto("/wellbeing/checkin/phq9/")
+    for number in range(1, 9):
+        answer(page, number, "Not at all")
+    answer(page, 9, "Several days")
+    page.get_by_role("button", name="Send my answers").click()
+    page.wait_for_url("**/wellbeing/support/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Thank you for telling us"
+    text = page.locator("main").inner_text()
+    for contact in ("Testshire OH", "Samaritans", "116 123", "Text SHOUT to 85258", "Police Care UK", "999",
+                    "select the mental health option"):
+        assert contact in text
+    assert Notification.objects.filter(user=oh, title__startswith="Urgent").count() == 1
+    screenshot(page, "checkin-urgent-support")

@@ -54,6 +54,12 @@ class CheckIn(models.Model):
     def band_info(self):
         return self.definition.band_for(self.total)
 
+    @property
+    def comment_for_oh(self) -> str:
+        """What occupational health may read of the comment: all of it if the officer chose to
+        share it, otherwise nothing."""
+        return self.comment if self.share_comment_with_oh else ""
+
 
 class CheckInSchedule(models.Model):
     """When a check-in is due, as data an admin edits. A row with no organisation applies to every

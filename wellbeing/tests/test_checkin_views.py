@@ -158,3 +158,8 @@ def test_answers_never_reach_the_log(client_as, caplog):
         client_as.post("/wellbeing/checkin/phq9/", data)
     assert "zebra-secret-comment" not in caplog.text
     assert "[3, 3, 3" not in caplog.text
+
+
+def test_oh_reads_the_comment_only_when_the_officer_shared_it(officer):
+    assert make_checkin(officer, comment="mine alone").comment_for_oh == ""
+    assert make_checkin(officer, comment="for OH", share=True).comment_for_oh == "for OH"

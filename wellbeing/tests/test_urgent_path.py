@@ -84,3 +84,11 @@ def test_support_contacts_follow_the_organisation_and_its_nation(client, db):
     assert "Samaritans" in page and "Shout" in page
     assert "NHS 111" not in page  # the England-only route
     assert "Elsewhere OH" not in page
+
+
+def test_the_support_page_never_goes_empty_if_national_contacts_were_deleted(client, officer, own_oh_contact):
+    SupportContact.objects.filter(organisation__isnull=True).delete()
+    client.force_login(officer)
+    page = client.get("/wellbeing/support/").content.decode()
+    for text in ("999", "Samaritans", "116 123", "85258", "Police Care UK", "Testshire Occupational Health"):
+        assert text in page, text
