@@ -163,3 +163,20 @@ def test_answers_never_reach_the_log(client_as, caplog):
 def test_oh_reads_the_comment_only_when_the_officer_shared_it(officer):
     assert make_checkin(officer, comment="mine alone").comment_for_oh == ""
     assert make_checkin(officer, comment="for OH", share=True).comment_for_oh == "for OH"
+
+
+@pytest.mark.parametrize("code,answers,expected", [
+    ("pulse", [4, 3, 2, 1, 0], ["Your score: 10 out of 20", "higher score means you are doing better"]),
+    ("gad7", [3] * 7, ["Your score: 21 out of 21 (Severe)", "This is a screen, not a diagnosis."]),
+    ("pcl5", [2] * 20, ["Your score: 40 out of 80 (At or above the screening level)", "re-experiencing 10 of 20",
+                        "arousal and reactivity 12 of 24"]),
+    ("phq4", [2, 1, 0, 0], ["Your score: 3 out of 12 (Mild)", "Anxiety questions: 3 out of 6",
+                            "the usual level for a fuller questionnaire"]),
+])
+def test_every_result_page_explains_the_score_calmly(client_as, officer, code, answers, expected):
+    checkin = make_checkin(officer, code, answers)
+    html = client_as.get(f"/wellbeing/checkins/{checkin.pk}/").content.decode()
+    for text in expected:
+        assert text in html, text
+    if code == "pulse":
+        assert "This is a screen" not in html
