@@ -79,7 +79,7 @@ def checkin(request, code: str):
         # A fresh token after any problem: nothing was saved, so the next submit may save once.
         "token": submission_token(officer_id=officer.pk, instrument=instrument),
         "notice": access.NOTICES["checkin"],
-    }, status=200)
+    })
 
 
 @area_required("wellbeing")
