@@ -14,4 +14,10 @@ BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 4 * MINUTE},
     },
+    # Daily at 08:00 (UK time): remind officers of overdue check-ins; once per item (dedupe key).
+    "send-checkin-reminders": {
+        "task": "wellbeing.send_checkin_reminders",
+        "schedule": crontab(hour=8, minute=0),
+        "options": {"expires": 20 * HOUR},
+    },
 }

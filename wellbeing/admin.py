@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from wellbeing.models import Flag, RuleSet
+from wellbeing.models import CheckInSchedule, Flag, RuleSet, SupportContact
 
 
 @admin.register(RuleSet)
@@ -22,3 +22,24 @@ class FlagAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# CheckIn is deliberately not registered: answers and comments are seen only by the officer and,
+# through the OH pages (audited), by occupational health; never through the admin.
+
+
+@admin.register(CheckInSchedule)
+class CheckInScheduleAdmin(admin.ModelAdmin):
+    list_display = ["instrument", "trigger", "every_days", "hours_after", "grace_days", "organisation", "role",
+                    "active"]
+    list_filter = ["instrument", "trigger", "active", "organisation", "role"]
+    list_select_related = ["organisation"]
+
+
+@admin.register(SupportContact)
+class SupportContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "contact", "organisation", "nation", "order", "active"]
+    list_filter = ["organisation", "nation", "active"]
+    list_editable = ["order", "active"]
+    list_select_related = ["organisation"]
+    search_fields = ["name", "contact"]

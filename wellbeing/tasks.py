@@ -26,3 +26,11 @@ def requeue_pending_recomputes(older_than_seconds: int = 60) -> int:
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     ids = list(RecomputePending.objects.filter(requested_at__lte=cutoff).values_list("officer_id", flat=True))
     return sum(1 for officer_id in ids if recompute_enqueue(officer_id))
+
+
+@shared_task(name="wellbeing.send_checkin_reminders")
+def send_checkin_reminders() -> int:
+    """Daily: remind officers of overdue check-ins (in-app and email), once per overdue item."""
+    from wellbeing.services import checkin_reminders_send
+
+    return checkin_reminders_send()

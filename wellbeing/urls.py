@@ -5,4 +5,8 @@ from wellbeing import views
 app_name = "wellbeing"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("checkin/<slug:code>/", views.checkin, name="checkin"),
+    path("checkins/<int:pk>/", views.result, name="result"),
+    path("checkins/<int:pk>/sharing/", views.sharing, name="sharing"),
+    path("support/", views.support, name="support"),
 ]

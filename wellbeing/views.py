@@ -1,11 +1,128 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from portal import access
 from portal.access import area_required
+from wellbeing import instruments, selectors, services
+from wellbeing.forms import CheckInForm, SharingForm, TokenProblem, submission_from_token, submission_token
+from wellbeing.instruments.schedule import DUE, OVERDUE, UPCOMING
+from wellbeing.models import CheckIn
+
+URGENT_SESSION_KEY = "wellbeing_support_after_checkin"
 
 
 @area_required("wellbeing")
 def index(request):
-    return render(request, "wellbeing/index.html")
+    checkins = access.scope(request.user, CheckIn.objects.all())
+    now = timezone.now()
+    due = selectors.due_for(request.user, now=now)
+    page = Paginator(selectors.history(checkins), 20).get_page(request.GET.get("page"))
+    trends = selectors.trends(checkins, now=now)
+    rows = [{"item": i, "name": instruments.INSTRUMENTS[i.instrument].short_name} for i in due]
+    return render(request, "wellbeing/index.html", {
+        "overdue": [r for r in rows if r["item"].status == OVERDUE],
+        "due": [r for r in rows if r["item"].status == DUE],
+        "upcoming": [r for r in rows if r["item"].status == UPCOMING],
+        "instruments": instruments.INSTRUMENTS.values(),
+        "page": page,
+        "trends": trends,
+    })
+
+
+def _instrument_or_404(code: str):
+    try:
+        return instruments.get(code)
+    except instruments.InvalidAnswers as exc:
+        raise Http404 from exc
+
+
+@area_required("wellbeing")
+def checkin(request, code: str):
+    instrument = _instrument_or_404(code)
+    officer = request.user  # area_required let only an officer in; a check-in is always their own
+    token_problem = None
+    if request.method == "POST":
+        form = CheckInForm(request.POST, instrument=instrument)
+        submission = None
+        try:
+            submission = submission_from_token(request.POST.get("submission", ""), officer_id=officer.pk,
+                                               instrument=instrument)
+        except TokenProblem as problem:
+            token_problem = problem.message
+        if form.is_valid() and submission is not None:
+            try:
+                saved, created = services.checkin_record(
+                    officer=officer, instrument=instrument.code, answers=form.answers(), safety=form.safety(),
+                    comment=form.cleaned_data["comment"],
+                    share_comment_with_oh=form.cleaned_data["share_comment_with_oh"], submission=submission,
+                )
+            except services.SubmissionReused:
+                token_problem = _("We could not check this form. Your answers are still here: please submit again.")
+            else:
+                if not created:
+                    messages.info(request, _("You had already sent this check-in; it was saved once."))
+                if saved.urgent:
+                    request.session[URGENT_SESSION_KEY] = saved.pk
+                    return redirect("wellbeing:support")
+                if created:
+                    messages.success(request, _("Thank you. Your check-in is saved."))
+                return redirect("wellbeing:result", pk=saved.pk)
+    else:
+        form = CheckInForm(instrument=instrument)
+    return render(request, "wellbeing/checkin_form.html", {
+        "form": form, "instrument": instrument, "token_problem": token_problem,
+        # A fresh token after any problem: nothing was saved, so the next submit may save once.
+        "token": submission_token(officer_id=officer.pk, instrument=instrument),
+        "notice": access.NOTICES["checkin"],
+    })
+
+
+@area_required("wellbeing")
+def result(request, pk: int):
+    checkin = access.get_own_or_404(request.user, CheckIn.objects.all(), pk)
+    definition = checkin.definition
+    answers = [
+        {"number": item.number, "text": item.text, "answer": definition.option_label(value)}
+        for item, value in zip(definition.items, checkin.answers, strict=False)
+    ]
+    checkins = access.scope(request.user, CheckIn.objects.all())
+    return render(request, "wellbeing/result.html", {
+        "checkin": checkin, "definition": definition, "band": checkin.band_info, "answers": answers,
+        "trends": selectors.trends(checkins, now=timezone.now(), instrument=checkin.instrument),
+        "contacts": selectors.support_contacts_for(request.user),
+        "sharing_form": SharingForm(initial={"share_comment_with_oh": checkin.share_comment_with_oh}),
+    })
+
+
+@require_POST
+@area_required("wellbeing")
+def sharing(request, pk: int):
+    checkin = access.get_own_or_404(request.user, CheckIn.objects.all(), pk)
+    form = SharingForm(request.POST)
+    if form.is_valid() and checkin.comment:
+        services.checkin_set_sharing(checkin=checkin, share=form.cleaned_data["share_comment_with_oh"])
+        if checkin.share_comment_with_oh:
+            messages.success(request, _("Your comment is now shared with occupational health."))
+        else:
+            messages.success(request, _("Your comment is now private to you."))
+    return redirect("wellbeing:result", pk=checkin.pk)
+
+
+@area_required("wellbeing")
+def support(request):
+    after_checkin = request.session.pop(URGENT_SESSION_KEY, None)
+    if after_checkin is not None:
+        after_checkin = access.scope(request.user, CheckIn.objects.only("id", "officer_id")).filter(
+            pk=after_checkin).first()
+    return render(request, "wellbeing/support.html", {
+        "contacts": selectors.support_contacts_for(request.user),
+        "after_checkin": after_checkin,
+    })
 
 
 @area_required("team")

@@ -1,0 +1,83 @@
+"""An officer completes a pulse and a PHQ-9 in a real browser and sees the result and the trend."""
+
+import re
+
+from wellbeing.models import CheckIn
+
+
+def answer(page, number, label):
+    group = page.get_by_role("group", name=re.compile(rf"^{number}\. "))
+    group.get_by_label(label, exact=True).check()
+
+
+def test_an_officer_completes_a_pulse_and_a_phq9_and_sees_result_and_trend(
+        transactional_db, page, officer, sign_in, screenshot):
+    sign_in(page, officer)
+    page.goto("/wellbeing/")
+    assert page.get_by_role("heading", level=1).inner_text() == "My wellbeing"
+    page.get_by_role("link", name="Pulse", exact=True).click()
+    page.wait_for_url("**/wellbeing/checkin/pulse/")
+    for number, label in [(1, "Mostly"), (2, "Somewhat"), (3, "Mostly"), (4, "Completely"), (5, "Mostly")]:
+        answer(page, number, label)
+    page.get_by_label("Anything you want to add (optional)").fill("Quiet shift")
+    page.get_by_role("button", name="Send my answers").click()
+    page.wait_for_url(re.compile(r".*/wellbeing/checkins/\d+/$"))
+    assert "Your score: 15 out of 20" in page.locator("#score").inner_text()
+    page.locator("#trend-chart-pulse .main-svg").first.wait_for()
+
+    page.goto("/wellbeing/checkin/phq9/")
+    for number in range(1, 9):
+        answer(page, number, "Several days")
+    # Forgetting one question shows a summary that takes focus and names it; answers are kept.
+    page.get_by_role("button", name="Send my answers").click()
+    summary = page.get_by_role("alert")
+    assert "Choose an answer for question 9." in summary.inner_text()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert page.get_by_role("group", name=re.compile(r"^1\. ")).get_by_label("Several days").is_checked()
+    answer(page, 9, "Not at all")
+    page.get_by_role("button", name="Send my answers").click()
+    page.wait_for_url(re.compile(r".*/wellbeing/checkins/\d+/$"))
+    assert "Your score: 8 out of 27 (Mild)" in page.locator("#score").inner_text()
+    assert "This is a screen, not a diagnosis." in page.content()
+    page.locator("#trend-chart-phq9 .main-svg").first.wait_for()
+    screenshot(page, "checkin-phq9-result")
+
+    page.goto("/wellbeing/")
+    page.locator("#trend-chart-pulse .main-svg").first.wait_for()
+    page.locator("#trend-chart-phq9 .main-svg").first.wait_for()
+    page.get_by_text("Show PHQ-9 scores as a table").click()
+    table = page.get_by_role("table", name=re.compile("Your PHQ-9 scores"))
+    assert table.get_by_role("cell", name="8", exact=True).is_visible()
+    history = page.get_by_role("table", name="Your check-ins, newest first")
+    assert history.get_by_role("row").count() == 3  # header + two check-ins
+    screenshot(page, "checkin-wellbeing-index")
+    saved = CheckIn.objects.order_by("completed_at").values_list("instrument", "total")
+    assert list(saved) == [("pulse", 15), ("phq9", 8)]
+
+
+def test_an_answer_above_0_on_item_9_shows_support_at_once_and_tells_oh(
+        transactional_db, page, officer, oh, sign_in, screenshot):
+    import importlib
+
+    from django.apps import apps
+
+    from portal.models import Notification
+    from wellbeing.models import SupportContact
+
+    # transactional_db empties every table between tests, so put back what the data migration seeds
+    importlib.import_module("wellbeing.migrations.0003_seed_contacts_and_schedules").seed(apps, None)
+    SupportContact.objects.create(organisation=officer.organisation, name="Testshire OH", contact="01632 960 001")
+    sign_in(page, officer)
+    page.goto("/wellbeing/checkin/phq9/")
+    for number in range(1, 9):
+        answer(page, number, "Not at all")
+    answer(page, 9, "Several days")
+    page.get_by_role("button", name="Send my answers").click()
+    page.wait_for_url("**/wellbeing/support/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Thank you for telling us"
+    text = page.locator("main").inner_text()
+    for contact in ("Testshire OH", "Samaritans", "116 123", "Text SHOUT to 85258", "Police Care UK", "999",
+                    "select the mental health option"):
+        assert contact in text
+    assert Notification.objects.filter(user=oh, title__startswith="Urgent").count() == 1
+    screenshot(page, "checkin-urgent-support")
