@@ -1,4 +1,4 @@
 """Wellbeing models, one module per area: `risk` (rule sets, assessments, flags) and
 `checkins` (instruments, schedules, check-ins, support contacts)."""
 
-from wellbeing.models.risk import Flag, RiskAssessment, RuleSet  # noqa: F401
+from wellbeing.models.risk import Flag, RiskAssessment, RoleBaseline, RuleSet  # noqa: F401
