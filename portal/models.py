@@ -206,3 +206,20 @@ class RecomputePending(models.Model):
 
     def __str__(self):
         return f"recompute pending for {self.officer_id} since {self.since:%Y-%m-%d %H:%M}"
+
+
+class TaskFailure(models.Model):
+    """A background task that failed for good (after its bounded retries). Visible in admin, so a
+    task that always fails ends here instead of looping."""
+
+    task_name = models.CharField(max_length=120)
+    task_id = models.CharField(max_length=64, blank=True)
+    args = models.JSONField(default=list, blank=True)  # ids only, never personal data
+    error = models.CharField(max_length=300)
+    failed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-failed_at"]
+
+    def __str__(self):
+        return f"{self.task_name} failed at {self.failed_at:%Y-%m-%d %H:%M}"

@@ -20,4 +20,16 @@ BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=8, minute=0),
         "options": {"expires": 20 * HOUR},
     },
+    # Every night, recompute everyone: loads decay and follow-ups come due even with no new data.
+    "sweep-all-risk": {
+        "task": "wellbeing.sweep_all_risk",
+        "schedule": crontab(hour=2, minute=15),
+        "options": {"expires": 6 * HOUR},
+    },
+    # Flags not acknowledged by their deadline go to occupational health.
+    "escalate-overdue-flags": {
+        "task": "wellbeing.escalate_overdue_flags",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 14 * MINUTE},
+    },
 }

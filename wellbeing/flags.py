@@ -73,3 +73,22 @@ def _notify_oh(flag: Flag) -> None:
             user=oh, title=title, link=reverse("oh:index"),
             dedupe_key=f"flag:{flag.pk}:oh{':urgent' if flag.urgent else ''}", email=True,
         )
+
+
+def flag_escalate(*, flag_id: int, now=None) -> bool:
+    """Move an open flag to OH. Returns False if someone else already acknowledged or escalated it."""
+    now = now or timezone.now()
+    claimed = Flag.objects.filter(pk=flag_id, status=Flag.Status.OPEN).update(
+        status=Flag.Status.ESCALATED, escalated_at=now
+    )
+    if not claimed:
+        return False
+    flag = Flag.objects.select_related("officer").get(pk=flag_id)
+    audit_record(action="flag_escalated", subject=flag.officer, obj=flag, detail={"reason": flag.reason_code})
+    name = flag.officer.get_full_name() or flag.officer.username
+    for oh in access.oh_staff_for(flag.officer):
+        notification_send(
+            user=oh, title=_("Escalated: %(name)s was not contacted in time") % {"name": name},
+            link=reverse("oh:index"), dedupe_key=f"flag:{flag.pk}:escalated", email=True,
+        )
+    return True

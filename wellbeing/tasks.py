@@ -1,31 +1,80 @@
-"""Celery tasks of the wellbeing app. Tasks take ids only, never personal data."""
+"""Celery tasks of the wellbeing app. Tasks take ids only, never personal data, and are
+idempotent: running one twice changes nothing the first run did not."""
 
-from celery import shared_task
+from datetime import timedelta
+
+from celery import Task, shared_task
+from django.db import DatabaseError, InterfaceError
+from django.utils import timezone
+
+# Only errors that may pass are retried (a database restart, a dropped connection); anything else
+# is a bug or bad data and fails at once into a TaskFailure row.
+TRANSIENT = (DatabaseError, InterfaceError, ConnectionError, TimeoutError)
 
 
-@shared_task(name="wellbeing.recompute_risk", acks_late=True, reject_on_worker_lost=True)
+class RecordedFailureTask(Task):
+    """Writes a visible TaskFailure row when the task fails for good (after its retries)."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        from portal.models import TaskFailure
+
+        TaskFailure.objects.create(task_name=self.name, task_id=task_id or "", args=list(args),
+                                   error=f"{type(exc).__name__}: {exc}"[:300])
+
+
+@shared_task(
+    name="wellbeing.recompute_risk",
+    base=RecordedFailureTask,
+    acks_late=True,  # idempotent, so a redelivery after a worker dies is safe
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=5,
+)
 def recompute_risk(officer_id: int) -> None:
-    """Recompute one officer's risk assessment (idempotent). The risk engine lands with its own
-    issue; until then this only clears the pending mark so nothing accumulates."""
+    """Recompute one officer's risk, then clear their pending mark unless a newer request came in
+    while this ran (that one stays pending and is enqueued or swept again)."""
     from portal.models import RecomputePending
+    from wellbeing.risk_service import risk_recompute
 
-    RecomputePending.objects.filter(pk=officer_id).delete()
+    started = timezone.now()
+    risk_recompute(officer_ids=[officer_id], now=started)
+    RecomputePending.objects.filter(pk=officer_id, requested_at__lte=started).delete()
 
 
 @shared_task(name="wellbeing.requeue_pending_recomputes")
 def requeue_pending_recomputes(older_than_seconds: int = 60) -> int:
     """Enqueue again every recompute still pending after `older_than_seconds` (its enqueue was
-    lost, or the broker was down). Returns how many were enqueued."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
+    lost, or the broker was down or flushed). Returns how many were enqueued."""
     from portal.models import RecomputePending
     from portal.recompute import recompute_enqueue
 
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     ids = list(RecomputePending.objects.filter(requested_at__lte=cutoff).values_list("officer_id", flat=True))
     return sum(1 for officer_id in ids if recompute_enqueue(officer_id))
+
+
+@shared_task(name="wellbeing.sweep_all_risk", base=RecordedFailureTask, acks_late=True,
+             reject_on_worker_lost=True)
+def sweep_all_risk() -> int | None:
+    """Nightly: recompute every officer in one pass (decay moves loads even with no new data)."""
+    from wellbeing.risk_service import risk_sweep
+
+    return risk_sweep()
+
+
+@shared_task(name="wellbeing.escalate_overdue_flags", base=RecordedFailureTask)
+def escalate_overdue_flags() -> int:
+    """Escalate to OH every open flag not acknowledged by its deadline. Each flag is claimed with a
+    conditional UPDATE before anyone is told, so a rerun (or a second beat) escalates nothing twice."""
+    from wellbeing.flags import flag_escalate
+    from wellbeing.models import Flag
+
+    now = timezone.now()
+    due = list(Flag.objects.filter(status=Flag.Status.OPEN, acknowledge_by__lte=now).values_list("pk", flat=True))
+    return sum(1 for pk in due if flag_escalate(flag_id=pk, now=now))
 
 
 @shared_task(name="wellbeing.send_checkin_reminders")

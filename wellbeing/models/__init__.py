@@ -2,4 +2,4 @@
 `checkins` (instruments, schedules, check-ins, support contacts)."""
 
 from wellbeing.models.checkins import CheckIn, CheckInSchedule, SupportContact  # noqa: F401
-from wellbeing.models.risk import Flag, RiskAssessment, RuleSet  # noqa: F401
+from wellbeing.models.risk import Flag, RiskAssessment, RoleBaseline, RuleSet  # noqa: F401

@@ -105,3 +105,16 @@ class Flag(models.Model):
     @property
     def is_active(self):
         return self.status in self.ACTIVE
+
+
+class RoleBaseline(models.Model):
+    """The median decayed exposure load of officers in one role, refreshed by the nightly sweep, so
+    a single officer's recompute can compare them with their peers without scanning everyone."""
+
+    role = models.CharField(max_length=30, unique=True)
+    median_load = models.FloatField()
+    officers = models.PositiveIntegerField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.role}: median {self.median_load:.2f} over {self.officers}"

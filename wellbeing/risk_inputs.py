@@ -1,0 +1,152 @@
+"""Gathering the risk engine's inputs with SQL aggregates (selectors). The same code serves one
+officer (after a save) and the whole force (the nightly sweep), so both always agree.
+
+Rows are aggregated in the database (exposure dose per officer per day, latest results, recent
+pulses); pandas only works on those aggregated rows, never on whole tables."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+import pandas as pd
+from django.db.models import F, Max, Sum, Window
+from django.db.models.functions import RowNumber
+
+from exposure.models import Exposure
+from portal.models import User
+from wellbeing.models import CheckIn
+from wellbeing.risk import (
+    RECENT_DAYS,
+    SCREEN_LOOKBACK_DAYS,
+    URGENT_LOOKBACK_DAYS,
+    USUAL_WINDOW_DAYS,
+    OfficerInputs,
+    ScreenResult,
+)
+
+SCREEN_INSTRUMENTS = ["phq9", "gad7", "pcl5", "phq4"]
+URGENT_CODES = {"phq4": "safety_question"}  # any other instrument's urgent answer is PHQ-9 item 9
+
+
+def load_lookback_days(half_life_days: float) -> int:
+    """How far back exposure still matters: the usual window, or until the weight falls under
+    0.5 ** 8 (0.4%), whichever is longer."""
+    return max(RECENT_DAYS + USUAL_WINDOW_DAYS, math.ceil(8 * half_life_days))
+
+
+def officers(officer_ids=None, role=None):
+    qs = User.objects.filter(is_officer=True, is_active=True)
+    if officer_ids is not None:
+        qs = qs.filter(pk__in=officer_ids)
+    if role is not None:
+        qs = qs.filter(high_risk_role=role)
+    return dict(qs.values_list("pk", "high_risk_role"))
+
+
+def exposure_loads(officer_ids, *, today, half_life_days: float, role=None) -> pd.DataFrame:
+    """Per officer: decayed load today, undecayed dose in the recent window, and mean daily dose
+    over the usual window. Index: officer id. Officers without exposure are absent."""
+    since = today - timedelta(days=load_lookback_days(half_life_days))
+    qs = Exposure.objects.filter(shift_date__gt=since, shift_date__lte=today)
+    if officer_ids is not None:
+        qs = qs.filter(officer_id__in=officer_ids)
+    if role is not None:
+        qs = qs.filter(officer__high_risk_role=role)
+    rows = qs.values("officer_id", "shift_date").annotate(dose=Sum("dose")).order_by()
+    frame = pd.DataFrame.from_records(list(rows), columns=["officer_id", "shift_date", "dose"])
+    if frame.empty:
+        return pd.DataFrame(columns=["load_now", "recent_dose", "usual_daily_dose"], dtype=float)
+    age = frame["shift_date"].map(lambda d: (today - d).days).astype(float)
+    frame["weighted"] = frame["dose"] * 0.5 ** (age / half_life_days)
+    frame["recent"] = frame["dose"].where(age < RECENT_DAYS, 0.0)
+    frame["usual"] = frame["dose"].where((age >= RECENT_DAYS) & (age < RECENT_DAYS + USUAL_WINDOW_DAYS), 0.0)
+    grouped = frame.groupby("officer_id").agg(load_now=("weighted", "sum"), recent_dose=("recent", "sum"),
+                                              usual=("usual", "sum"))
+    grouped["usual_daily_dose"] = grouped.pop("usual") / USUAL_WINDOW_DAYS
+    return grouped
+
+
+def role_medians(loads: pd.DataFrame, roles: dict[int, str]) -> dict[str, tuple[float, int]]:
+    """Median decayed load per role over every officer in the role (those without exposure count
+    as zero). Returns {role: (median, number of officers)}."""
+    frame = pd.DataFrame({"role": pd.Series(roles)})
+    frame["load_now"] = loads["load_now"].reindex(frame.index).fillna(0.0) if not loads.empty else 0.0
+    grouped = frame.groupby("role")["load_now"].agg(["median", "count"])
+    return {role: (float(row["median"]), int(row["count"])) for role, row in grouped.iterrows()}
+
+
+def gather(officer_ids=None, *, now: datetime, rules: dict) -> dict[int, OfficerInputs]:
+    """Inputs for the given officers (all active officers when None)."""
+    today = now.date()
+    roles = officers(officer_ids)
+    ids = None if officer_ids is None else list(roles)
+    result = {pk: OfficerInputs(officer_id=pk, role=role) for pk, role in roles.items()}
+    if not result:
+        return result
+
+    loads = exposure_loads(ids, today=today, half_life_days=rules["dose_half_life_days"])
+    for pk, row in loads.iterrows():
+        if pk in result:
+            result[pk].load_now = float(row["load_now"])
+            result[pk].recent_dose = float(row["recent_dose"])
+            result[pk].usual_daily_dose = float(row["usual_daily_dose"])
+
+    def scoped(qs, field="officer_id"):
+        return qs if ids is None else qs.filter(**{f"{field}__in": ids})
+
+    # Critical incidents recent enough for a follow-up to be due or still within its grace period.
+    longest = max(rules["critical_incident_followup_hours"]) / 24
+    incidents = scoped(Exposure.objects.filter(
+        critical_incident=True, shift_date__gte=today - timedelta(days=math.ceil(longest) + 15)))
+    for pk, day in incidents.values_list("officer_id", "shift_date").distinct().order_by():
+        if pk in result:
+            result[pk].critical_incidents.append(day)
+
+    # Long CSE viewing without a break (few rows: filtered in Python, as SQLite cannot search JSON lists).
+    viewing = scoped(Exposure.objects.filter(
+        role="cse_review", shift_date__gt=today - timedelta(days=RECENT_DAYS),
+        minutes__gte=rules["viewing_minutes_without_break"]))
+    for pk, mitigations in viewing.values_list("officer_id", "mitigations").order_by():
+        if pk in result and "breaks" not in (mitigations or []):
+            result[pk].long_viewing_without_breaks += 1
+
+    checkins = scoped(CheckIn.objects.all())
+    for pk, last in checkins.values("officer_id").annotate(last=Max("completed_at")).values_list(
+            "officer_id", "last").order_by():
+        if pk in result:
+            result[pk].last_checkin_at = last
+    recent_since = now - timedelta(days=math.ceil(longest) + 15)
+    for pk, at in checkins.filter(completed_at__gte=recent_since).values_list("officer_id", "completed_at").order_by():
+        if pk in result:
+            result[pk].checkin_times.append(at)
+
+    latest: dict[tuple[int, str], ScreenResult] = {}
+    screens = checkins.filter(instrument__in=SCREEN_INSTRUMENTS,
+                              completed_at__gte=now - timedelta(days=SCREEN_LOOKBACK_DAYS))
+    for pk, instrument, at, total, extra in screens.values_list(
+            "officer_id", "instrument", "completed_at", "total", "result").order_by("completed_at", "pk"):
+        subscales = {k: extra[k] for k in ("anxiety", "depression") if isinstance(extra, dict) and k in extra}
+        latest[(pk, instrument)] = ScreenResult(instrument, at, total, subscales)
+    for (pk, _), screen in latest.items():
+        if pk in result:
+            result[pk].screens.append(screen)
+
+    window = rules["pulse_trend_window"]
+    pulses = checkins.filter(instrument="pulse").annotate(
+        rn=Window(RowNumber(), partition_by=[F("officer_id")], order_by=[F("completed_at").desc(), F("pk").desc()])
+    ).filter(rn__lte=2 * window)
+    by_officer = defaultdict(list)
+    for pk, at, total in pulses.values_list("officer_id", "completed_at", "total"):
+        by_officer[pk].append((at, total))
+    for pk, rows in by_officer.items():
+        if pk in result:
+            result[pk].pulses = [total for _, total in sorted(rows)]
+
+    urgent = checkins.filter(urgent=True, completed_at__gte=now - timedelta(days=URGENT_LOOKBACK_DAYS))
+    for pk, at, instrument in urgent.values_list("officer_id", "completed_at", "instrument").order_by("completed_at"):
+        if pk in result:
+            result[pk].urgent_at = at
+            result[pk].urgent_code = URGENT_CODES.get(instrument, "phq9_item9")
+    return result

@@ -1,0 +1,156 @@
+"""Recomputing risk and saving the result: the thin shell around the pure rules.
+
+`risk_recompute(officer_ids=[...])` serves the Celery task after each save; `risk_sweep()` serves
+the nightly pass over everyone. Both gather inputs the same way, evaluate with the same pure
+function, store a new RiskAssessment only when the result differs from the officer's latest (so a
+rerun changes nothing), and raise each flag once (the database keeps one active flag per person
+and reason)."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from wellbeing import risk, risk_inputs
+from wellbeing.flags import flag_raise
+from wellbeing.models import Flag, RiskAssessment, RoleBaseline, RuleSet
+from wellbeing.rules import DEFAULT_RULES
+
+logger = logging.getLogger(__name__)
+
+SWEEP_CHUNK = 500  # officers per transaction in the sweep (also bounds advisory locks held)
+SWEEP_LOCK_KEY = 0x52495348  # any constant; one sweep at a time across every beat and worker
+
+
+def current_rules() -> tuple[int, dict]:
+    """The newest rule set (version 1, the defaults, is created on first use)."""
+    latest = RuleSet.objects.order_by("-version").first()
+    if latest is None:
+        latest, _ = RuleSet.objects.get_or_create(version=1, defaults={"rules": DEFAULT_RULES,
+                                                                       "note": "Initial rules"})
+    return latest.version, {**DEFAULT_RULES, **latest.rules}
+
+
+def latest_assessments(officer_ids) -> dict[int, RiskAssessment]:
+    qs = RiskAssessment.objects.annotate(
+        rn=Window(RowNumber(), partition_by=[F("officer_id")], order_by=[F("computed_at").desc(), F("pk").desc()])
+    ).filter(rn=1)
+    if officer_ids is not None:
+        qs = qs.filter(officer_id__in=list(officer_ids))
+    return {a.officer_id: a for a in qs}
+
+
+def _lock_officers(officer_ids) -> None:
+    """Serialise recomputes of the same officers (transaction-scoped advisory locks, PostgreSQL).
+    SQLite allows one writer at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for pk in sorted(officer_ids):
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [1, pk])
+
+
+def _peer_context(inputs: dict, roles_needed: set[str], *, now, rules, baselines: dict | None):
+    if baselines is None:
+        baselines = {b.role: (b.median_load, b.officers) for b in RoleBaseline.objects.filter(role__in=roles_needed)}
+        for role in roles_needed - set(baselines):
+            baselines.update(role_baselines_refresh(now=now, rules=rules, role=role))
+    return baselines
+
+
+def role_baselines_refresh(*, now, rules, role=None) -> dict[str, tuple[float, int]]:
+    roles = risk_inputs.officers(role=role)
+    loads = risk_inputs.exposure_loads(None, today=now.date(), half_life_days=rules["dose_half_life_days"],
+                                       role=role)
+    medians = risk_inputs.role_medians(loads, roles)
+    for r, (median, count) in medians.items():
+        RoleBaseline.objects.update_or_create(role=r, defaults={"median_load": median, "officers": count,
+                                                                "computed_at": now})
+    return medians
+
+
+def _save(inputs: dict, *, now, rules, rules_version, baselines) -> list[RiskAssessment]:
+    latest = latest_assessments(inputs.keys())
+    active = set(Flag.objects.filter(officer_id__in=list(inputs), status__in=Flag.ACTIVE)
+                 .values_list("officer_id", "reason_code"))
+    created = []
+    for pk, officer_inputs in inputs.items():
+        median, count = baselines.get(officer_inputs.role, (None, 0))
+        result = risk.evaluate(officer_inputs, peer_median=median, peer_count=count, rules=rules, now=now)
+        digest = result.digest(rules_version)
+        previous = latest.get(pk)
+        if previous is not None and previous.inputs_digest == digest:
+            continue
+        assessment = RiskAssessment(officer_id=pk, computed_at=now, level=result.level, score=result.score,
+                                    reasons=result.as_json(), rules_version=rules_version, inputs_digest=digest)
+        created.append((assessment, result))
+    RiskAssessment.objects.bulk_create([a for a, _ in created])
+    for assessment, result in created:
+        for reason in result.reasons:
+            if (assessment.officer_id, reason.code) in active:
+                continue
+            flag_raise(officer=assessment.officer, reason_code=reason.code, urgent=reason.level == risk.URGENT,
+                       assessment=assessment if assessment.pk else None,
+                       acknowledge_within_hours=rules["acknowledge_within_hours"], now=now)
+    return [a for a, _ in created]
+
+
+def risk_recompute(*, officer_ids, now=None) -> list[RiskAssessment]:
+    """Recompute the given officers now. Returns the assessments it created (none when nothing changed)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        _lock_officers(officer_ids)
+        rules_version, rules = current_rules()
+        inputs = risk_inputs.gather(list(officer_ids), now=now, rules=rules)
+        baselines = _peer_context(inputs, {i.role for i in inputs.values()}, now=now, rules=rules, baselines=None)
+        return _save(inputs, now=now, rules=rules, rules_version=rules_version, baselines=baselines)
+
+
+@contextmanager
+def _sweep_lock():
+    """One sweep at a time: a session-level advisory lock on PostgreSQL (a second beat's sweep, or an
+    overlapping run, skips). SQLite is single-process development: no lock needed."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [SWEEP_LOCK_KEY])
+        got = cursor.fetchone()[0]
+    try:
+        yield got
+    finally:
+        if got:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [SWEEP_LOCK_KEY])
+
+
+def risk_sweep(*, now=None) -> int | None:
+    """Recompute every active officer in one pass. Returns how many assessments changed, or None
+    when another sweep holds the lock."""
+    now = now or timezone.now()
+    with _sweep_lock() as got:
+        if not got:
+            logger.info("risk sweep skipped: another sweep is running")
+            return None
+        rules_version, rules = current_rules()
+        inputs = risk_inputs.gather(None, now=now, rules=rules)
+        loads = {pk: i.load_now for pk, i in inputs.items()}
+        import pandas as pd
+
+        medians = risk_inputs.role_medians(pd.DataFrame({"load_now": pd.Series(loads, dtype=float)}),
+                                           {pk: i.role for pk, i in inputs.items()})
+        for role, (median, count) in medians.items():
+            RoleBaseline.objects.update_or_create(role=role, defaults={"median_load": median, "officers": count,
+                                                                       "computed_at": now})
+        changed = 0
+        ids = sorted(inputs)
+        for start in range(0, len(ids), SWEEP_CHUNK):
+            chunk = {pk: inputs[pk] for pk in ids[start:start + SWEEP_CHUNK]}
+            with transaction.atomic():
+                _lock_officers(chunk)
+                changed += len(_save(chunk, now=now, rules=rules, rules_version=rules_version, baselines=medians))
+        return changed
