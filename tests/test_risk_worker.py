@@ -102,7 +102,7 @@ def test_a_worker_killed_mid_sweep_has_its_work_finished(transactional_db, force
     people = OfficerFactory.create_batch(400, organisation=force, team=team, high_risk_role="cse_review")
     for i, person in enumerate(people):
         add_exposure(person, days_ago=i % 20, intensity=1 + i % 5, minutes=30 + i % 200)
-    w = Worker(concurrency=1)
+    w = Worker(concurrency=1, extra_env={"RISK_SWEEP_CHUNK": "10"})  # 40 commits, so it can be caught midway
     try:
         from wellbeing.tasks import sweep_all_risk
 

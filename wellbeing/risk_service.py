@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
@@ -23,7 +24,6 @@ from wellbeing.rules import DEFAULT_RULES
 
 logger = logging.getLogger(__name__)
 
-SWEEP_CHUNK = 500  # officers per transaction in the sweep (also bounds advisory locks held)
 SWEEP_LOCK_KEY = 0x52495348  # any constant; one sweep at a time across every beat and worker
 
 
@@ -148,8 +148,9 @@ def risk_sweep(*, now=None) -> int | None:
                                                                        "computed_at": now})
         changed = 0
         ids = sorted(inputs)
-        for start in range(0, len(ids), SWEEP_CHUNK):
-            chunk = {pk: inputs[pk] for pk in ids[start:start + SWEEP_CHUNK]}
+        size = settings.RISK_SWEEP_CHUNK
+        for start in range(0, len(ids), size):
+            chunk = {pk: inputs[pk] for pk in ids[start:start + size]}
             with transaction.atomic():
                 _lock_officers(chunk)
                 changed += len(_save(chunk, now=now, rules=rules, rules_version=rules_version, baselines=medians))
