@@ -53,7 +53,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 @area_required("training_manage")
 def module_new(request: HttpRequest) -> HttpResponse:
-    form = ModuleForm(request.POST or None)
+    form = ModuleForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         module = services.module_create(
@@ -69,7 +69,8 @@ def module_new(request: HttpRequest) -> HttpResponse:
 @area_required("training_manage")
 def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
     module = _module_for_trainer(request, pk)
-    form = ModuleForm(request.POST or None, instance=module.current_version, module=module)
+    data = request.POST if request.method == "POST" else None
+    form = ModuleForm(data, instance=module.current_version, module=module)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             version = services.module_version_for_edit(module=module, user=request.user)
@@ -109,7 +110,7 @@ def lesson_edit(request: HttpRequest, pk: int, order: int | None = None) -> Http
     module = _module_for_trainer(request, pk)
     version = module.current_version
     instance = get_object_or_404(version.lessons.all(), order=order) if order else None
-    form = LessonForm(request.POST or None, instance=instance)
+    form = LessonForm(request.POST if request.method == "POST" else None, instance=instance)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             version = services.module_version_for_edit(module=module, user=request.user)
@@ -133,7 +134,7 @@ def lesson_edit(request: HttpRequest, pk: int, order: int | None = None) -> Http
 def quiz_edit(request: HttpRequest, pk: int) -> HttpResponse:
     module = _module_for_trainer(request, pk)
     initial = quiz_to_text(module.current_version.questions.prefetch_related("choices"))
-    form = QuizTextForm(request.POST or None, initial={"text": initial})
+    form = QuizTextForm(request.POST if request.method == "POST" else None, initial={"text": initial})
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             version = services.module_version_for_edit(module=module, user=request.user)
@@ -145,7 +146,8 @@ def quiz_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @area_required("training_manage")
 def assign(request: HttpRequest) -> HttpResponse:
-    form = AssignForm(request.POST or None, trainer=request.user, initial={"target": selectors.TARGET_TEAM})
+    data = request.POST if request.method == "POST" else None
+    form = AssignForm(data, trainer=request.user, initial={"target": selectors.TARGET_TEAM})
     if request.method == "POST" and form.is_valid():
         try:
             created, skipped = services.assignment_create_many(
@@ -165,7 +167,7 @@ def assign(request: HttpRequest) -> HttpResponse:
 
 @area_required("training_manage")
 def rules(request: HttpRequest) -> HttpResponse:
-    form = RuleForm(request.POST or None, trainer=request.user)
+    form = RuleForm(request.POST if request.method == "POST" else None, trainer=request.user)
     if request.method == "POST" and form.is_valid():
         rule = form.save(commit=False)
         rule.created_by = request.user
@@ -192,7 +194,7 @@ def rule_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
 @area_required("training_manage")
 def enrol(request: HttpRequest) -> HttpResponse:
-    form = EnrolForm(request.POST or None, trainer=request.user)
+    form = EnrolForm(request.POST if request.method == "POST" else None, trainer=request.user)
     if request.method == "POST" and form.is_valid():
         person = services.partner_person_enrol(
             organisation=form.cleaned_data["organisation"], first_name=form.cleaned_data["first_name"],

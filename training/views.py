@@ -78,7 +78,7 @@ def quiz(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("training:module", pk=assignment.pk)
     version = services.version_for(assignment)
     questions = list(version.questions.prefetch_related("choices"))
-    form = QuizForm(request.POST or None, questions=questions)
+    form = QuizForm(request.POST if request.method == "POST" else None, questions=questions)
     if request.method == "POST" and form.is_valid():
         try:
             attempt, result = services.quiz_submit(assignment=assignment, answers=form.answers())
@@ -105,7 +105,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     if Feedback.objects.filter(completion=completion).exists():
         messages.info(request, _("You have already given feedback on this module. Thank you."))
         return redirect("training:index")
-    form = FeedbackForm(request.POST or None)
+    form = FeedbackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.feedback_create(
