@@ -248,6 +248,8 @@ def reports(request: HttpRequest) -> HttpResponse:
         "evaluation": [{"label": str(label), "count": overall.distribution[level]}
                        for level, label in _satisfaction_labels()],
         "reach": [{"label": r["organisation"], "people": r["people"]} for r in reach["rows"]],
+        "text": {"completed": _("Completed"), "open": _("Open"), "overdue": _("Overdue"),
+                 "assignments": _("Assignments"), "evaluations": _("Evaluations"), "people": _("People trained")},
     }
     return render(request, "training/manage/reports.html", {
         "completion": completion, "evaluation": evaluation, "overall": overall, "reach": reach,

@@ -6,6 +6,7 @@
   var source = document.getElementById("training-chart-data");
   if (!source || typeof Plotly === "undefined") { return; }
   var data = JSON.parse(source.textContent);
+  var text = data.text;  // translated labels from the page
   var PALETTE = { blue: "#0072B2", orange: "#E69F00", vermillion: "#D55E00", green: "#009E73" };
   var layoutBase = { margin: { t: 20, r: 10, b: 120, l: 50 }, font: { size: 14 }, legend: { orientation: "h", y: 1.15 } };
   var config = { displaylogo: false, responsive: true };
@@ -25,22 +26,22 @@
   if (data.completion.length) {
     var labels = data.completion.map(function (r) { return r.label; });
     show("completion-chart", [
-      bar("Completed", labels, data.completion.map(function (r) { return r.completed; }), PALETTE.blue, ""),
-      bar("Open", labels, data.completion.map(function (r) { return r.open; }), PALETTE.orange, "/"),
-      bar("Overdue", labels, data.completion.map(function (r) { return r.overdue; }), PALETTE.vermillion, "x")
-    ], { barmode: "stack", yaxis: { title: { text: "Assignments" } } });
+      bar(text.completed, labels, data.completion.map(function (r) { return r.completed; }), PALETTE.blue, ""),
+      bar(text.open, labels, data.completion.map(function (r) { return r.open; }), PALETTE.orange, "/"),
+      bar(text.overdue, labels, data.completion.map(function (r) { return r.overdue; }), PALETTE.vermillion, "x")
+    ], { barmode: "stack", yaxis: { title: { text: text.assignments } } });
   }
   var evaluations = data.evaluation.reduce(function (n, r) { return n + r.count; }, 0);
   if (evaluations) {
     show("evaluation-chart", [
-      bar("Evaluations", data.evaluation.map(function (r) { return r.label; }),
+      bar(text.evaluations, data.evaluation.map(function (r) { return r.label; }),
           data.evaluation.map(function (r) { return r.count; }), PALETTE.green, "")
-    ], { showlegend: false, yaxis: { title: { text: "Evaluations" } } });
+    ], { showlegend: false, yaxis: { title: { text: text.evaluations } } });
   }
   if (data.reach.length) {
     show("reach-chart", [
-      bar("People trained", data.reach.map(function (r) { return r.label; }),
+      bar(text.people, data.reach.map(function (r) { return r.label; }),
           data.reach.map(function (r) { return r.people; }), PALETTE.blue, "")
-    ], { showlegend: false, yaxis: { title: { text: "People" } } });
+    ], { showlegend: false, yaxis: { title: { text: text.people } } });
   }
 })();

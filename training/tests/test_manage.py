@@ -168,7 +168,7 @@ def test_reports_show_completion_overdue_evaluation_and_reach(login, trainer, mo
     html = login(trainer).get("/training/manage/reports/").content.decode()
     assert "2 evaluations: 50.0% satisfied or very satisfied" in html
     assert "Very useful" in html
-    assert "2 people from 1 organisations have completed training" in html
+    assert "People trained: 2. Organisations reached: 1. Completions: 2." in html
     assert 'id="training-chart-data"' in html and "training-reports.js" in html
     assert "<td>3</td><td>2</td><td>66.7</td><td>1</td><td>1</td>" in html.replace("\n", "").replace("  ", "")
 
