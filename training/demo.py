@@ -36,7 +36,7 @@ COMMENTS = [
     "Helpful reminder of where to get support.",
 ]
 # Satisfaction weights for invented feedback: mostly very satisfactory, very few unsatisfied.
-SATISFACTION_WEIGHTS = [(4, 70), (3, 27), (2, 2), (1, 1)]
+SATISFACTION_WEIGHTS = [(4, 64), (3, 28), (2, 6), (1, 2)]
 
 
 def _rng(*parts) -> random.Random:

@@ -360,7 +360,7 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
     open_assignments = Assignment.objects.filter(
         completed_at__isnull=True, due_on__isnull=False, person__is_active=True,
         due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
-    ).select_related("person", "module__current_version")
+    ).exclude(module__status=Module.Status.RETIRED).select_related("person", "module__current_version")
     for assignment in open_assignments.iterator(chunk_size=500):
         if assignment.due_on < today:
             kind, title = "overdue", _("Training overdue: %(module)s")

@@ -93,6 +93,7 @@ def quiz(request: HttpRequest, pk: int) -> HttpResponse:
         })
     return render(request, "training/quiz.html", {
         "assignment": assignment, "version": version, "form": form, "attempts": assignment.attempts.count(),
+        "notice": access.NOTICES["training"],
     })
 
 
@@ -117,7 +118,9 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("training:index")
         messages.success(request, _("Thank you for your feedback."))
         return redirect("training:index")
-    return render(request, "training/feedback.html", {"completion": completion, "form": form})
+    return render(request, "training/feedback.html", {
+        "completion": completion, "form": form, "notice": access.NOTICES["training"],
+    })
 
 
 @area_required("training")

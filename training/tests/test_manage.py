@@ -244,3 +244,23 @@ def test_exports_cover_only_the_trainers_organisations(login, trainer, other_for
 def test_unknown_exports_are_404(login, trainer):
     assert login(trainer).get("/training/manage/reports/secrets.csv").status_code == 404
     assert login(trainer).get("/training/manage/reports/reach.pdf").status_code == 404
+
+
+def test_the_module_list_has_a_fixed_number_of_queries(login, trainer, django_assert_num_queries):
+    client = login(trainer)
+    make_module(trainer, slug="first")
+    client.get("/training/manage/")
+    with CaptureQueriesContext(connection) as small:
+        client.get("/training/manage/")
+    for n in range(4):
+        make_module(trainer, slug=f"more-{n}")
+    with django_assert_num_queries(len(small.captured_queries)):
+        html = client.get("/training/manage/").content.decode()
+    assert html.count("/training/manage/modules/") >= 5
+
+
+def test_learner_forms_say_who_sees_the_answers(login, officer, trainer):
+    module = make_module(trainer)
+    completion = _complete(module, officer)
+    html = login(officer).get(f"/training/completions/{completion.pk}/feedback/").content.decode()
+    assert "They never see your shifts or check-ins." in html

@@ -69,3 +69,12 @@ def test_the_beat_schedule_runs_the_daily_task_with_an_expiry():
     entry = BEAT_SCHEDULE["training-daily"]
     assert entry["task"] == "training.daily"
     assert entry["options"]["expires"] < 24 * 3600
+
+
+def test_retired_modules_get_no_reminders(trainer, officer):
+    from training.models import Module
+
+    module = make_module(trainer)
+    _assign(module, officer, 1)
+    Module.objects.filter(pk=module.pk).update(status=Module.Status.RETIRED)
+    assert services.reminders_send() == {"due_soon": 0, "overdue": 0}
