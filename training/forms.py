@@ -93,8 +93,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args, trainer, **kwargs):
         super().__init__(*args, **kwargs)
         self.trainer = trainer
-        self.fields["module"].queryset = Module.objects.filter(status=Module.Status.PUBLISHED).select_related(
-            "current_version")
+        self.fields["module"].queryset = selectors.modules_for(trainer).filter(status=Module.Status.PUBLISHED)
         self.fields["person"].queryset = selectors.trainees_of(trainer).select_related("organisation")
         self.fields["team"].queryset = selectors.teams_of(trainer)
         self.fields["unit"].queryset = selectors.units_of(trainer)
@@ -193,8 +192,7 @@ class RuleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = selectors.organisations_of(trainer)
         self.fields["team"].queryset = selectors.teams_of(trainer)
-        self.fields["module"].queryset = Module.objects.filter(status=Module.Status.PUBLISHED).select_related(
-            "current_version")
+        self.fields["module"].queryset = selectors.modules_for(trainer).filter(status=Module.Status.PUBLISHED)
 
     def clean(self):
         data = super().clean()

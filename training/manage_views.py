@@ -32,19 +32,13 @@ PAGE_SIZE = 25
 def _module_for_trainer(request: HttpRequest, pk: int) -> Module:
     """A module the trainer may edit: one shipped with the portal or written in an organisation
     they train. Anything else is a 404."""
-    orgs = access.organisation_ids(request.user)
-    qs = Module.objects.select_related("current_version").filter(
-        Q(organisation__isnull=True) | Q(organisation__in=orgs)
-    )
-    return get_object_or_404(qs, pk=pk)
+    return get_object_or_404(selectors.modules_for(request.user), pk=pk)
 
 
 @area_required("training_manage")
 def manage(request: HttpRequest) -> HttpResponse:
-    orgs = access.organisation_ids(request.user)
     modules = (
-        Module.objects.filter(Q(organisation__isnull=True) | Q(organisation__in=orgs))
-        .select_related("current_version")
+        selectors.modules_for(request.user)
         .annotate(lesson_count=Count("current_version__lessons", distinct=True),
                   question_count=Count("current_version__questions", distinct=True))
     )

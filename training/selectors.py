@@ -42,6 +42,14 @@ def units_of(trainer) -> QuerySet:
     return Unit.objects.filter(organisation__in=organisations_of(trainer)).select_related("organisation")
 
 
+def modules_for(trainer) -> QuerySet:
+    """Modules a trainer may edit and assign: those shipped with the portal and those written in
+    the organisations they train."""
+    return Module.objects.filter(
+        Q(organisation__isnull=True) | Q(organisation_id__in=access.organisation_ids(trainer))
+    ).select_related("current_version")
+
+
 def target_people(trainer, *, kind: str, person=None, team=None, unit=None, role: str = "",
                   organisation=None) -> QuerySet:
     """The people a target means, always narrowed to those the trainer may train."""

@@ -118,9 +118,14 @@ def module_version_for_edit(*, module: Module, user) -> ModuleVersion:
             Lesson(version=new, order=lesson.order, title=lesson.title, body=lesson.body)
             for lesson in current.lessons.all()
         )
-        parsed = content_mod.parse_quiz(content_mod.quiz_to_text(current.questions.prefetch_related("choices")))\
-            if current.questions.exists() else []
-        _save_questions(version=new, questions=parsed)
+        for question in current.questions.prefetch_related("choices"):
+            copy = Question.objects.create(
+                version=new, order=question.order, text=question.text, explanation=question.explanation
+            )
+            Choice.objects.bulk_create(
+                Choice(question=copy, order=c.order, text=c.text, is_correct=c.is_correct)
+                for c in question.choices.all()
+            )
     module.current_version = new
     module.save(update_fields=["current_version"])
     return new

@@ -99,6 +99,20 @@ def test_modules_of_another_force_are_hidden_from_trainers(login, trainer, other
     assert "theirs" not in client.get("/training/manage/").content.decode()
 
 
+def test_modules_of_another_force_cannot_be_assigned_or_used_in_rules(login, trainer, other_force, officer):
+    other_trainer = OfficerFactory(organisation=other_force, is_trainer=True)
+    theirs = make_module(other_trainer, slug="theirs")
+    client = login(trainer)
+    response = client.post("/training/manage/assign/", {"module": theirs.pk, "target": "person",
+                                                        "person": officer.pk})
+    assert "Select a valid choice" in response.content.decode()
+    response = client.post("/training/manage/rules/", {"organisation": trainer.organisation_id,
+                                                       "trigger": "has_role", "high_risk_role": "cse_review",
+                                                       "module": theirs.pk})
+    assert "Select a valid choice" in response.content.decode()
+    assert not Assignment.objects.exists()
+
+
 def test_lesson_markdown_is_rendered_safely_for_learners(login, trainer, officer):
     module = make_module(trainer, slug="xss")
     module.current_version.lessons.filter(order=1).update(body="Hi <script>alert(1)</script> <b onclick=x>b</b>")
