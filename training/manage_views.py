@@ -125,6 +125,22 @@ def lesson_edit(request: HttpRequest, pk: int, order: int | None = None) -> Http
 
 
 @area_required("training_manage")
+@require_POST
+def lesson_delete(request: HttpRequest, pk: int, order: int) -> HttpResponse:
+    module = _module_for_trainer(request, pk)
+    get_object_or_404(module.current_version.lessons.all(), order=order)
+    try:
+        with transaction.atomic():
+            version = services.module_version_for_edit(module=module, user=request.user)
+            services.lesson_delete(version=version, order=order)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Lesson deleted."))
+    return redirect("training:module_edit", pk=module.pk)
+
+
+@area_required("training_manage")
 def quiz_edit(request: HttpRequest, pk: int) -> HttpResponse:
     module = _module_for_trainer(request, pk)
     initial = quiz_to_text(module.current_version.questions.prefetch_related("choices"))

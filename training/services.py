@@ -145,6 +145,22 @@ def module_create(*, user, slug: str, title: str, summary: str = "", introductio
     return module
 
 
+def lesson_delete(*, version: ModuleVersion, order: int) -> None:
+    """Delete one lesson and close the gap in the numbering. A published module keeps at least
+    one lesson. Call on a version from module_version_for_edit, never on one in use."""
+    lessons = list(version.lessons.order_by("order"))
+    target = next((lesson for lesson in lessons if lesson.order == order), None)
+    if target is None:
+        raise ValidationError(_("That lesson does not exist."))
+    if len(lessons) == 1 and version.module.status == Module.Status.PUBLISHED:
+        raise ValidationError(_("A published module needs at least one lesson. Retire the module instead."))
+    with transaction.atomic():
+        target.delete()
+        for lesson in lessons:
+            if lesson.order > order:  # ascending, so each new number is already free
+                Lesson.objects.filter(pk=lesson.pk).update(order=lesson.order - 1)
+
+
 def quiz_replace(*, version: ModuleVersion, text: str) -> None:
     """Replace a version's quiz from the text format. Raises ValidationError with the parser's
     message (e.g. a question with no correct answer) and changes nothing in that case."""

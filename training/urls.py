@@ -16,6 +16,7 @@ urlpatterns = [
     path("manage/modules/<int:pk>/status/", manage_views.module_status, name="module_status"),
     path("manage/modules/<int:pk>/lessons/new/", manage_views.lesson_edit, name="lesson_new"),
     path("manage/modules/<int:pk>/lessons/<int:order>/", manage_views.lesson_edit, name="lesson_edit"),
+    path("manage/modules/<int:pk>/lessons/<int:order>/delete/", manage_views.lesson_delete, name="lesson_delete"),
     path("manage/modules/<int:pk>/check/", manage_views.quiz_edit, name="quiz_edit"),
     path("manage/assign/", manage_views.assign, name="assign"),
     path("manage/rules/", manage_views.rules, name="rules"),

@@ -91,6 +91,24 @@ def test_editing_an_unstarted_version_changes_it_in_place(login, trainer, module
     assert module.current_version.number == 1 and module.current_version.lessons.get(order=2).body == "Edited."
 
 
+def test_deleting_a_lesson_renumbers_the_rest_and_spares_started_versions(login, trainer, module, officer):
+    services.assignment_create_many(module=module, people=[officer], due_on=None)
+    assignment = Assignment.objects.get()
+    services.lesson_view_record(assignment=assignment, lesson=module.current_version.lessons.get(order=1))
+    login(trainer).post(f"/training/manage/modules/{module.pk}/lessons/2/delete/")
+    module.refresh_from_db()
+    assert module.current_version.number == 2
+    assert list(module.current_version.lessons.values_list("order", "title")) == [(1, "Lesson 1"), (2, "Lesson 3")]
+    assert assignment.version.lessons.count() == 3
+
+
+def test_the_last_lesson_of_a_published_module_cannot_be_deleted(login, trainer):
+    module = make_module(trainer, slug="single", lessons=1)
+    response = login(trainer).post(f"/training/manage/modules/{module.pk}/lessons/1/delete/", follow=True)
+    assert "needs at least one lesson" in response.content.decode()
+    assert module.current_version.lessons.count() == 1
+
+
 def test_modules_of_another_force_are_hidden_from_trainers(login, trainer, other_force):
     other_trainer = OfficerFactory(organisation=other_force, is_trainer=True)
     theirs = make_module(other_trainer, slug="theirs")
