@@ -32,4 +32,11 @@ BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 14 * MINUTE},
     },
+    # Training, once a day at 07:00: due-soon and overdue reminders (each sent once, by dedupe key)
+    # and the critical-incident module recommendation sweep.
+    "training-daily": {
+        "task": "training.daily",
+        "schedule": crontab(hour=7, minute=0),
+        "options": {"expires": 20 * HOUR},
+    },
 }

@@ -1,0 +1,344 @@
+"""Trainer views at /training/manage/: authoring, assigning, rules, enrolment, records, reports
+and exports. Trainers see training records only; nothing here reads exposure or wellbeing data."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal import access
+from portal.access import area_required
+from portal.audit import audit_record
+from training import selectors, services
+from training.content import quiz_to_text
+from training.forms import AssignForm, EnrolForm, LessonForm, ModuleForm, QuizTextForm, RuleForm, StatusForm
+from training.models import AutoAssignmentRule, Lesson, Module
+from training.rendering import render_markdown
+from training.reports import safe_cell
+
+PAGE_SIZE = 25
+
+
+def _module_for_trainer(request: HttpRequest, pk: int) -> Module:
+    """A module the trainer may edit: one shipped with the portal or written in an organisation
+    they train. Anything else is a 404."""
+    return get_object_or_404(selectors.modules_for(request.user), pk=pk)
+
+
+@area_required("training_manage")
+def manage(request: HttpRequest) -> HttpResponse:
+    modules = (
+        selectors.modules_for(request.user)
+        .annotate(lesson_count=Count("current_version__lessons", distinct=True),
+                  question_count=Count("current_version__questions", distinct=True))
+    )
+    return render(request, "training/manage/index.html", {"modules": modules})
+
+
+@area_required("training_manage")
+def module_new(request: HttpRequest) -> HttpResponse:
+    form = ModuleForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        module = services.module_create(
+            user=request.user, slug=data["slug"], title=data["title"], summary=data["summary"],
+            introduction=data["introduction"], sources=data["sources"],
+            duration_minutes=data["duration_minutes"], pass_mark=data["pass_mark"],
+        )
+        messages.success(request, _("Module created as a draft. Add lessons and a knowledge check, then publish it."))
+        return redirect("training:module_edit", pk=module.pk)
+    return render(request, "training/manage/module_form.html", {"form": form})
+
+
+@area_required("training_manage")
+def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    module = _module_for_trainer(request, pk)
+    data = request.POST if request.method == "POST" else None
+    form = ModuleForm(data, instance=module.current_version, module=module)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            version = services.module_version_for_edit(module=module, user=request.user)
+            for field in form.Meta.fields:
+                setattr(version, field, form.cleaned_data[field])
+            version.save()
+        messages.success(request, _("Module saved."))
+        return redirect("training:module_edit", pk=module.pk)
+    version = module.current_version
+    return render(request, "training/manage/module_edit.html", {
+        "module": module, "version": version, "form": form,
+        "lessons": version.lessons.all() if version else [],
+        "questions": version.questions.prefetch_related("choices") if version else [],
+        "status_form": StatusForm(initial={"status": module.status}),
+        "problems": services.module_publish_problems(module),
+    })
+
+
+@area_required("training_manage")
+@require_POST
+def module_status(request: HttpRequest, pk: int) -> HttpResponse:
+    module = _module_for_trainer(request, pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.module_set_status(module=module, status=form.cleaned_data["status"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Status changed to %(status)s.") % {"status": module.get_status_display()})
+    return redirect("training:module_edit", pk=module.pk)
+
+
+@area_required("training_manage")
+def lesson_edit(request: HttpRequest, pk: int, order: int | None = None) -> HttpResponse:
+    module = _module_for_trainer(request, pk)
+    version = module.current_version
+    instance = get_object_or_404(version.lessons.all(), order=order) if order else None
+    form = LessonForm(request.POST if request.method == "POST" else None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            version = services.module_version_for_edit(module=module, user=request.user)
+            if order:
+                lesson = version.lessons.get(order=order)
+            else:
+                last = version.lessons.order_by("-order").first()
+                lesson = Lesson(version=version, order=(last.order + 1) if last else 1)
+            lesson.title = form.cleaned_data["title"]
+            lesson.body = form.cleaned_data["body"]
+            lesson.save()
+        messages.success(request, _("Lesson saved."))
+        return redirect("training:module_edit", pk=module.pk)
+    preview = render_markdown(form.data.get("body", "") if form.is_bound else (instance.body if instance else ""))
+    return render(request, "training/manage/lesson_form.html", {
+        "module": module, "form": form, "lesson": instance, "preview": preview,
+    })
+
+
+@area_required("training_manage")
+@require_POST
+def lesson_delete(request: HttpRequest, pk: int, order: int) -> HttpResponse:
+    module = _module_for_trainer(request, pk)
+    get_object_or_404(module.current_version.lessons.all(), order=order)
+    try:
+        with transaction.atomic():
+            version = services.module_version_for_edit(module=module, user=request.user)
+            services.lesson_delete(version=version, order=order)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Lesson deleted."))
+    return redirect("training:module_edit", pk=module.pk)
+
+
+@area_required("training_manage")
+def quiz_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    module = _module_for_trainer(request, pk)
+    initial = quiz_to_text(module.current_version.questions.prefetch_related("choices"))
+    form = QuizTextForm(request.POST if request.method == "POST" else None, initial={"text": initial})
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            version = services.module_version_for_edit(module=module, user=request.user)
+            services.quiz_replace(version=version, text=form.cleaned_data["text"])
+        messages.success(request, _("Knowledge check saved."))
+        return redirect("training:module_edit", pk=module.pk)
+    return render(request, "training/manage/quiz_form.html", {"module": module, "form": form})
+
+
+@area_required("training_manage")
+def assign(request: HttpRequest) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    form = AssignForm(data, trainer=request.user, initial={"target": selectors.TARGET_TEAM})
+    if request.method == "POST" and form.is_valid():
+        try:
+            created, skipped = services.assignment_create_many(
+                module=form.cleaned_data["module"], people=form.people, due_on=form.cleaned_data["due_on"],
+                assigned_by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            text = _("Assigned to %(n)d people.") % {"n": created}
+            if skipped:
+                text += " " + _("%(n)d already had it open and were left as they were.") % {"n": skipped}
+            messages.success(request, text)
+            return redirect("training:assign")
+    return render(request, "training/manage/assign.html", {"form": form})
+
+
+@area_required("training_manage")
+def rules(request: HttpRequest) -> HttpResponse:
+    form = RuleForm(request.POST if request.method == "POST" else None, trainer=request.user)
+    if request.method == "POST" and form.is_valid():
+        rule = form.save(commit=False)
+        rule.created_by = request.user
+        rule.save()
+        messages.success(request, _("Rule saved."))
+        return redirect("training:rules")
+    rule_list = AutoAssignmentRule.objects.filter(
+        organisation_id__in=access.organisation_ids(request.user)
+    ).select_related("organisation", "team__unit", "module__current_version")
+    return render(request, "training/manage/rules.html", {"form": form, "rules": rule_list})
+
+
+@area_required("training_manage")
+@require_POST
+def rule_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    rule = get_object_or_404(
+        AutoAssignmentRule.objects.filter(organisation_id__in=access.organisation_ids(request.user)), pk=pk
+    )
+    rule.active = not rule.active
+    rule.save(update_fields=["active"])
+    messages.success(request, _("Rule switched on.") if rule.active else _("Rule switched off."))
+    return redirect("training:rules")
+
+
+@area_required("training_manage")
+def enrol(request: HttpRequest) -> HttpResponse:
+    form = EnrolForm(request.POST if request.method == "POST" else None, trainer=request.user)
+    if request.method == "POST" and form.is_valid():
+        person = services.partner_person_enrol(
+            organisation=form.cleaned_data["organisation"], first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"], email=form.cleaned_data["email"],
+        )
+        audit_record(action="training_enrol", request=request, subject=person)
+        messages.success(request, _("%(name)s is enrolled. They set a password with 'Forgotten your password?' "
+                                    "on the sign-in page.") % {"name": person})
+        return redirect("training:people")
+    return render(request, "training/manage/enrol.html", {"form": form})
+
+
+@area_required("training_manage")
+def people(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    qs = (
+        selectors.trainees_of(request.user)
+        .select_related("organisation", "team")
+        .annotate(
+            assigned=Count("training", distinct=True),
+            completed=Count("training", filter=Q(training__completed_at__isnull=False), distinct=True),
+            overdue=Count("training", filter=Q(training__completed_at__isnull=True, training__due_on__lt=today),
+                          distinct=True),
+        )
+        .order_by("organisation__name", "last_name", "first_name", "pk")
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "training/manage/people.html", {"page": page})
+
+
+@area_required("training_manage")
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = access.get_person_or_404(request.user, pk, access.TRAINING_RECORDS)
+    audit_record(action="training_record_view", request=request, subject=subject)
+    return render(request, "training/manage/person.html", {
+        "person": subject, "assignments": selectors.person_record(request.user, subject),
+        "today": timezone.localdate(),
+    })
+
+
+@area_required("training_manage")
+def reports(request: HttpRequest) -> HttpResponse:
+    completion = selectors.completion_report(request.user)
+    evaluation = selectors.evaluation_report(request.user)
+    reach = selectors.reach_report(request.user)
+    comments = Paginator(selectors.evaluation_comments(request.user), 10).get_page(request.GET.get("page"))
+    overall = evaluation["overall"]
+    chart_data = {
+        "completion": [{"label": r.label, "completed": r.completed, "open": r.open - r.overdue, "overdue": r.overdue}
+                       for r in completion["module"]],
+        "evaluation": [{"label": str(label), "count": overall.distribution[level]}
+                       for level, label in _satisfaction_labels()],
+        "reach": [{"label": r["organisation"], "people": r["people"]} for r in reach["rows"]],
+        "text": {"completed": _("Completed"), "open": _("Open"), "overdue": _("Overdue"),
+                 "assignments": _("Assignments"), "evaluations": _("Evaluations"), "people": _("People trained")},
+    }
+    return render(request, "training/manage/reports.html", {
+        "completion": completion, "evaluation": evaluation, "overall": overall, "reach": reach,
+        "comments": comments, "chart_data": chart_data, "levels": _satisfaction_labels(),
+    })
+
+
+def _satisfaction_labels():
+    from training.models import Feedback
+
+    return list(Feedback.Satisfaction.choices)
+
+
+# ----------------------------------------------------------------------------- exports
+
+EXPORTS = {"completion", "evaluation", "reach"}
+
+
+def _export_rows(trainer, report: str):
+    if report == "completion":
+        yield [_("Grouped by"), _("Group"), _("Assigned"), _("Completed"), _("Open"), _("Overdue"), _("Completed (%)")]
+        for group, rows in selectors.completion_report(trainer).items():
+            for r in rows:
+                yield [group, r.label, r.assigned, r.completed, r.open, r.overdue, r.completed_pct]
+    elif report == "evaluation":
+        evaluation = selectors.evaluation_report(trainer)
+        yield [_("Module"), _("Evaluations"), _("Satisfied or very satisfied (%)"), _("Very unsatisfactory"),
+               _("Unsatisfactory"), _("Satisfactory"), _("Very satisfactory")]
+        overall = evaluation["overall"]
+        for title, s in [(_("All modules"), overall), *evaluation["per_module"]]:
+            yield [title, s.count, s.satisfied_pct, *[s.distribution[level] for level in (1, 2, 3, 4)]]
+        yield []
+        yield [_("Module"), _("Satisfaction"), _("Comment")]
+        labels = dict(_satisfaction_labels())
+        for fb in selectors.evaluation_comments(trainer).iterator(chunk_size=500):
+            yield [fb.completion.module.title, str(labels.get(fb.satisfaction, "")), fb.comment]
+    else:
+        reach = selectors.reach_report(trainer)
+        yield [_("Organisation"), _("Kind"), _("People trained"), _("Completions")]
+        for r in reach["rows"]:
+            yield [r["organisation"], r["kind"], r["people"], r["completions"]]
+        yield [_("Total"), "", reach["people"], reach["completions"]]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@area_required("training_manage")
+def export(request: HttpRequest, report: str, fmt: str) -> HttpResponse:
+    if report not in EXPORTS or fmt not in {"csv", "xlsx"}:
+        raise Http404
+    audit_record(action="training_export", request=request, detail={"report": report, "format": fmt})
+    filename = f"training-{report}-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    rows = _export_rows(request.user, report)
+    if fmt == "csv":
+        writer = csv.writer(_Echo())
+        response = StreamingHttpResponse(
+            (writer.writerow([safe_cell(v) for v in row]) for row in rows), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            _xlsx_bytes(rows, report),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _xlsx_bytes(rows, title: str) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
