@@ -14,6 +14,12 @@ class PortalAdminSite(admin.AdminSite):
     site_title = "Wellbeing portal admin"
     index_title = "Configuration"
 
+    def has_permission(self, request):
+        # Defence in depth behind TwoFactorRequiredMiddleware: the admin needs a verified session.
+        from portal.twofactor import session_is_verified
+
+        return super().has_permission(request) and session_is_verified(request)
+
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)
 

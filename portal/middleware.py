@@ -28,6 +28,9 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 
 class SecurityHeadersMiddleware:
+    """First in MIDDLEWARE, so it also covers static files (WhiteNoise answers those itself) and
+    responses made by any other middleware (redirects to sign-in, the lockout page)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -35,6 +38,11 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY)
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             # Health data must not sit in shared or browser caches (ASVS 8.1.1, 8.2.1).
@@ -43,10 +51,12 @@ class SecurityHeadersMiddleware:
 
 
 class IdleTimeoutMiddleware:
-    """Signs out a session left idle longer than SESSION_IDLE_TIMEOUT seconds (ASVS L2: 30 min).
-    The absolute 12-hour limit is SESSION_COOKIE_AGE, counted from sign-in."""
+    """Signs out a session left idle longer than SESSION_IDLE_TIMEOUT seconds (ASVS L2: 30 min),
+    and any session older than SESSION_ABSOLUTE_TIMEOUT seconds from sign-in (12 hours), however
+    busy. The sign-in time is written by portal.signals.on_login."""
 
     KEY = "_last_seen"
+    SIGNED_IN_KEY = "_signed_in_at"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -56,6 +66,11 @@ class IdleTimeoutMiddleware:
         if user is not None and user.is_authenticated:
             now = int(time.time())
             last = request.session.get(self.KEY, now)
+            signed_in = request.session.get(self.SIGNED_IN_KEY, now)
+            if now - signed_in > settings.SESSION_ABSOLUTE_TIMEOUT:
+                logout(request)
+                messages.info(request, _("You were signed out because you signed in more than 12 hours ago."))
+                return redirect(settings.LOGIN_URL)
             if now - last > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
                 messages.info(request, _("You were signed out after a period of inactivity."))

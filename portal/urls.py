@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import views
+from portal import security_views, views
+
+handler403 = "portal.security_views.permission_denied"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +13,14 @@ urlpatterns = [
     path("notifications/read/", views.notifications_mark_read, name="notifications-read"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/two-factor/", security_views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/two-factor/setup/", security_views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/recovery-codes/", security_views.two_factor_recovery_codes,
+         name="two_factor_recovery_codes"),
+    path("accounts/security/", security_views.security, name="security"),
+    path("accounts/security/sign-out-everywhere/", security_views.sign_out_everywhere, name="sign_out_everywhere"),
+    path("accounts/security/recovery-codes/", security_views.recovery_codes_new, name="recovery_codes_new"),
+    path("accounts/security/two-factor-off/", security_views.two_factor_turn_off, name="two_factor_turn_off"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("exposure/", include("exposure.urls")),
     path("wellbeing/", include("wellbeing.urls")),
