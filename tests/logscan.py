@@ -91,7 +91,6 @@ def _install_collectors():
     """Wrap the places where secrets pass through, so that each one is registered."""
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.sessions.backends.base import SessionBase
-    from django.db.models import TextField
     from django.db.models.signals import post_save, pre_save
     from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -125,12 +124,7 @@ def _install_collectors():
         secret(instance.token, "recovery code")
 
     def on_any_save(sender, instance, **kwargs):
-        if sender._meta.app_label not in FREE_TEXT_APPS:
-            return
-        for model_field in sender._meta.concrete_fields:
-            if isinstance(model_field, TextField):
-                kind = f"free text ({sender._meta.label}.{model_field.name})"
-                secret(getattr(instance, model_field.attname, None), kind)
+        register_free_text(sender, instance)
 
     post_save.connect(on_totp_saved, sender=TOTPDevice, weak=False, dispatch_uid="logscan-totp")
     post_save.connect(on_token_saved, sender=StaticToken, weak=False, dispatch_uid="logscan-static")
@@ -145,6 +139,18 @@ def _install_collectors():
         return original_bulk_create(objs, *args, **kwargs)
 
     StaticToken.objects.bulk_create = bulk_create
+
+
+def register_free_text(sender, instance) -> None:
+    """Every TextField value of a model in FREE_TEXT_APPS: what officers type in their own words."""
+    from django.db.models import TextField
+
+    if sender._meta.app_label not in FREE_TEXT_APPS:
+        return
+    for model_field in sender._meta.concrete_fields:
+        if isinstance(model_field, TextField):
+            kind = f"free text ({sender._meta.label}.{model_field.name})"
+            secret(getattr(instance, model_field.attname, None), kind)
 
 
 _HANDLER = CaptureHandler()

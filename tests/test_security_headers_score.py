@@ -2,7 +2,6 @@
 Secure cookies, HSTS), with the portal's own header rules on top; and removing a header fails."""
 
 import pytest
-from django.test import override_settings
 
 from conftest import PASSWORD
 from portal.observatory import cookies_from_response, policy_problems, score
