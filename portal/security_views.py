@@ -233,3 +233,12 @@ def permission_denied(request, exception=None):
     audit_record(action="access_denied", request=request, reason=path)
     logger.warning("access denied user_id=%s path=%r", getattr(user, "pk", None), path)
     return render(request, "portal/403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A form posted without a valid CSRF token (often one left open too long): audited like any
+    refusal, with a way forward instead of Django's technical page."""
+    path = request.path[:200]
+    audit_record(action="csrf_failure", request=request, reason=path)
+    logger.warning("csrf check failed path=%r", path)
+    return render(request, "portal/403_csrf.html", status=403)

@@ -32,6 +32,7 @@ if DEBUG and not set(ALLOWED_HOSTS) <= {*LOCAL_HOSTS, "testserver"}:
     # that other people can reach.
     raise ImproperlyConfigured("DEBUG=true is for this computer only: ALLOWED_HOSTS may then list only localhost.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "portal.security_views.csrf_failure"
 
 INSTALLED_APPS = [
     "portal.apps.PortalAdminConfig",

@@ -32,3 +32,14 @@ def test_a_log_line_cannot_be_forged_through_the_path(rf, officer, caplog):
         assert permission_denied(request).status_code == 403
     messages = [r.getMessage() for r in caplog.records if r.name == "portal.security"]
     assert len(messages) == 1 and "\n" not in messages[0] and "\\n" in messages[0]
+
+
+def test_a_form_without_its_csrf_token_is_refused_audited_and_explained(officer):
+    from conftest import TwoFactorClient
+
+    client = TwoFactorClient(enforce_csrf_checks=True)
+    client.force_login(officer)
+    response = client.post("/notifications/read/")
+    assert response.status_code == 403
+    assert "Please try again" in response.content.decode()
+    assert AuditEvent.objects.filter(action="csrf_failure", actor=officer, reason="/notifications/read/").exists()

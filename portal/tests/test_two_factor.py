@@ -242,3 +242,9 @@ def test_checking_two_factor_adds_no_query_to_a_page(client, supervisor, officer
     plain = queries(officer)
     assert len(verified) == len(plain)
     assert all("portal_user" in sql for sql in verified if "otp_" in sql)
+
+
+def test_the_shared_client_login_with_a_password_also_completes_two_factor(client, supervisor):
+    assert client.login(username="supervisor", password=PASSWORD)
+    assert client.get("/team/").status_code == 200
+    assert not client.login(username="supervisor", password="wrong-password")
