@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # No inline script anywhere: pages pass data to scripts through json_script (not executable).
 # Plotly sets inline styles on chart elements, so style-src keeps 'unsafe-inline'.
@@ -66,10 +67,15 @@ class IdleTimeoutMiddleware:
         if user is not None and user.is_authenticated:
             now = int(time.time())
             last = request.session.get(self.KEY, now)
-            signed_in = request.session.get(self.SIGNED_IN_KEY, now)
+            # A session from before this limit existed starts its 12 hours now.
+            signed_in = request.session.setdefault(self.SIGNED_IN_KEY, now)
             if now - signed_in > settings.SESSION_ABSOLUTE_TIMEOUT:
                 logout(request)
-                messages.info(request, _("You were signed out because you signed in more than 12 hours ago."))
+                hours = settings.SESSION_ABSOLUTE_TIMEOUT // 3600
+                messages.info(request, ngettext(
+                    "You were signed out because you signed in more than %(hours)d hour ago.",
+                    "You were signed out because you signed in more than %(hours)d hours ago.", hours,
+                ) % {"hours": hours})
                 return redirect(settings.LOGIN_URL)
             if now - last > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)

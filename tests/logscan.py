@@ -23,6 +23,7 @@ import pytest
 
 FREE_TEXT_APPS = ("exposure", "wellbeing")
 MIN_LENGTH = 6
+FREE_TEXT_MIN_LENGTH = 12
 MIN_DISTINCT = 4  # "000000000000" is not a secret worth matching: it appears in ordinary log lines
 
 
@@ -48,7 +49,10 @@ class Registry:
             if re.fullmatch(r"\d{6,8}", text):
                 self.secrets.setdefault(text, kind)
             return
-        if len(text) >= MIN_LENGTH and len(set(text)) >= MIN_DISTINCT:
+        # Free text must be longer before it counts: short random strings from property tests
+        # would otherwise turn up by chance inside ordinary log lines.
+        minimum = FREE_TEXT_MIN_LENGTH if kind.startswith("free text") else MIN_LENGTH
+        if len(text) >= minimum and len(set(text)) >= MIN_DISTINCT:
             self.secrets.setdefault(text, kind)
 
 
