@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -49,7 +50,7 @@ def _qr_data_uri(url: str) -> str:
 
 @sensitive_post_parameters("otp_token")
 @login_required
-def two_factor_verify(request):
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not twofactor.has_totp(user):
         return redirect("two_factor_setup")
@@ -81,7 +82,7 @@ def two_factor_verify(request):
 
 @sensitive_post_parameters("otp_token")
 @login_required
-def two_factor_setup(request):
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     # Replacing an existing authenticator needs a verified session: a stolen password alone must
     # never be enough to enrol the thief's own phone.
@@ -116,7 +117,7 @@ def two_factor_setup(request):
 
 
 @login_required
-def two_factor_recovery_codes(request):
+def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
     """Shows newly made recovery codes once; they are dropped from the session as they are shown."""
     codes = request.session.pop(NEW_CODES_KEY, None)
     if not codes:
@@ -127,7 +128,7 @@ def two_factor_recovery_codes(request):
     })
 
 
-def _security_page(request, *, sign_out_form=None, remove_form=None, status=200):
+def _security_page(request: HttpRequest, *, sign_out_form=None, remove_form=None, status: int = 200) -> HttpResponse:
     user = request.user
     events = AuditEvent.objects.filter(subject=user, action__in=list(ACTIVITY_LABELS)).order_by("-at", "-id")[:10]
     activity = [{"at": event.at, "label": ACTIVITY_LABELS[event.action]} for event in events]
@@ -142,11 +143,11 @@ def _security_page(request, *, sign_out_form=None, remove_form=None, status=200)
 
 
 @login_required
-def security(request):
+def security(request: HttpRequest) -> HttpResponse:
     return _security_page(request)
 
 
-def _password_confirmed(request, form) -> bool | None:
+def _password_confirmed(request: HttpRequest, form: PasswordConfirmForm) -> bool | None:
     """True if the password was right; False if wrong; None if the session was ended for too
     many wrong passwords (so a stolen session cannot be used to guess the password)."""
     if form.is_valid():
@@ -167,7 +168,7 @@ def _password_confirmed(request, form) -> bool | None:
 @sensitive_post_parameters("everywhere-password")
 @require_POST
 @login_required
-def sign_out_everywhere(request):
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = PasswordConfirmForm(user, request.POST, prefix="everywhere")
     confirmed = _password_confirmed(request, form)
@@ -188,7 +189,7 @@ def sign_out_everywhere(request):
 
 @require_POST
 @login_required
-def recovery_codes_new(request):
+def recovery_codes_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not twofactor.has_totp(user):
         return redirect("two_factor_setup")
@@ -201,7 +202,7 @@ def recovery_codes_new(request):
 @sensitive_post_parameters("remove-password")
 @require_POST
 @login_required
-def two_factor_turn_off(request):
+def two_factor_turn_off(request: HttpRequest) -> HttpResponse:
     user = request.user
     if twofactor.requires_two_factor(user):
         messages.error(request, _("Your role needs two-factor sign-in, so it cannot be turned off."))
@@ -219,14 +220,14 @@ def two_factor_turn_off(request):
     return redirect("security")
 
 
-def locked_out(request, original_response=None, credentials=None):
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """django-axes calls this instead of its own response once a username+address is locked."""
     logger.warning("sign-in refused: locked out")
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
 
 
-def permission_denied(request, exception=None):
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     """The 403 page; every refusal is logged and audited (ASVS 7.2.2), with the path only."""
     path = request.path[:200]
     user = getattr(request, "user", None)
@@ -235,7 +236,7 @@ def permission_denied(request, exception=None):
     return render(request, "portal/403.html", status=403)
 
 
-def csrf_failure(request, reason=""):
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form posted without a valid CSRF token (often one left open too long): audited like any
     refusal, with a way forward instead of Django's technical page."""
     path = request.path[:200]

@@ -47,7 +47,7 @@ def test_the_two_factor_form(supervisor, code):
         raise AssertionError(f"{code!r} passed the two-factor step")
 
 
-@FUZZ
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(code=TEXT)
 def test_the_two_factor_set_up_form(oh, code):
     client = PlainClient()
