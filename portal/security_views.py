@@ -12,6 +12,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -40,6 +41,8 @@ ACTIVITY_LABELS = {
     "two_factor_removed": gettext_lazy("Two-factor sign-in turned off"),
     "recovery_codes_created": gettext_lazy("New recovery codes made"),
     "sessions_ended": gettext_lazy("Signed out everywhere else"),
+    "password_changed": gettext_lazy("Password changed"),
+    "password_reset": gettext_lazy("Password reset by email"),
 }
 
 
@@ -243,3 +246,27 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     audit_record(action="csrf_failure", request=request, reason=path)
     logger.warning("csrf check failed path=%r", path)
     return render(request, "portal/403_csrf.html", status=403)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's, plus an audit event (other sessions end because the password hash changed)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(action="password_changed", request=self.request, subject=form.user)
+        logger.info("password changed user_id=%s", form.user.pk)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's, plus an audit event, and a reset lifts any sign-in pause on the username: the
+    person has just proved they own its email address, as the pause page suggests they do."""
+
+    def form_valid(self, form):
+        from axes.utils import reset as axes_reset
+
+        response = super().form_valid(form)
+        axes_reset(username=form.user.get_username())
+        audit_record(action="password_reset", request=self.request, actor=form.user, subject=form.user)
+        logger.info("password reset user_id=%s", form.user.pk)
+        return response

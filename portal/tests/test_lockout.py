@@ -83,3 +83,18 @@ def test_no_password_is_stored_with_the_attempts(officer):
     stored = AccessAttempt.objects.get(username="officer")
     assert "wrong-password" not in stored.post_data
     assert "csrfmiddlewaretoken=" not in stored.post_data or "****" in stored.post_data
+
+
+def test_resetting_the_password_by_email_lifts_the_pause(officer, client):
+    import re
+
+    from django.core import mail
+
+    fail("officer", 10)
+    assert attempt("officer", PASSWORD)[1].status_code == 429
+    PlainClient().post("/accounts/password_reset/", {"email": officer.email})
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    form_url = client.get(link).url
+    client.post(form_url, {"new_password1": "after-the-pause-passphrase", "new_password2": "after-the-pause-passphrase"})
+    assert AuditEvent.objects.filter(action="password_reset", subject=officer).exists()
+    assert attempt("officer", "after-the-pause-passphrase")[1].status_code == 302

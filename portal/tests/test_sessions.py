@@ -101,3 +101,11 @@ def test_the_security_page_shows_recent_activity(client, officer):
     page = client.get("/accounts/security/").content.decode()
     assert "Signed in with your password" in page
     assert "Sign out everywhere else" in page and "Set up two-factor sign-in" in page
+
+
+def test_a_password_change_is_audited_and_shown_on_the_security_page(client, officer):
+    client.force_login(officer)
+    client.post("/accounts/password_change/", {"old_password": PASSWORD, "new_password1": "a-much-longer-passphrase-42",
+                                                "new_password2": "a-much-longer-passphrase-42"})
+    assert AuditEvent.objects.filter(action="password_changed", subject=officer).exists()
+    assert "Password changed" in client.get("/accounts/security/").content.decode()
