@@ -95,6 +95,7 @@ def test_resetting_the_password_by_email_lifts_the_pause(officer, client):
     PlainClient().post("/accounts/password_reset/", {"email": officer.email})
     link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
     form_url = client.get(link).url
-    client.post(form_url, {"new_password1": "after-the-pause-passphrase", "new_password2": "after-the-pause-passphrase"})
+    new = "after-the-pause-passphrase"
+    client.post(form_url, {"new_password1": new, "new_password2": new})
     assert AuditEvent.objects.filter(action="password_reset", subject=officer).exists()
-    assert attempt("officer", "after-the-pause-passphrase")[1].status_code == 302
+    assert attempt("officer", new)[1].status_code == 302
