@@ -2,9 +2,22 @@
 that matters (ending every other session, turning two-factor off)."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from portal.twofactor import normalise_code
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with the username's length checked before any look-up. Django only
+    sets the field's maxlength attribute; an over-long name would otherwise reach the lockout
+    table (255 characters on PostgreSQL) and fail there with a server error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
 
 
 class CodeForm(forms.Form):

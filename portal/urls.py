@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from portal import security_views, views
+from portal.forms import SignInForm
 
 handler403 = "portal.security_views.permission_denied"
 
@@ -12,7 +13,8 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications-read"),
     path("accessibility/", views.accessibility, name="accessibility"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True,
+                                                         authentication_form=SignInForm), name="login"),
     path("accounts/two-factor/", security_views.two_factor_verify, name="two_factor_verify"),
     path("accounts/two-factor/setup/", security_views.two_factor_setup, name="two_factor_setup"),
     path("accounts/two-factor/recovery-codes/", security_views.two_factor_recovery_codes,

@@ -82,3 +82,9 @@ def test_a_reset_for_an_unknown_address_reveals_nothing(client, db):
     response = client.post("/accounts/password_reset/", {"email": "nobody@example.invalid"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_an_over_long_username_is_refused_on_the_form_not_with_a_server_error(client, officer):
+    response = client.post("/accounts/login/", {"username": "x" * 5000, "password": "whatever-it-is"})
+    assert response.status_code == 200
+    assert "at most 150 characters" in response.content.decode()
