@@ -202,6 +202,7 @@ if not DEBUG and not (SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE and SECURE_HS
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Police wellbeing portal")
 OTP_TOTP_THROTTLE_FACTOR = 1  # each wrong code doubles the wait before the next try (1 s, 2 s, 4 s...)
 OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # admins may reset a person's authenticator, never read its key
 TWO_FACTOR_RECOVERY_CODES = 10
 
 # Lockout (django-axes): per username AND address together, never per address alone, because a

@@ -248,3 +248,20 @@ def test_the_shared_client_login_with_a_password_also_completes_two_factor(clien
     assert client.login(username="supervisor", password=PASSWORD)
     assert client.get("/team/").status_code == 200
     assert not client.login(username="supervisor", password="wrong-password")
+
+
+def test_admins_can_reset_two_factor_but_never_read_keys_or_recovery_codes(client, admin_user, supervisor):
+    device = device_for(supervisor)
+    codes = twofactor.recovery_codes_regenerate(user=supervisor)
+    static = supervisor.staticdevice_set.get()
+    client.force_login(admin_user)
+    listing = client.get("/admin/otp_static/staticdevice/").content.decode()
+    assert ">10<" in listing  # how many are left
+    for url in [f"/admin/otp_static/staticdevice/{static.pk}/change/",
+                f"/admin/otp_totp/totpdevice/{device.pk}/change/", "/admin/otp_totp/totpdevice/"]:
+        page = client.get(url).content.decode()
+        assert not any(twofactor.normalise_code(code) in page for code in codes), url
+        assert device.key not in page and twofactor.base32_secret(device) not in page, url
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/").status_code == 403
+    response = client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not TOTPDevice.objects.filter(pk=device.pk).exists()
