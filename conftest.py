@@ -5,10 +5,81 @@ A force with team A (supervised by `supervisor`, members `officer` and `teammate
 same force, and `foreign_oh` and `foreign_officer` in a second force."""
 
 import pytest
+from django.test import Client, RequestFactory
 
 from tests.factories import OfficerFactory, OrganisationFactory, TeamFactory, UnitFactory, UserFactory
 
+pytest_plugins = ["tests.logscan"]
+
 PASSWORD = "correct-horse-battery"
+
+
+def _login_request():
+    from django.contrib.auth.models import AnonymousUser
+
+    request = RequestFactory().post("/accounts/login/")
+    request.user = AnonymousUser()
+    return request
+
+
+class TwoFactorClient(Client):
+    """The test client, except that signing in also completes two-factor sign-in, so that tests of
+    supervisors, trainers, OH and admins need not know about it. Users whose role requires it get a
+    TOTP device if they have none. Tests of two-factor itself use `unverified_client`."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        self.complete_two_factor(user)
+
+    def login(self, **credentials):
+        # django-axes needs the request to decide on a lockout; Django's test client passes none.
+        credentials.setdefault("request", _login_request())
+        signed_in = super().login(**credentials)
+        if signed_in:
+            from portal.models import User
+
+            self.complete_two_factor(User.objects.get(pk=self.session["_auth_user_id"]))
+        return signed_in
+
+    def complete_two_factor(self, user):
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from portal.twofactor import requires_two_factor
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None and requires_two_factor(user):
+            device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+
+class PlainClient(Client):
+    """Signs in with the password only (the two-factor step still to do); passes the request
+    django-axes needs."""
+
+    def login(self, **credentials):
+        credentials.setdefault("request", _login_request())
+        return super().login(**credentials)
+
+
+@pytest.fixture
+def client():
+    return TwoFactorClient()
+
+
+@pytest.fixture
+def unverified_client():
+    return PlainClient()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    client = TwoFactorClient()
+    client.force_login(admin_user)
+    return client
 
 
 @pytest.fixture

@@ -14,6 +14,23 @@ class PortalAdminSite(admin.AdminSite):
     site_title = "Wellbeing portal admin"
     index_title = "Configuration"
 
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # django-otp's admin lists every recovery code of a person; ours shows only how many are
+        # left, so an admin can reset someone's two-factor sign-in but never use it.
+        from django_otp.plugins.otp_static.models import StaticDevice
+
+        if model_or_iterable is StaticDevice:
+            from portal.twofactor_admin import StaticDeviceAdmin
+
+            admin_class = StaticDeviceAdmin
+        return super().register(model_or_iterable, admin_class, **options)
+
+    def has_permission(self, request):
+        # Defence in depth behind TwoFactorRequiredMiddleware: the admin needs a verified session.
+        from portal.twofactor import session_is_verified
+
+        return super().has_permission(request) and session_is_verified(request)
+
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)
 

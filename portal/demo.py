@@ -16,6 +16,9 @@ from django.utils import timezone
 from portal.models import HighRiskRole, Organisation, Team, Unit, User
 
 DEMO_USERNAMES = ["demo.officer", "demo.supervisor", "demo.trainer", "demo.oh", "demo.admin"]
+# The demo users whose role requires two-factor sign-in; their authenticator secret is
+# settings.DEMO_TOTP_SECRET, so anyone trying the demo can get a code (`manage.py demo_totp`).
+DEMO_TWO_FACTOR_USERNAMES = ["demo.supervisor", "demo.trainer", "demo.oh", "demo.admin"]
 
 # Invented people for team Alpha (supervised by demo.supervisor): mixed high-risk roles.
 ALPHA = [
@@ -122,8 +125,28 @@ def seed_core() -> DemoContext:
                     is_staff=True, is_superuser=True)
     partner_staff = [_person(u, f, last, fire, team=fire_team) for u, f, last in FIRE_STAFF]
 
+    seed_two_factor([supervisor, trainer, oh, admin])
+
     return DemoContext(
         organisation=force, partner=fire, alpha=alpha, bravo=bravo,
         officer=User.objects.get(username="demo.officer"), supervisor=supervisor, trainer=trainer,
         oh=oh, admin=admin, officers=officers, partner_staff=partner_staff, today=timezone.localdate(),
     )
+
+
+def seed_two_factor(users) -> None:
+    """One confirmed TOTP device per demo user who must use two-factor sign-in, keyed by the
+    demo secret (idempotent: an existing demo device is re-keyed if the secret changed)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.twofactor import hex_from_base32
+
+    key = hex_from_base32(settings.DEMO_TOTP_SECRET)
+    for user in users:
+        device = TOTPDevice.objects.filter(user=user, name="Demo authenticator").first()
+        if device is None:
+            TOTPDevice.objects.filter(user=user).delete()
+            TOTPDevice.objects.create(user=user, name="Demo authenticator", key=key, confirmed=True)
+        elif device.key != key or not device.confirmed:
+            device.key, device.confirmed = key, True
+            device.save(update_fields=["key", "confirmed"])

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # No inline script anywhere: pages pass data to scripts through json_script (not executable).
 # Plotly sets inline styles on chart elements, so style-src keeps 'unsafe-inline'.
@@ -28,6 +29,9 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 
 class SecurityHeadersMiddleware:
+    """First in MIDDLEWARE, so it also covers static files (WhiteNoise answers those itself) and
+    responses made by any other middleware (redirects to sign-in, the lockout page)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -35,6 +39,11 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY)
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             # Health data must not sit in shared or browser caches (ASVS 8.1.1, 8.2.1).
@@ -43,10 +52,12 @@ class SecurityHeadersMiddleware:
 
 
 class IdleTimeoutMiddleware:
-    """Signs out a session left idle longer than SESSION_IDLE_TIMEOUT seconds (ASVS L2: 30 min).
-    The absolute 12-hour limit is SESSION_COOKIE_AGE, counted from sign-in."""
+    """Signs out a session left idle longer than SESSION_IDLE_TIMEOUT seconds (ASVS L2: 30 min),
+    and any session older than SESSION_ABSOLUTE_TIMEOUT seconds from sign-in (12 hours), however
+    busy. The sign-in time is written by portal.signals.on_login."""
 
     KEY = "_last_seen"
+    SIGNED_IN_KEY = "_signed_in_at"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -56,6 +67,16 @@ class IdleTimeoutMiddleware:
         if user is not None and user.is_authenticated:
             now = int(time.time())
             last = request.session.get(self.KEY, now)
+            # A session from before this limit existed starts its 12 hours now.
+            signed_in = request.session.setdefault(self.SIGNED_IN_KEY, now)
+            if now - signed_in > settings.SESSION_ABSOLUTE_TIMEOUT:
+                logout(request)
+                hours = settings.SESSION_ABSOLUTE_TIMEOUT // 3600
+                messages.info(request, ngettext(
+                    "You were signed out because you signed in more than %(hours)d hour ago.",
+                    "You were signed out because you signed in more than %(hours)d hours ago.", hours,
+                ) % {"hours": hours})
+                return redirect(settings.LOGIN_URL)
             if now - last > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
                 messages.info(request, _("You were signed out after a period of inactivity."))

@@ -5,6 +5,7 @@ Production (DEBUG unset or false) refuses to start with the development secret k
 HTTPS-only cookies, HSTS and the SSL redirect unless told otherwise.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -24,8 +25,14 @@ if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50):
         "For local development set DEBUG=true (make run does this)."
     )
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=LOCAL_HOSTS if DEBUG else [])
+if DEBUG and not set(ALLOWED_HOSTS) <= {*LOCAL_HOSTS, "testserver"}:
+    # DEBUG shows settings and stack traces to anyone who triggers an error: never on a host
+    # that other people can reach.
+    raise ImproperlyConfigured("DEBUG=true is for this computer only: ALLOWED_HOSTS may then list only localhost.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "portal.security_views.csrf_failure"
 
 INSTALLED_APPS = [
     "portal.apps.PortalAdminConfig",
@@ -38,13 +45,21 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "portal",
     "exposure",
     "wellbeing",
     "training",
 ]
 
+# SecurityHeadersMiddleware comes first so that static files answered by WhiteNoise (which never
+# calls the middleware below it) get the same headers as pages. Two-factor enforcement runs after
+# authentication and the session timeouts; axes last, as its documentation requires.
 MIDDLEWARE = [
+    "portal.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -54,8 +69,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.middleware.IdleTimeoutMiddleware",
+    "portal.twofactor.OTPSessionMiddleware",
+    "portal.twofactor.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "portal.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -82,6 +99,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
+# Axes first: it refuses a locked-out username+address before any password is checked. The portal
+# backend is Django's ModelBackend that also loads the user's confirmed two-factor devices in the
+# same query, so checking two-factor on every request costs no extra query.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "portal.twofactor.PortalBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -153,7 +174,10 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute lifetime: 12 hours (ASVS L2)
+SESSION_COOKIE_AGE = 12 * 60 * 60  # cookie lifetime: 12 hours (ASVS L2)
+# Every request writes the idle clock into the session, which would slide SESSION_COOKIE_AGE
+# forward, so the absolute limit is enforced from the sign-in time by IdleTimeoutMiddleware too.
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)  # idle: 30 minutes
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -164,6 +188,35 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG and not (SECURE_SSL_REDIRECT or env.bool("BEHIND_TLS_PROXY", default=False)):
+    # Production must only ever be reached over HTTPS: either Django redirects, or a TLS proxy in
+    # front does (and says so with X-Forwarded-Proto).
+    raise ImproperlyConfigured("With DEBUG off, set SECURE_SSL_REDIRECT=true or BEHIND_TLS_PROXY=true.")
+if not DEBUG and not (SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE and SECURE_HSTS_SECONDS >= 31536000):
+    raise ImproperlyConfigured(
+        "With DEBUG off, session and CSRF cookies must be Secure and SECURE_HSTS_SECONDS at least 31536000."
+    )
+
+# Two-factor sign-in (django-otp): TOTP apps plus single-use recovery codes. Required for the roles
+# that see other people's records or configure the portal; optional for officers.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Police wellbeing portal")
+OTP_TOTP_THROTTLE_FACTOR = 1  # each wrong code doubles the wait before the next try (1 s, 2 s, 4 s...)
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # admins may reset a person's authenticator, never read its key
+TWO_FACTOR_RECOVERY_CODES = 10
+
+# Lockout (django-axes): per username AND address together, never per address alone, because a
+# whole station can share one address: one person mistyping must not lock out their colleagues.
+# 10 failures then 30 minutes' wait caps guessing at 20 tries an hour per account and address,
+# well inside ASVS 2.2.1 (at most 100 failures an hour on one account).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.security_views.locked_out"
+# Never copy form secrets into the attempts table (axes always masks "password").
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken", "password", "otp_token"]
+AXES_ALLOWED_CORS_ORIGINS = ""
 
 LOGGING = {
     "version": 1,
@@ -174,8 +227,11 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# Demo data: the password every demo user gets. seed_demo refuses to run outside DEBUG.
+# Demo data: the password every demo user gets, and the base32 TOTP secret of the demo users who
+# must use two-factor sign-in (`manage.py demo_totp <username>` prints the current code).
+# seed_demo and demo_totp refuse to run outside DEBUG.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-portal-2026")
+DEMO_TOTP_SECRET = env.str("DEMO_TOTP_SECRET", default="DEMOPORTALTOTPKEYNORTHMOOR234567")
 
 # Keyed hash for pseudonymised exports (OH). Must be set in production.
 PSEUDONYM_KEY = env.str("PSEUDONYM_KEY", default=SECRET_KEY)

@@ -1,7 +1,11 @@
-"""Sign-in events go to the audit trail (ASVS 7.1.3, 7.2.1). Never the password itself."""
+"""Sign-in events go to the audit trail and the security log (ASVS 7.1.3, 7.2.1): successes,
+failures, lockouts. Never a password, a code or a session key; failed usernames only in the audit
+table (a username box sometimes receives a password typed in the wrong place, so never the log)."""
 
 import logging
+import time
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -9,9 +13,13 @@ from portal.audit import audit_record
 
 logger = logging.getLogger("portal.security")
 
+SIGNED_IN_AT_KEY = "_signed_in_at"  # read by IdleTimeoutMiddleware for the absolute limit
+
 
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT_KEY] = int(time.time())
     audit_record(action="login", actor=user, request=request, subject=user)
     logger.info("login succeeded user_id=%s", user.pk)
 
@@ -20,11 +28,19 @@ def on_login(sender, request, user, **kwargs):
 def on_logout(sender, request, user, **kwargs):
     if user is not None:
         audit_record(action="logout", actor=user, request=request, subject=user)
+        logger.info("logout user_id=%s", user.pk)
 
 
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
-    # Only the username attempted (already cleansed of the password by Django).
+    # Only the username attempted (Django has already replaced the password in `credentials`).
     username = str(credentials.get("username", ""))[:150]
-    audit_record(action="login_failed", request=request, detail={"username": username})
-    logger.warning("login failed for a username")
+    locked = bool(getattr(request, "axes_locked_out", False))
+    audit_record(action="login_failed", request=request, detail={"username": username, "locked_out": locked})
+    logger.warning("login failed locked_out=%s", locked)
+
+
+@receiver(user_locked_out)
+def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    audit_record(action="lockout", request=request, detail={"username": str(username or "")[:150]})
+    logger.warning("sign-in locked for a username and address after repeated failures")

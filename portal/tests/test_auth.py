@@ -8,8 +8,21 @@ from conftest import PASSWORD
 from portal.models import AuditEvent
 
 
-def test_signing_in_lands_on_the_roles_start_page(client, supervisor):
+def test_signing_in_lands_on_the_roles_start_page(client, officer):
+    response = client.post("/accounts/login/", {"username": "officer", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == "/exposure/"
+    assert AuditEvent.objects.filter(action="login", actor=officer).exists()
+
+
+def test_a_supervisor_signs_in_with_password_then_code_and_lands_on_the_team_page(client, supervisor):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.twofactor import current_code
+
+    device = TOTPDevice.objects.create(user=supervisor, name="Phone")
     response = client.post("/accounts/login/", {"username": "supervisor", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/two-factor/"
+    response = client.post("/accounts/two-factor/", {"otp_token": current_code(device)}, follow=True)
     assert response.redirect_chain[-1][0] == "/team/"
     assert AuditEvent.objects.filter(action="login", actor=supervisor).exists()
 
@@ -19,7 +32,7 @@ def test_a_wrong_password_is_refused_with_a_message_and_audited(client, officer)
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.content.decode()
     event = AuditEvent.objects.get(action="login_failed")
-    assert event.detail == {"username": "officer"}
+    assert event.detail == {"username": "officer", "locked_out": False}
     assert "wrong" not in str(event.detail)
 
 
@@ -69,3 +82,9 @@ def test_a_reset_for_an_unknown_address_reveals_nothing(client, db):
     response = client.post("/accounts/password_reset/", {"email": "nobody@example.invalid"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_an_over_long_username_is_refused_on_the_form_not_with_a_server_error(client, officer):
+    response = client.post("/accounts/login/", {"username": "x" * 5000, "password": "whatever-it-is"})
+    assert response.status_code == 200
+    assert "at most 150 characters" in response.content.decode()

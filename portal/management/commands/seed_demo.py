@@ -33,3 +33,7 @@ class Command(BaseCommand):
             "Demo organisation ready. Sign in as " + ", ".join(DEMO_USERNAMES)
             + " with the password from DEMO_PASSWORD."
         ))
+        self.stdout.write(
+            "Supervisor, trainer, OH and admin also need a two-factor code: add DEMO_TOTP_SECRET to an "
+            "authenticator app, or run `manage.py demo_totp <username>` for the current code."
+        )

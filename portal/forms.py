@@ -1,0 +1,68 @@
+"""Forms of the security pages: a two-factor code, and re-entering the password before a change
+that matters (ending every other session, turning two-factor off)."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+
+from portal.twofactor import normalise_code
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with the username's length checked before any look-up. Django only
+    sets the field's maxlength attribute; an over-long name would otherwise reach the lockout
+    table (255 characters on PostgreSQL) and fail there with a server error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class CodeForm(forms.Form):
+    otp_token = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false",
+                                      "autocapitalize": "off"}),
+    )
+
+    def clean_otp_token(self):
+        code = normalise_code(self.cleaned_data["otp_token"])
+        if not code:
+            raise forms.ValidationError(_("Enter the code shown in your authenticator app."))
+        return code
+
+
+class SetupCodeForm(CodeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["otp_token"]
+        field.help_text = _("The 6-digit code your authenticator app shows for this portal.")
+        field.widget.attrs["inputmode"] = "numeric"
+
+    def clean_otp_token(self):
+        code = super().clean_otp_token()
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("Enter the 6 digits your authenticator app shows, without spaces."))
+        return code
+
+
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your current password."))
+        return password

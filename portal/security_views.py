@@ -1,0 +1,272 @@
+"""Two-factor set-up and sign-in, recovery codes, the security page, the lockout page and the
+audited 403 page."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from urllib.parse import urlencode
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from portal import access, twofactor
+from portal.audit import audit_record
+from portal.forms import CodeForm, PasswordConfirmForm, SetupCodeForm
+from portal.models import AuditEvent
+
+logger = logging.getLogger("portal.security")
+
+NEW_CODES_KEY = "_new_recovery_codes"
+CONFIRM_FAILURES_KEY = "_password_confirm_failures"
+CONFIRM_FAILURE_LIMIT = 5  # wrong passwords on the security page before the session is ended
+ACTIVITY_LABELS = {
+    "login": gettext_lazy("Signed in with your password"),
+    "logout": gettext_lazy("Signed out"),
+    "two_factor_verified": gettext_lazy("Confirmed a two-factor code"),
+    "two_factor_failed": gettext_lazy("A wrong two-factor code was entered"),
+    "two_factor_enabled": gettext_lazy("Two-factor sign-in turned on"),
+    "two_factor_removed": gettext_lazy("Two-factor sign-in turned off"),
+    "recovery_codes_created": gettext_lazy("New recovery codes made"),
+    "sessions_ended": gettext_lazy("Signed out everywhere else"),
+    "password_changed": gettext_lazy("Password changed"),
+    "password_reset": gettext_lazy("Password reset by email"),
+}
+
+
+def _qr_data_uri(url: str) -> str:
+    svg = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2).to_string()
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+@sensitive_post_parameters("otp_token")
+@login_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not twofactor.has_totp(user):
+        return redirect("two_factor_setup")
+    if twofactor.session_is_verified(request):
+        return redirect(twofactor.safe_next(request, access.start_url(user)))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device, throttled = twofactor.verify_code(user, form.cleaned_data["otp_token"])
+        if device is not None:
+            twofactor.mark_verified(request, device)
+            method = "recovery_code" if device.persistent_id.startswith(twofactor.STATIC_LABEL) else "totp"
+            audit_record(action="two_factor_verified", request=request, subject=user, detail={"method": method})
+            logger.info("two-factor verified user_id=%s method=%s", user.pk, method)
+            if method == "recovery_code":
+                left = twofactor.recovery_codes_left(user)
+                messages.warning(request, _(
+                    "You used a recovery code. You have %(left)s left: make new ones on your security page."
+                ) % {"left": left})
+            return redirect(twofactor.safe_next(request, access.start_url(user)))
+        audit_record(action="two_factor_failed", request=request, subject=user, detail={"throttled": throttled})
+        logger.warning("two-factor code refused user_id=%s throttled=%s", user.pk, throttled)
+        form.add_error("otp_token", _(
+            "Too many wrong codes in a row. Wait a minute, then try the code your app shows now."
+        ) if throttled else _("That code is not right. Check your authenticator app and try the code it shows now."))
+    return render(request, "registration/two_factor_verify.html", {
+        "form": form, "next": twofactor.safe_next(request, ""),
+    })
+
+
+@sensitive_post_parameters("otp_token")
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    # Replacing an existing authenticator needs a verified session: a stolen password alone must
+    # never be enough to enrol the thief's own phone.
+    if twofactor.has_totp(user) and not twofactor.session_is_verified(request):
+        return redirect("two_factor_verify")
+    device = twofactor.totp_device_pending(user)
+    form = SetupCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        found, throttled = twofactor.verify_code(user, form.cleaned_data["otp_token"], device=device)
+        if found is not None:
+            twofactor.totp_device_confirm(device=found)
+            request.session[NEW_CODES_KEY] = twofactor.recovery_codes_regenerate(user=user)
+            twofactor.mark_verified(request, found)
+            audit_record(action="two_factor_enabled", request=request, subject=user)
+            audit_record(action="recovery_codes_created", request=request, subject=user)
+            logger.info("two-factor enabled user_id=%s", user.pk)
+            target, after = reverse("two_factor_recovery_codes"), twofactor.safe_next(request, "")
+            return redirect(f"{target}?{urlencode({'next': after})}" if after else target)
+        form.add_error("otp_token", _(
+            "Too many wrong codes in a row. Wait a minute, then try the code your app shows now."
+        ) if throttled else _(
+            "That code does not match. Check the app added this portal, then type the code it shows now."
+        ))
+    return render(request, "registration/two_factor_setup.html", {
+        "form": form,
+        "qr_data_uri": _qr_data_uri(device.config_url),
+        "secret": twofactor.base32_secret(device),
+        "required": twofactor.requires_two_factor(user),
+        "replacing": twofactor.has_totp(user),
+        "next": twofactor.safe_next(request, ""),
+    })
+
+
+@login_required
+def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
+    """Shows newly made recovery codes once; they are dropped from the session as they are shown."""
+    codes = request.session.pop(NEW_CODES_KEY, None)
+    if not codes:
+        return redirect("security")
+    return render(request, "registration/two_factor_recovery_codes.html", {
+        "codes": codes,
+        "continue_url": twofactor.safe_next(request, access.start_url(request.user)),
+    })
+
+
+def _security_page(request: HttpRequest, *, sign_out_form=None, remove_form=None, status: int = 200) -> HttpResponse:
+    user = request.user
+    events = AuditEvent.objects.filter(subject=user, action__in=list(ACTIVITY_LABELS)).order_by("-at", "-id")[:10]
+    activity = [{"at": event.at, "label": ACTIVITY_LABELS[event.action]} for event in events]
+    return render(request, "portal/security.html", {
+        "has_totp": twofactor.has_totp(user),
+        "required": twofactor.requires_two_factor(user),
+        "codes_left": twofactor.recovery_codes_left(user),
+        "sign_out_form": sign_out_form or PasswordConfirmForm(user, prefix="everywhere"),
+        "remove_form": remove_form or PasswordConfirmForm(user, prefix="remove"),
+        "activity": activity,
+    }, status=status)
+
+
+@login_required
+def security(request: HttpRequest) -> HttpResponse:
+    return _security_page(request)
+
+
+def _password_confirmed(request: HttpRequest, form: PasswordConfirmForm) -> bool | None:
+    """True if the password was right; False if wrong; None if the session was ended for too
+    many wrong passwords (so a stolen session cannot be used to guess the password)."""
+    if form.is_valid():
+        request.session.pop(CONFIRM_FAILURES_KEY, None)
+        return True
+    if "password" in form.errors:
+        failures = request.session.get(CONFIRM_FAILURES_KEY, 0) + 1
+        request.session[CONFIRM_FAILURES_KEY] = failures
+        audit_record(action="password_confirm_failed", request=request, subject=request.user)
+        logger.warning("password confirmation refused user_id=%s failures=%s", request.user.pk, failures)
+        if failures >= CONFIRM_FAILURE_LIMIT:
+            logout(request)
+            messages.error(request, _("You were signed out after too many wrong passwords. Sign in again."))
+            return None
+    return False
+
+
+@sensitive_post_parameters("everywhere-password")
+@require_POST
+@login_required
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = PasswordConfirmForm(user, request.POST, prefix="everywhere")
+    confirmed = _password_confirmed(request, form)
+    if confirmed is None:
+        return redirect(settings.LOGIN_URL)
+    if not confirmed:
+        return _security_page(request, sign_out_form=form, status=400)
+    # Every session carries a hash of the stored password; storing the same password again under
+    # a new salt changes that hash, so every other session fails its check on its next request.
+    user.set_password(form.cleaned_data["password"])
+    user.save(update_fields=["password"])
+    update_session_auth_hash(request, user)
+    audit_record(action="sessions_ended", request=request, subject=user)
+    logger.info("all other sessions ended user_id=%s", user.pk)
+    messages.success(request, _("You are now signed out everywhere except here."))
+    return redirect("security")
+
+
+@require_POST
+@login_required
+def recovery_codes_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not twofactor.has_totp(user):
+        return redirect("two_factor_setup")
+    request.session[NEW_CODES_KEY] = twofactor.recovery_codes_regenerate(user=user)
+    audit_record(action="recovery_codes_created", request=request, subject=user)
+    logger.info("recovery codes replaced user_id=%s", user.pk)
+    return redirect("two_factor_recovery_codes")
+
+
+@sensitive_post_parameters("remove-password")
+@require_POST
+@login_required
+def two_factor_turn_off(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if twofactor.requires_two_factor(user):
+        messages.error(request, _("Your role needs two-factor sign-in, so it cannot be turned off."))
+        return redirect("security")
+    form = PasswordConfirmForm(user, request.POST, prefix="remove")
+    confirmed = _password_confirmed(request, form)
+    if confirmed is None:
+        return redirect(settings.LOGIN_URL)
+    if not confirmed:
+        return _security_page(request, remove_form=form, status=400)
+    twofactor.two_factor_remove(user=user)
+    audit_record(action="two_factor_removed", request=request, subject=user)
+    logger.info("two-factor removed user_id=%s", user.pk)
+    messages.success(request, _("Two-factor sign-in is off. You can turn it on again at any time."))
+    return redirect("security")
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes calls this instead of its own response once a username+address is locked."""
+    logger.warning("sign-in refused: locked out")
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    """The 403 page; every refusal is logged and audited (ASVS 7.2.2), with the path only."""
+    path = request.path[:200]
+    user = getattr(request, "user", None)
+    audit_record(action="access_denied", request=request, reason=path)
+    logger.warning("access denied user_id=%s path=%r", getattr(user, "pk", None), path)
+    return render(request, "portal/403.html", status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form posted without a valid CSRF token (often one left open too long): audited like any
+    refusal, with a way forward instead of Django's technical page."""
+    path = request.path[:200]
+    audit_record(action="csrf_failure", request=request, reason=path)
+    logger.warning("csrf check failed path=%r", path)
+    return render(request, "portal/403_csrf.html", status=403)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's, plus an audit event (other sessions end because the password hash changed)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(action="password_changed", request=self.request, subject=form.user)
+        logger.info("password changed user_id=%s", form.user.pk)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's, plus an audit event, and a reset lifts any sign-in pause on the username: the
+    person has just proved they own its email address, as the pause page suggests they do."""
+
+    def form_valid(self, form):
+        from axes.utils import reset as axes_reset
+
+        response = super().form_valid(form)
+        axes_reset(username=form.user.get_username())
+        audit_record(action="password_reset", request=self.request, actor=form.user, subject=form.user)
+        logger.info("password reset user_id=%s", form.user.pk)
+        return response

@@ -1,0 +1,217 @@
+"""A pytest plugin that scans everything logged during a test run for secrets (ASVS 7.1.1, 7.1.2).
+
+While the tests run it collects every secret the code handles: each raw password given to
+set_password or check_password, each session key Django creates, each one-time code and recovery
+code offered or issued, each TOTP key, and the free text officers type (every TextField value saved
+in the exposure and wellbeing apps). It also keeps every log record, formatted as production would
+write it. At the end of the run any secret found in any record fails the run, naming the logger and
+the kind of secret (never the secret itself).
+
+Tests can also use the `logscan` fixture: `logscan.secret(value, kind)` registers a value,
+`logscan.leaks()` lists the leaks in records logged during that test.
+
+Loaded from the root conftest.py (`pytest_plugins = ["tests.logscan"]`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+import pytest
+
+FREE_TEXT_APPS = ("exposure", "wellbeing")
+MIN_LENGTH = 6
+FREE_TEXT_MIN_LENGTH = 12
+MIN_DISTINCT = 4  # "000000000000" is not a secret worth matching: it appears in ordinary log lines
+
+
+@dataclass(frozen=True)
+class Leak:
+    logger: str
+    kind: str
+
+    def __str__(self):
+        return f"{self.kind} in a record of logger {self.logger!r}"
+
+
+@dataclass
+class Registry:
+    secrets: dict[str, str] = field(default_factory=dict)  # value -> kind
+    records: list[tuple[str, str]] = field(default_factory=list)  # (logger name, formatted text)
+
+    def add(self, value, kind: str) -> None:
+        if value is None:
+            return
+        text = str(value)
+        if kind == "one-time code":
+            if re.fullmatch(r"\d{6,8}", text):
+                self.secrets.setdefault(text, kind)
+            return
+        # Free text must be longer before it counts: short random strings from property tests
+        # would otherwise turn up by chance inside ordinary log lines.
+        minimum = FREE_TEXT_MIN_LENGTH if kind.startswith("free text") else MIN_LENGTH
+        if len(text) >= minimum and len(set(text)) >= MIN_DISTINCT:
+            self.secrets.setdefault(text, kind)
+
+
+REGISTRY = Registry()
+
+
+def secret(value, kind: str) -> None:
+    """Register a value that must never appear in a log."""
+    REGISTRY.add(value, kind)
+
+
+def find_leaks(records: list[tuple[str, str]], secrets: dict[str, str]) -> list[Leak]:
+    """Every (logger, kind) where a secret occurs in a record. Digit codes must stand alone
+    (not inside a longer number, such as a timestamp)."""
+    found: set[Leak] = set()
+    everything = "\n".join(text for _, text in records)  # one fast search per secret first
+    for value, kind in secrets.items():
+        if value not in everything:
+            continue
+        if value.isdigit():
+            pattern = re.compile(rf"(?<!\d){value}(?!\d)")
+            hits = [name for name, text in records if value in text and pattern.search(text)]
+        else:
+            hits = [name for name, text in records if value in text]
+        found.update(Leak(name, kind) for name in hits)
+    return sorted(found, key=lambda leak: (leak.logger, leak.kind))
+
+
+class CaptureHandler(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+
+    def emit(self, record):
+        try:
+            text = self.format(record)
+        except Exception:  # a record whose arguments do not format: keep what we can read
+            text = f"{record.msg!r} {record.args!r}"
+        REGISTRY.records.append((record.name, text))
+
+
+def _install_collectors():
+    """Wrap the places where secrets pass through, so that each one is registered."""
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.sessions.backends.base import SessionBase
+    from django.db.models.signals import post_save, pre_save
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def wrap(cls, name, register):
+        original = getattr(cls, name)
+        if getattr(original, "_logscan", False):
+            return
+
+        def wrapper(self, *args, **kwargs):
+            result = original(self, *args, **kwargs)
+            register(self, args, result)
+            return result
+
+        wrapper._logscan = True
+        setattr(cls, name, wrapper)
+
+    wrap(AbstractBaseUser, "set_password", lambda user, args, result: secret(args[0] if args else None, "password"))
+    wrap(AbstractBaseUser, "check_password", lambda user, args, result: secret(args[0] if args else None, "password"))
+    wrap(SessionBase, "_get_new_session_key", lambda store, args, key: secret(key, "session key"))
+    wrap(TOTPDevice, "verify_token", lambda device, args, result: secret(args[0] if args else None, "one-time code"))
+    wrap(StaticDevice, "verify_token", lambda device, args, result: secret(args[0] if args else None, "recovery code"))
+
+    def on_totp_saved(sender, instance, **kwargs):
+        from portal.twofactor import base32_secret
+
+        secret(instance.key, "TOTP key")
+        secret(base32_secret(instance), "TOTP key")
+
+    def on_token_saved(sender, instance, **kwargs):
+        secret(instance.token, "recovery code")
+
+    def on_any_save(sender, instance, **kwargs):
+        register_free_text(sender, instance)
+
+    post_save.connect(on_totp_saved, sender=TOTPDevice, weak=False, dispatch_uid="logscan-totp")
+    post_save.connect(on_token_saved, sender=StaticToken, weak=False, dispatch_uid="logscan-static")
+    pre_save.connect(on_any_save, weak=False, dispatch_uid="logscan-free-text")
+
+    original_bulk_create = StaticToken.objects.bulk_create
+
+    def bulk_create(objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            secret(obj.token, "recovery code")
+        return original_bulk_create(objs, *args, **kwargs)
+
+    StaticToken.objects.bulk_create = bulk_create
+
+
+def register_free_text(sender, instance) -> None:
+    """Every TextField value of a model in FREE_TEXT_APPS: what officers type in their own words."""
+    from django.db.models import TextField
+
+    if sender._meta.app_label not in FREE_TEXT_APPS:
+        return
+    for model_field in sender._meta.concrete_fields:
+        if isinstance(model_field, TextField):
+            kind = f"free text ({sender._meta.label}.{model_field.name})"
+            secret(getattr(instance, model_field.attname, None), kind)
+
+
+_HANDLER = CaptureHandler()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _logscan_session(django_test_environment):
+    """Runs once Django has configured logging (its dictConfig would drop an earlier handler)."""
+    from django.conf import settings
+
+    secret(settings.DEMO_PASSWORD, "password")
+    secret(settings.DEMO_TOTP_SECRET, "TOTP key")
+    _install_collectors()
+    root = logging.getLogger()
+    root.addHandler(_HANDLER)
+    yield
+    root.removeHandler(_HANDLER)
+
+
+class LogScan:
+    def __init__(self):
+        self.start = len(REGISTRY.records)
+
+    def secret(self, value, kind: str) -> None:
+        secret(value, kind)
+
+    def records(self) -> list[tuple[str, str]]:
+        return REGISTRY.records[self.start:]
+
+    def leaks(self) -> list[Leak]:
+        return find_leaks(self.records(), REGISTRY.secrets)
+
+    def forget(self) -> None:
+        """Drop the records of this test: only for tests of the scanner that leak on purpose."""
+        del REGISTRY.records[self.start:]
+
+
+@pytest.fixture
+def logscan():
+    return LogScan()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not REGISTRY.records:
+        return
+    leaks = find_leaks(REGISTRY.records, REGISTRY.secrets)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_sep("=", "log scan", bold=True)
+        reporter.write_line(
+            f"{len(REGISTRY.records)} log records scanned for {len(REGISTRY.secrets)} secrets: "
+            + (f"{len(leaks)} leak(s)" if leaks else "no leaks")
+        )
+        for leak in leaks:
+            reporter.write_line(f"  LEAK: {leak}", red=True)
+    if leaks:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
