@@ -9,7 +9,7 @@
   var text = data.text;  // translated labels from the page
   var PALETTE = { blue: "#0072B2", orange: "#E69F00", vermillion: "#D55E00", green: "#009E73" };
   var layoutBase = { margin: { t: 20, r: 10, b: 120, l: 50 }, font: { size: 14 }, legend: { orientation: "h", y: 1.15 } };
-  var config = { displaylogo: false, responsive: true };
+  var config = { displayModeBar: false, responsive: true };  /* no toolbar: its buttons would nest inside role="img" */
 
   function show(id, traces, extra) {
     var el = document.getElementById(id);
