@@ -7,7 +7,9 @@ the committed .po and .mo files with a small parser of their own (no gettext nee
 
 import ast
 import gettext
+import io
 import re
+import tokenize
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -237,6 +239,110 @@ def test_placeholders_are_found_in_python_and_template_styles():
     assert placeholders("Page %(n)s of %(total)s, 100%% {{ count }} {name} %d") == [
         "%%", "%(n)s", "%(total)s", "%d", "{name}", "{{count}}",
     ]
+
+
+# The catalogue covers the source ------------------------------------------------------------------
+
+# What `make messages` skips (see the Makefile), and the call signatures xgettext is told about.
+SKIPPED_DIRS = {".venv", ".git", "static", "staticfiles", "test-artifacts", "bench", "node_modules", "locale"}
+SIGNATURES = {  # name -> which arguments are (context, singular, plural)
+    **dict.fromkeys(["_", "gettext", "gettext_lazy", "gettext_noop"], (None, 0, None)),
+    **dict.fromkeys(["ngettext", "ngettext_lazy"], (None, 0, 1)),
+    **dict.fromkeys(["pgettext", "pgettext_lazy"], (0, 1, None)),
+    **dict.fromkeys(["npgettext", "npgettext_lazy"], (0, 1, 2)),
+}
+
+
+def source_files() -> list[Path]:
+    return sorted(
+        p for p in ROOT.rglob("*")
+        if p.suffix in (".py", ".html", ".txt") and not SKIPPED_DIRS & set(p.relative_to(ROOT).parts[:-1])
+    )
+
+
+def _string_arguments(tokens: list, start: int) -> list[str | None]:
+    """The arguments of the call opening at tokens[start] ("("): a string for each argument made
+    only of string literals (adjacent literals joined), None for anything else."""
+    arguments, parts, other, depth = [], [], False, 0
+    for token in tokens[start + 1:]:
+        if token.type in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT):
+            continue
+        if token.type == tokenize.OP and token.string in "([{":
+            depth += 1
+        elif token.type == tokenize.OP and token.string in ")]}":
+            if depth == 0:
+                arguments.append("".join(parts) if parts and not other else None)
+                return arguments
+            depth -= 1
+        if depth == 0 and token.type == tokenize.OP and token.string == ",":
+            arguments.append("".join(parts) if parts and not other else None)
+            parts, other = [], False
+        elif depth == 0 and token.type == tokenize.STRING:
+            parts.append(ast.literal_eval(token.string))
+        else:
+            other = True
+    return arguments
+
+
+def marked_strings(code: str) -> set[str]:
+    """Catalogue keys (context\x04msgid) of the literal strings passed to gettext functions."""
+    tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    found = set()
+    for i, token in enumerate(tokens[:-1]):
+        following = tokens[i + 1]
+        previous = tokens[i - 1] if i else None
+        if token.type != tokenize.NAME or token.string not in SIGNATURES:
+            continue
+        if following.string != "(" or (previous is not None and previous.string == "def"):
+            continue
+        context_at, singular_at, plural_at = SIGNATURES[token.string]
+        arguments = _string_arguments(tokens, i + 1)
+        for at in (singular_at, plural_at):
+            if at is None or at >= len(arguments) or not arguments[at]:
+                continue
+            context = arguments[context_at] if context_at is not None and context_at < len(arguments) else None
+            found.add(arguments[at] if context is None else f"{context}\x04{arguments[at]}")
+    return found
+
+
+def strings_in(path: Path) -> set[str]:
+    from django.utils.translation.template import templatize
+
+    text = path.read_text(encoding="utf-8")
+    if path.suffix != ".py":
+        # The same step makemessages takes. Its output keeps the template's indentation, which
+        # means nothing there, and one call never spans lines, so the indentation can go.
+        text = "\n".join(line.lstrip() for line in templatize(text, origin=str(path)).splitlines())
+    return marked_strings(text)
+
+
+def test_every_marked_string_in_the_source_is_in_the_welsh_catalogue():
+    """Catches a string marked for translation after the catalogue was last updated, which
+    would otherwise reach Welsh readers in English with every other test passing."""
+    catalogue = {e.key for e in read_po(WELSH / "django.po")}
+    missing = {
+        f"{path.relative_to(ROOT)}: {key!r}"
+        for path in source_files()
+        for key in strings_in(path)
+        if key not in catalogue and key.split("\x04")[-1] != ""
+    }
+    assert not missing, "Not in locale/cy/LC_MESSAGES/django.po; run make messages and translate:\n" + "\n".join(
+        sorted(missing))
+
+
+def test_the_source_scan_finds_python_and_template_strings():
+    keys = set().union(*(strings_in(p) for p in source_files()))
+    assert "My shifts" in keys  # portal/access.py and templates/exposure/index.html
+    assert "Page %(n)s of %(total)s" in keys  # a blocktrans
+    assert "zoom in up to 400%% without the text spilling off the screen" in keys  # % doubled as xgettext does
+
+
+def test_the_source_scan_reads_every_gettext_form():
+    code = (
+        'a = _("One")\nb = gettext_lazy("Two " "joined")\nc = ngettext("%(n)s day", "%(n)s days", n)\n'
+        'd = pgettext("menu", "Open")\ne = _(variable)\ndef gettext(x): pass\nf = x.gettext("Three")\n'
+    )
+    assert marked_strings(code) == {"One", "Two joined", "%(n)s day", "%(n)s days", "menu\x04Open", "Three"}
 
 
 # Templates: no user-visible text outside {% trans %} / {% blocktrans %} -------------------------
