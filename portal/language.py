@@ -31,11 +31,16 @@ SOURCE_LANGUAGE = "en-gb"
 
 
 def supported_language(code: str | None) -> str | None:
-    """The LANGUAGES entry that `code` names ("cy", "CY", "en-GB"), or None if it names none."""
+    """The LANGUAGES entry that `code` names, or None if it names none. Case and region are
+    forgiven ("CY", "cy-GB" and "en" all name an entry), since the profile field is free text."""
     if not code:
         return None
-    code = code.lower()
-    return code if code in dict(settings.LANGUAGES) else None
+    code = code.strip().lower().replace("_", "-")
+    codes = [language for language, _name in settings.LANGUAGES]
+    if code in codes:
+        return code
+    primary = code.split("-")[0]
+    return next((language for language in codes if language.split("-")[0] == primary), None)
 
 
 @contextmanager

@@ -221,7 +221,9 @@ def test_text_for_another_person_is_rendered_in_their_language(officer, supervis
 
 
 @pytest.mark.parametrize(
-    ("code", "expected"), [("cy", "cy"), ("CY", "cy"), ("en-GB", "en-gb"), ("fr", None), ("", None), (None, None)]
+    ("code", "expected"),
+    [("cy", "cy"), ("CY", "cy"), ("cy-GB", "cy"), ("en-GB", "en-gb"), ("en", "en-gb"), ("en_US", "en-gb"),
+     ("fr", None), ("xx-cy", None), ("", None), (None, None)],
 )
 def test_only_the_portals_languages_are_supported(code, expected):
     assert supported_language(code) == expected
