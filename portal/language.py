@@ -94,7 +94,6 @@ class UserLanguageMiddleware:
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=settings.LANGUAGES)
-    next = forms.CharField(required=False, max_length=2000)
 
 
 def _safe_next(request: HttpRequest, url: str | None) -> str:
@@ -110,17 +109,18 @@ def language_set(request: HttpRequest) -> HttpResponse:
     """Saves the chosen language on the profile (when signed in) and in the language cookie
     (always), then goes back to the page the chooser was on."""
     form = LanguageForm(request.POST)
+    next_url = _safe_next(request, request.POST.get("next"))
     if not form.is_valid():
         # Only a hand-made request can send an unknown language; change nothing and say so.
         messages.error(request, _("That language is not available. Choose English or Cymraeg."))
-        return redirect(_safe_next(request, request.POST.get("next")))
+        return redirect(next_url)
     language = form.cleaned_data["language"]
     user = request.user
     if user.is_authenticated and user.language != language:
         user.language = language
         user.save(update_fields=["language"])
     translation.activate(language)
-    response = redirect(_safe_next(request, form.cleaned_data["next"]))
+    response = redirect(next_url)
     _set_language_cookie(request, response, language)
     return response
 
