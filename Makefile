@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install browser run test test-fast lint check worker beat web clean
+.PHONY: install browser run test test-fast lint check worker beat web clean messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -21,6 +21,20 @@ browser:
 	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the browser tests"; \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq chromium; }
+
+# Translation catalogues (docs/i18n.md). Extracts every marked string into locale/cy/LC_MESSAGES/django.po,
+# then compiles django.mo; both are committed so running the site never needs GNU gettext.
+# File-only locations keep diffs small when lines move; djangojs runs only once a script calls gettext().
+MESSAGES_IGNORE := -i .venv -i static/vendor -i staticfiles -i test-artifacts -i bench -i node_modules
+messages: install
+	@command -v msgmerge >/dev/null || { echo "Installing GNU gettext for makemessages and compilemessages"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq gettext; }
+	DEBUG=true $(BIN)/python manage.py makemessages -l cy --no-obsolete --add-location=file $(MESSAGES_IGNORE) -i static
+	@if grep -rlsq --include='*.js' 'gettext(' static --exclude-dir=vendor; then \
+	  DEBUG=true $(BIN)/python manage.py makemessages -d djangojs -l cy --no-obsolete --add-location=file $(MESSAGES_IGNORE); fi
+	DEBUG=true $(BIN)/python manage.py compilemessages -l cy $(MESSAGES_IGNORE)
+	@echo "Now translate every empty or fuzzy entry in locale/cy/LC_MESSAGES/*.po and run make messages again."
 
 # Development server: SQLite, Celery eager, demo organisation seeded.
 run: install

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from portal import security_views, views
 from portal.forms import SignInForm
+from portal.language import language_set
 
 handler403 = "portal.security_views.permission_denied"
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications-read"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("accounts/language/", language_set, name="language-set"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True,
                                                          authentication_form=SignInForm), name="login"),
     path("accounts/two-factor/", security_views.two_factor_verify, name="two_factor_verify"),

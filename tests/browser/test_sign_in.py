@@ -27,7 +27,7 @@ def test_a_wrong_password_shows_a_message_on_the_form(transactional_db, page, of
     page.get_by_label("Username").fill("officer")
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
-    assert "correct username and password" in page.locator("form").inner_text()
+    assert "correct username and password" in page.locator("main form").inner_text()
     assert page.get_by_label("Username").input_value() == "officer"
 
 
