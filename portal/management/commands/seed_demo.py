@@ -3,6 +3,7 @@ import importlib
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test import override_settings
 
 from portal.demo import DEMO_USERNAMES, seed_core
 
@@ -29,6 +30,14 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.seed(ctx)
+        # Assess everyone from the history just seeded, as the nightly sweep would, so the team
+        # dashboard, the flag inboxes and OH's queue have something true to show. Idempotent: a
+        # rerun finds the same results and adds nothing.
+        # Flag notifications still appear in the portal; only their emails are not sent.
+        from wellbeing.risk_service import risk_sweep
+
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            risk_sweep()
         self.stdout.write(self.style.SUCCESS(
             "Demo organisation ready. Sign in as " + ", ".join(DEMO_USERNAMES)
             + " with the password from DEMO_PASSWORD."
