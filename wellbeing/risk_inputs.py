@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 import pandas as pd
+from django.db import connection
 from django.db.models import F, Max, Sum, Window
 from django.db.models.functions import RowNumber
 
@@ -45,10 +46,43 @@ def officers(officer_ids=None, role=None):
     return dict(qs.values_list("pk", "high_risk_role"))
 
 
+LOADS_SQL = """
+    SELECT e.officer_id,
+           SUM(e.dose * power(0.5, (%(today)s::date - e.shift_date) / %(half_life)s::float)) AS load_now,
+           COALESCE(SUM(e.dose) FILTER (WHERE e.shift_date > %(recent_since)s), 0) AS recent_dose,
+           COALESCE(SUM(e.dose) FILTER (WHERE e.shift_date <= %(recent_since)s
+                                        AND e.shift_date > %(usual_since)s), 0) AS usual
+    FROM exposure_exposure e
+    WHERE e.shift_date > %(since)s AND e.shift_date <= %(today)s
+      AND (%(ids)s::bigint[] IS NULL OR e.officer_id = ANY(%(ids)s::bigint[]))
+      AND (%(role)s::text IS NULL OR e.officer_id IN (SELECT id FROM portal_user WHERE high_risk_role = %(role)s))
+    GROUP BY e.officer_id
+"""
+
+
 def exposure_loads(officer_ids, *, today, half_life_days: float, role=None) -> pd.DataFrame:
     """Per officer: decayed load today, undecayed dose in the recent window, and mean daily dose
-    over the usual window. Index: officer id. Officers without exposure are absent."""
+    over the usual window. Index: officer id. Officers without exposure are absent.
+
+    On PostgreSQL the database returns one row per officer. Elsewhere (SQLite, development) it
+    returns one row per officer and day and pandas applies the same arithmetic."""
     since = today - timedelta(days=load_lookback_days(half_life_days))
+    columns = ["load_now", "recent_dose", "usual_daily_dose"]
+    if connection.vendor == "postgresql":
+        params = {"today": today, "half_life": half_life_days, "since": since,
+                  "recent_since": today - timedelta(days=RECENT_DAYS),
+                  "usual_since": today - timedelta(days=RECENT_DAYS + USUAL_WINDOW_DAYS),
+                  "ids": None if officer_ids is None else list(officer_ids), "role": role}
+        with connection.cursor() as cursor:
+            cursor.execute(LOADS_SQL, params)
+            rows = cursor.fetchall()
+        frame = pd.DataFrame.from_records(rows, columns=["officer_id", "load_now", "recent_dose", "usual"])
+        if frame.empty:
+            return pd.DataFrame(columns=columns, dtype=float)
+        frame = frame.set_index("officer_id").astype(float)
+        frame["usual_daily_dose"] = frame.pop("usual") / USUAL_WINDOW_DAYS
+        return frame[columns]
+
     qs = Exposure.objects.filter(shift_date__gt=since, shift_date__lte=today)
     if officer_ids is not None:
         qs = qs.filter(officer_id__in=officer_ids)
@@ -57,7 +91,7 @@ def exposure_loads(officer_ids, *, today, half_life_days: float, role=None) -> p
     rows = qs.values("officer_id", "shift_date").annotate(dose=Sum("dose")).order_by()
     frame = pd.DataFrame.from_records(list(rows), columns=["officer_id", "shift_date", "dose"])
     if frame.empty:
-        return pd.DataFrame(columns=["load_now", "recent_dose", "usual_daily_dose"], dtype=float)
+        return pd.DataFrame(columns=columns, dtype=float)
     age = frame["shift_date"].map(lambda d: (today - d).days).astype(float)
     frame["weighted"] = frame["dose"] * 0.5 ** (age / half_life_days)
     frame["recent"] = frame["dose"].where(age < RECENT_DAYS, 0.0)
@@ -65,7 +99,7 @@ def exposure_loads(officer_ids, *, today, half_life_days: float, role=None) -> p
     grouped = frame.groupby("officer_id").agg(load_now=("weighted", "sum"), recent_dose=("recent", "sum"),
                                               usual=("usual", "sum"))
     grouped["usual_daily_dose"] = grouped.pop("usual") / USUAL_WINDOW_DAYS
-    return grouped
+    return grouped[columns]
 
 
 def role_medians(loads: pd.DataFrame, roles: dict[int, str]) -> dict[str, tuple[float, int]]:
@@ -87,11 +121,11 @@ def gather(officer_ids=None, *, now: datetime, rules: dict) -> dict[int, Officer
         return result
 
     loads = exposure_loads(ids, today=today, half_life_days=rules["dose_half_life_days"])
-    for pk, row in loads.iterrows():
+    for pk, load_now, recent_dose, usual_daily_dose in loads.itertuples():
         if pk in result:
-            result[pk].load_now = float(row["load_now"])
-            result[pk].recent_dose = float(row["recent_dose"])
-            result[pk].usual_daily_dose = float(row["usual_daily_dose"])
+            result[pk].load_now = float(load_now)
+            result[pk].recent_dose = float(recent_dose)
+            result[pk].usual_daily_dose = float(usual_daily_dose)
 
     def scoped(qs, field="officer_id"):
         return qs if ids is None else qs.filter(**{f"{field}__in": ids})

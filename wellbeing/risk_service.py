@@ -13,8 +13,6 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from wellbeing import risk, risk_inputs
@@ -37,21 +35,20 @@ def current_rules() -> tuple[int, dict]:
 
 
 def latest_assessments(officer_ids) -> dict[int, RiskAssessment]:
-    qs = RiskAssessment.objects.annotate(
-        rn=Window(RowNumber(), partition_by=[F("officer_id")], order_by=[F("computed_at").desc(), F("pk").desc()])
-    ).filter(rn=1)
+    """Each officer's current assessment (all officers when `officer_ids` is None)."""
+    qs = RiskAssessment.objects.filter(is_current=True)
     if officer_ids is not None:
         qs = qs.filter(officer_id__in=list(officer_ids))
     return {a.officer_id: a for a in qs}
 
 
 def _lock_officers(officer_ids) -> None:
-    """Serialise recomputes of the same officers (transaction-scoped advisory locks, PostgreSQL).
-    SQLite allows one writer at a time anyway."""
-    if connection.vendor == "postgresql":
+    """Serialise recomputes of the same officers (transaction-scoped advisory locks, PostgreSQL;
+    one round trip for the whole chunk). SQLite allows one writer at a time anyway."""
+    if connection.vendor == "postgresql" and officer_ids:
         with connection.cursor() as cursor:
-            for pk in sorted(officer_ids):
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [1, pk])
+            cursor.execute("SELECT pg_advisory_xact_lock(1, pk) FROM unnest(%s::integer[]) AS pk ORDER BY pk",
+                           [sorted(officer_ids)])
 
 
 def _peer_context(inputs: dict, roles_needed: set[str], *, now, rules, baselines: dict | None):
@@ -86,8 +83,11 @@ def _save(inputs: dict, *, now, rules, rules_version, baselines) -> list[RiskAss
         if previous is not None and previous.inputs_digest == digest:
             continue
         assessment = RiskAssessment(officer_id=pk, computed_at=now, level=result.level, score=result.score,
-                                    reasons=result.as_json(), rules_version=rules_version, inputs_digest=digest)
+                                    reasons=result.as_json(), rules_version=rules_version, inputs_digest=digest,
+                                    is_current=True)
         created.append((assessment, result))
+    replaced = [latest[a.officer_id].pk for a, _ in created if a.officer_id in latest]
+    RiskAssessment.objects.filter(pk__in=replaced).update(is_current=False)
     RiskAssessment.objects.bulk_create([a for a, _ in created])
     for assessment, result in created:
         for reason in result.reasons:

@@ -4,12 +4,12 @@ idempotent: running one twice changes nothing the first run did not."""
 from datetime import timedelta
 
 from celery import Task, shared_task
-from django.db import DatabaseError, InterfaceError
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-# Only errors that may pass are retried (a database restart, a dropped connection); anything else
-# is a bug or bad data and fails at once into a TaskFailure row.
-TRANSIENT = (DatabaseError, InterfaceError, ConnectionError, TimeoutError)
+# Only errors that may pass are retried (a database restart, a dropped connection, a lock timeout);
+# bad data and bugs (DataError, IntegrityError, ValueError...) fail at once into a TaskFailure row.
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
 
 class RecordedFailureTask(Task):

@@ -43,11 +43,18 @@ class RiskAssessment(models.Model):
     # [{"code", "kind", "text", "numbers": {...}}]: codes and numbers only, never answers or free text
     reasons = models.JSONField(default=list)
     rules_version = models.PositiveIntegerField()
-    inputs_digest = models.CharField(max_length=64, help_text="Hash of the inputs; equal inputs give no new row.")
+    inputs_digest = models.CharField(max_length=64, help_text="Hash of the result; an equal result gives no new row.")
+    # The officer's latest assessment. A flag rather than "newest by date" so that reading everyone's
+    # current level is an index lookup, however many nights of history have piled up.
+    is_current = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["-computed_at", "-id"]
         indexes = [models.Index(fields=["officer", "-computed_at"], name="assessment_officer_latest")]
+        constraints = [
+            models.UniqueConstraint(fields=["officer"], condition=models.Q(is_current=True),
+                                    name="assessment_one_current_per_officer")
+        ]
 
     def __str__(self):
         return f"{self.officer_id} {self.level} at {self.computed_at:%Y-%m-%d %H:%M}"

@@ -21,7 +21,9 @@ def test_the_demo_has_months_of_check_ins_and_is_idempotent(db):
     assert latest_phq9.positive and latest_phq9.answers[8] == 0
     pulses = list(mine.filter(instrument="pulse").order_by("completed_at").values_list("total", flat=True))
     assert sum(pulses[-3:]) / 3 < sum(pulses[-12:-6]) / 6  # trending down
-    assert not CheckIn.objects.filter(urgent=True).exists() and not Flag.objects.exists()
+    # the demo is calm: nobody answered the self-harm item, so no flag is urgent (the risk sweep
+    # that ends seed_demo raises ordinary flags from the seeded history)
+    assert not CheckIn.objects.filter(urgent=True).exists() and not Flag.objects.filter(urgent=True).exists()
     assert not RecomputePending.objects.exists()
     assert CheckIn.objects.values("officer").distinct().count() >= 10
     assert SupportContact.objects.filter(organisation__slug="northmoor-police").exists()
