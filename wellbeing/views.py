@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from portal import access
@@ -11,7 +12,8 @@ from portal.access import area_required
 from wellbeing import instruments, selectors, services
 from wellbeing.forms import CheckInForm, SharingForm, TokenProblem, submission_from_token, submission_token
 from wellbeing.instruments.schedule import DUE, OVERDUE, UPCOMING
-from wellbeing.models import CheckIn
+from wellbeing.models import CheckIn, RiskAssessment
+from wellbeing.reasons import REASONS
 
 URGENT_SESSION_KEY = "wellbeing_support_after_checkin"
 
@@ -31,7 +33,35 @@ def index(request):
         "instruments": instruments.INSTRUMENTS.values(),
         "page": page,
         "trends": trends,
+        "my_level": _my_level(request.user),
     })
+
+
+# What each level means, said to the officer themself: calm words, never a diagnosis.
+LEVEL_WORDS = {
+    "green": _l("Nothing in what you have logged suggests extra support is needed right now."),
+    "amber": _l("Some things you have logged are worth keeping an eye on. Your supervisor or occupational "
+                "health may get in touch for a quick chat; you can also reach out to them first."),
+    "red": _l("What you have logged suggests it would help to talk to someone soon. Occupational health or "
+              "your supervisor will be in touch, and the support below is there for you now."),
+    "urgent": _l("Please talk to someone today. Occupational health has been told and will contact you; if "
+                 "you feel at risk right now, use the contacts below."),
+}
+
+
+def _my_level(user) -> dict | None:
+    """The officer's own current assessment, in words, with the reasons they can read about
+    themselves (the officer may always see all of their own reasons)."""
+    assessment = RiskAssessment.objects.filter(officer=user, is_current=True).first()
+    if assessment is None:
+        return None
+    return {
+        "level": assessment.level,
+        "label": assessment.get_level_display(),
+        "words": LEVEL_WORDS[assessment.level],
+        "reasons": [str(REASONS[r["code"]].officer_text) for r in assessment.reasons if r["code"] in REASONS],
+        "computed_at": assessment.computed_at,
+    }
 
 
 def _instrument_or_404(code: str):
