@@ -1,0 +1,233 @@
+"""The authorization matrix: every URL of the site, every kind of person, one policy table.
+
+Each route in POLICY says who may use it. The test signs in as each persona (people of the same
+team, another team, another organisation, and every role) and checks each route's answer against
+the policy: allowed, 403 for a role that may not enter the area, 404 for someone else's record
+(so its existence is never confirmed), or the sign-in page for an anonymous visitor. A route that
+has no entry in POLICY fails the suite (shown in `test_a_route_without_a_policy_entry_fails`).
+The Django admin (`/admin/...`) is left to its own permission system and checked separately."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import TwoFactorClient
+from portal import access
+from portal.models import Organisation, Team, Unit, User
+
+PUBLIC, SIGNED_IN, AREA, OWN, PEOPLE = "public", "signed_in", "area", "own", "people"
+
+
+@dataclass
+class Rule:
+    kind: str
+    area: str | None = None
+    method: str = "get"
+    # (persona -> kwargs for reverse) for routes with parameters; `owner` names the persona who owns it
+    kwargs: Callable[[dict], dict] = field(default=lambda objs: {})
+    owner: str | None = None
+    purpose: str | None = None
+    subject: str | None = None  # for PEOPLE: the persona whose record it is
+    also_ok: tuple = ()  # other outcomes that are right for an allowed person (e.g. sign-out ends at sign-in)
+
+
+def latest(model_path: str, **filters):
+    from django.apps import apps
+
+    model = apps.get_model(model_path)
+    return model.objects.filter(**filters).order_by("-pk").first()
+
+
+POLICY: dict[str, Rule] = {
+    # public and account pages
+    "home": Rule(SIGNED_IN),
+    "healthz": Rule(PUBLIC),
+    "accessibility": Rule(PUBLIC),
+    "language-set": Rule(PUBLIC, method="post"),
+    "login": Rule(PUBLIC),
+    "logout": Rule(PUBLIC, method="post", also_ok=("login",)),
+    "password_reset": Rule(PUBLIC),
+    "password_reset_done": Rule(PUBLIC),
+    "password_reset_confirm": Rule(PUBLIC, kwargs=lambda o: {"uidb64": "MQ", "token": "set-password"}),
+    "password_reset_complete": Rule(PUBLIC),
+    "notifications": Rule(SIGNED_IN),
+    "notifications-read": Rule(SIGNED_IN, method="post"),
+    "password_change": Rule(SIGNED_IN),
+    "password_change_done": Rule(SIGNED_IN),
+    # someone with no authenticator yet is sent on to set one up
+    "two_factor_verify": Rule(SIGNED_IN, also_ok=("second factor pending",)),
+    "two_factor_setup": Rule(SIGNED_IN),
+    "two_factor_recovery_codes": Rule(SIGNED_IN),
+    "security": Rule(SIGNED_IN),
+    "sign_out_everywhere": Rule(SIGNED_IN, method="post"),
+    "recovery_codes_new": Rule(SIGNED_IN, method="post", also_ok=("second factor pending",)),
+    "two_factor_turn_off": Rule(SIGNED_IN, method="post"),
+    # exposure: an officer's own shifts only
+    "exposure:index": Rule(AREA, "exposure"),
+    "exposure:new": Rule(AREA, "exposure"),
+    "exposure:nothing-notable": Rule(AREA, "exposure", method="post"),
+    "exposure:detail": Rule(OWN, "exposure", kwargs=lambda o: {"pk": o["shift"].pk}, owner="demo.officer"),
+    "exposure:edit": Rule(OWN, "exposure", kwargs=lambda o: {"pk": o["shift"].pk}, owner="demo.officer"),
+    "exposure:delete": Rule(OWN, "exposure", kwargs=lambda o: {"pk": o["shift"].pk}, owner="demo.officer"),
+    "exposure:correction": Rule(OWN, "exposure", method="post", kwargs=lambda o: {"pk": o["shift"].pk},
+                                owner="demo.officer"),
+    "exposure:viewing": Rule(AREA, "exposure"),
+    "exposure:viewing-start": Rule(AREA, "exposure", method="post"),
+    "exposure:viewing-preference": Rule(AREA, "exposure"),
+    "exposure:viewing-break": Rule(OWN, "exposure", method="post", kwargs=lambda o: {"pk": o["viewing"].pk},
+                                   owner="demo.officer"),
+    "exposure:viewing-resume": Rule(OWN, "exposure", method="post", kwargs=lambda o: {"pk": o["viewing"].pk},
+                                    owner="demo.officer"),
+    "exposure:viewing-stop": Rule(OWN, "exposure", method="post", kwargs=lambda o: {"pk": o["viewing"].pk},
+                                  owner="demo.officer"),
+    # wellbeing: an officer's own check-ins only
+    "wellbeing:index": Rule(AREA, "wellbeing"),
+    "wellbeing:checkin": Rule(AREA, "wellbeing", kwargs=lambda o: {"code": "pulse"}),
+    "wellbeing:result": Rule(OWN, "wellbeing", kwargs=lambda o: {"pk": o["checkin"].pk}, owner="demo.officer"),
+    "wellbeing:sharing": Rule(OWN, "wellbeing", method="post", kwargs=lambda o: {"pk": o["checkin"].pk},
+                              owner="demo.officer"),
+    "wellbeing:support": Rule(AREA, "wellbeing"),
+    # supervisor and OH areas
+    "team:index": Rule(AREA, "team"),
+    "oh:index": Rule(AREA, "oh"),
+    # training: everyone's own; trainers manage within their organisations
+    "training:index": Rule(AREA, "training"),
+    "training:module": Rule(OWN, "training", kwargs=lambda o: {"pk": o["assignment"].pk}, owner="demo.officer"),
+    "training:lesson": Rule(OWN, "training", kwargs=lambda o: {"pk": o["assignment"].pk, "order": 1},
+                            owner="demo.officer"),
+    "training:quiz": Rule(OWN, "training", kwargs=lambda o: {"pk": o["assignment"].pk}, owner="demo.officer"),
+    "training:feedback": Rule(OWN, "training", kwargs=lambda o: {"pk": o["completion"].pk}, owner="demo.officer"),
+    "training:certificate": Rule(OWN, "training", kwargs=lambda o: {"code": o["completion"].code},
+                                 owner="demo.officer"),
+    "training:manage": Rule(AREA, "training_manage"),
+    "training:module_new": Rule(AREA, "training_manage"),
+    "training:module_edit": Rule(AREA, "training_manage", kwargs=lambda o: {"pk": o["module"].pk}),
+    "training:module_status": Rule(AREA, "training_manage", method="post", kwargs=lambda o: {"pk": o["module"].pk}),
+    "training:lesson_new": Rule(AREA, "training_manage", kwargs=lambda o: {"pk": o["module"].pk}),
+    "training:lesson_edit": Rule(AREA, "training_manage", kwargs=lambda o: {"pk": o["module"].pk, "order": 1}),
+    "training:lesson_delete": Rule(AREA, "training_manage", kwargs=lambda o: {"pk": o["module"].pk, "order": 1}),
+    "training:quiz_edit": Rule(AREA, "training_manage", kwargs=lambda o: {"pk": o["module"].pk}),
+    "training:assign": Rule(AREA, "training_manage"),
+    "training:rules": Rule(AREA, "training_manage"),
+    "training:rule_toggle": Rule(PEOPLE, "training_manage", method="post", purpose=access.TRAINING_RECORDS,
+                                 kwargs=lambda o: {"pk": o["rule"].pk}, subject="demo.officer"),
+    "training:enrol": Rule(AREA, "training_manage"),
+    "training:people": Rule(AREA, "training_manage"),
+    "training:person": Rule(PEOPLE, "training_manage", purpose=access.TRAINING_RECORDS,
+                            kwargs=lambda o: {"pk": o["people"]["demo.officer"].pk}, subject="demo.officer"),
+    "training:reports": Rule(AREA, "training_manage"),
+    "training:export": Rule(AREA, "training_manage", kwargs=lambda o: {"report": "completion", "fmt": "csv"}),
+}
+
+PERSONAS = ["demo.officer", "p.hartley", "h.quinlan", "fire.b.walsh", "demo.supervisor", "g.ellery",
+            "demo.trainer", "demo.oh", "demo.admin", "other.officer", "other.trainer", "other.oh"]
+
+
+def site_routes(patterns=None, prefix="", namespace=None):
+    """(route, name) for every URL pattern outside the Django admin."""
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            if str(p.pattern).startswith("admin/"):
+                continue
+            ns = p.namespace or namespace
+            yield from site_routes(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            name = f"{namespace}:{p.name}" if namespace else (p.name or "")
+            yield prefix + str(p.pattern), name
+
+
+def routes_missing_a_policy(routes) -> list[str]:
+    return sorted({f"{route} ({name or 'unnamed'})" for route, name in routes if name not in POLICY})
+
+
+def test_every_route_has_a_policy_entry():
+    assert routes_missing_a_policy(site_routes()) == []
+
+
+def test_a_route_without_a_policy_entry_fails():
+    added = [*site_routes(), ("reports/secret/", "reports:secret")]
+    assert routes_missing_a_policy(added) == ["reports/secret/ (reports:secret)"]
+
+
+def expected(rule: Rule, persona: User | None, people: dict) -> str:
+    if rule.kind == PUBLIC:
+        return "ok"
+    if persona is None:
+        return "login"
+    if rule.kind == SIGNED_IN:
+        return "ok"
+    if not access.can_enter(persona, rule.area):
+        return "denied"
+    if rule.kind == AREA:
+        return "ok"
+    if rule.kind == OWN:
+        return "ok" if persona.username == rule.owner else "hidden"
+    visible = access.people_visible_to(persona, rule.purpose).filter(pk=people[rule.subject].pk).exists()
+    return "ok" if visible else "hidden"
+
+
+def outcome(response) -> str:
+    status = response.status_code
+    if status == 302 and response["Location"].startswith("/accounts/login/"):
+        return "login"
+    if status == 302 and response["Location"].startswith("/accounts/two-factor/"):
+        return "second factor pending"
+    if status in (200, 302, 400, 405):
+        return "ok"
+    return {403: "denied", 404: "hidden"}.get(status, f"status {status}")
+
+
+@pytest.fixture
+def world(db):
+    with override_settings(DEBUG=True, DEMO_PASSWORD="matrix-demo-password"):
+        call_command("seed_demo", verbosity=0)
+    other = Organisation.objects.create(name="Otherland Police", slug="otherland")
+    team = Team.objects.create(unit=Unit.objects.create(organisation=other, name="Ops"), name="Zulu")
+    User.objects.create(username="other.officer", organisation=other, team=team, is_officer=True,
+                        high_risk_role="call_handling")
+    User.objects.create(username="other.trainer", organisation=other, is_trainer=True)
+    User.objects.create(username="other.oh", organisation=other, is_oh=True)
+    people = {u.username: u for u in User.objects.filter(username__in=PERSONAS)}
+    officer = people["demo.officer"]
+    from exposure.models import ViewingSession
+
+    viewing = ViewingSession.objects.filter(officer=officer).first() or ViewingSession.objects.create(
+        officer=officer)
+    objects = {
+        "people": people,
+        "shift": latest("exposure.ShiftLog", officer=officer),
+        "viewing": viewing,
+        "checkin": latest("wellbeing.CheckIn", officer=officer),
+        "assignment": latest("training.Assignment", person=officer),
+        "completion": latest("training.Completion", person=officer),
+        "module": latest("training.Module"),
+        "rule": latest("training.AutoAssignmentRule", organisation=officer.organisation),
+    }
+    missing = [k for k, v in objects.items() if v is None]
+    assert not missing, f"the demo data lacks {missing}"
+    return objects
+
+
+def test_every_route_answers_every_persona_as_the_policy_says(world):
+    problems = []
+    for _route, name in site_routes():
+        rule = POLICY[name]
+        url = reverse(name, kwargs=rule.kwargs(world))
+        for username in [None, *PERSONAS]:
+            persona = world["people"].get(username) if username else None
+            client = TwoFactorClient()  # signs in with the second factor done, as a real user would
+            if persona is not None:
+                client.force_login(persona)
+            response = getattr(client, rule.method)(url)
+            want, got = expected(rule, persona, world["people"]), outcome(response)
+            if want == "ok" and got in rule.also_ok:
+                continue
+            if want != got:
+                problems.append(f"{name} as {username or 'anonymous'}: expected {want}, got {got}")
+    assert problems == [], "\n".join(problems)
