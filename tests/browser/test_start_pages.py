@@ -1,0 +1,44 @@
+"""Each role's start page in English and in Welsh, signed in as the demo users. Screenshots go to
+test-artifacts/screenshots/; with SAVE_DOCS_SCREENSHOTS=1 they also refresh docs/screenshots/
+(the README shows them)."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from portal.models import User
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PASSWORD = "start-pages-demo-password"
+START = {"demo.officer": "/exposure/", "demo.supervisor": "/team/", "demo.trainer": "/training/manage/",
+         "demo.oh": "/oh/"}
+
+
+@pytest.fixture
+def demo(transactional_db):
+    with override_settings(DEBUG=True, DEMO_PASSWORD=PASSWORD):
+        call_command("seed_demo", verbosity=0)
+
+
+@pytest.mark.parametrize("language", ["en-gb", "cy"])
+@pytest.mark.parametrize("username", sorted(START))
+def test_each_role_lands_on_its_start_page_in_its_language(demo, page, sign_in, screenshot, username, language):
+    user = User.objects.get(username=username)
+    user.language = language
+    user.save(update_fields=["language"])
+    sign_in(page, user, password=PASSWORD)
+    page.wait_for_url(f"**{START[username]}")
+    assert page.locator("html").get_attribute("lang") == ("cy" if language == "cy" else "en")
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading
+    skip = page.get_by_role("link", name="Neidio i'r prif gynnwys" if language == "cy" else "Skip to main content")
+    assert skip.count() == 1
+    name = f"{username.split('.')[1]}-start-{'cy' if language == 'cy' else 'en'}"
+    path = screenshot(page, name)
+    if os.environ.get("SAVE_DOCS_SCREENSHOTS") == "1":
+        DOCS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, DOCS / f"{name}.png")
