@@ -212,10 +212,21 @@ def test_the_committed_mo_file_is_compiled_from_the_committed_po(po):
 @pytest.mark.parametrize("po", catalogues(), ids=lambda p: p.name)
 def test_no_questionnaire_item_is_in_the_catalogue(po):
     """Clinical items are never translated through gettext: only an owner-validated translation may
-    replace them (docs/i18n.md). Strings from an instruments package must not reach translators."""
-    leaked = [
-        f"{e.msgid!r} from {ref}" for e in read_po(po) for ref in e.references if "/instruments/" in f"/{ref}"
-    ]
+    replace them (docs/i18n.md). No item, response option, stem or safety question of a validated
+    questionnaire may reach translators; our own interface text about them (instructions in our
+    words, band names, plain-language meanings) may."""
+    from wellbeing.instruments import INSTRUMENTS
+
+    clinical = set()
+    for instrument in INSTRUMENTS.values():
+        if not instrument.validated:
+            continue
+        clinical |= {str(item.text) for item in instrument.items}
+        clinical |= {str(option.label) for option in instrument.options}
+        clinical.add(str(instrument.stem))  # the published stem; `instructions` are our own words
+        if instrument.safety_question is not None:
+            clinical.add(str(instrument.safety_question.text))
+    leaked = sorted(e.msgid for e in read_po(po) if e.msgid in clinical)
     assert not leaked
 
 
@@ -319,7 +330,10 @@ def strings_in(path: Path) -> set[str]:
 def test_every_marked_string_in_the_source_is_in_the_welsh_catalogue():
     """Catches a string marked for translation after the catalogue was last updated, which
     would otherwise reach Welsh readers in English with every other test passing."""
-    catalogue = {e.key for e in read_po(WELSH / "django.po")}
+    entries = read_po(WELSH / "django.po")
+    catalogue = {e.key for e in entries} | {
+        e.msgid_plural if e.msgctxt is None else f"{e.msgctxt}\x04{e.msgid_plural}"
+        for e in entries if e.msgid_plural is not None}
     missing = {
         f"{path.relative_to(ROOT)}: {key!r}"
         for path in source_files()

@@ -4,11 +4,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal import access
 from portal.access import area_required
+from portal.language import instrument_language
 from wellbeing import instruments, selectors, services
 from wellbeing.forms import CheckInForm, SharingForm, TokenProblem, submission_from_token, submission_token
 from wellbeing.instruments.schedule import DUE, OVERDUE, UPCOMING
@@ -39,12 +40,12 @@ def index(request):
 
 # What each level means, said to the officer themself: calm words, never a diagnosis.
 LEVEL_WORDS = {
-    "green": _l("Nothing in what you have logged suggests extra support is needed right now."),
-    "amber": _l("Some things you have logged are worth keeping an eye on. Your supervisor or occupational "
+    "green": gettext_lazy("Nothing in what you have logged suggests extra support is needed right now."),
+    "amber": gettext_lazy("Some things you have logged are worth keeping an eye on. Your supervisor or occupational "
                 "health may get in touch for a quick chat; you can also reach out to them first."),
-    "red": _l("What you have logged suggests it would help to talk to someone soon. Occupational health or "
+    "red": gettext_lazy("What you have logged suggests it would help to talk to someone soon. Occupational health or "
               "your supervisor will be in touch, and the support below is there for you now."),
-    "urgent": _l("Please talk to someone today. Occupational health has been told and will contact you; if "
+    "urgent": gettext_lazy("Please talk to someone today. Occupational health has been told and will contact you; if "
                  "you feel at risk right now, use the contacts below."),
 }
 
@@ -109,6 +110,9 @@ def checkin(request, code: str):
         # A fresh token after any problem: nothing was saved, so the next submit may save once.
         "token": submission_token(officer_id=officer.pk, instrument=instrument),
         "notice": access.NOTICES["checkin"],
+        # Validated questionnaires stay in English unless their owner's translation is loaded
+        # (none is yet); a reader of another language gets a note saying why.
+        "item_language": instrument_language(validated=()) if instrument.validated else None,
     })
 
 

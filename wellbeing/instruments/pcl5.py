@@ -38,7 +38,8 @@ PCL5 = Instrument(
     name="PTSD Checklist for DSM-5 (PCL-5)",
     short_name="PCL-5",
     version="en-GB.past-month.1",
-    instructions=_(
+    # It closely follows the published PCL-5 directions, so it stays with the English items.
+    instructions=(
         "Below is a list of problems that people sometimes have after a very stressful experience. Think of "
         "the most stressful experience at work that is on your mind (the worst recent event, or the kind of "
         "exposure that has affected you most), and for each problem choose how much it has bothered you in "

@@ -155,8 +155,9 @@ PHQ4 = Instrument(
         "for a fuller questionnaire."),
     source=PFIZER_SOURCE,
     safety_question=SafetyQuestion(
-        text=_("Over the last 2 weeks, have you had thoughts that you would be better off dead, or of hurting "
-               "yourself in some way?"),
+        # Clinical wording (it follows PHQ-9 item 9), so it is not translated through gettext.
+        text=("Over the last 2 weeks, have you had thoughts that you would be better off dead, or of hurting "
+              "yourself in some way?"),
         yes_label=_("Yes"),
         no_label=_("No"),
         reason_code="safety_question",
