@@ -121,15 +121,15 @@ def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: in
     if peer_ratio is not None and peer_ratio >= rules["peer_ratio_amber"]:
         level = RED if peer_ratio >= rules["peer_ratio_red"] else AMBER
         reasons.append(ReasonResult("exposure_load_high", level, {
-            "load": round(inputs.load_now, 2), "role_median": round(peer_median, 2),
-            "ratio": round(peer_ratio, 2), "peers": peer_count}))
+            "load": round(inputs.load_now, 1), "role_median": round(peer_median, 1),
+            "ratio": round(peer_ratio, 1), "peers": peer_count}))
 
     # Exposure load against the officer's own usual.
     usual = usual_load(inputs, half_life)
     own_ratio = _ratio(inputs.load_now, usual)
     if own_ratio is not None and own_ratio >= rules["own_ratio_amber"] and inputs.recent_dose > 0:
         reasons.append(ReasonResult("exposure_load_rising", AMBER, {
-            "load": round(inputs.load_now, 2), "usual": round(usual, 2), "ratio": round(own_ratio, 2)}))
+            "load": round(inputs.load_now, 1), "usual": round(usual, 1), "ratio": round(own_ratio, 1)}))
 
     # Critical-incident follow-ups (TRiM-style: ~72 hours and ~28 days) that are due and not done.
     due_followups = []
@@ -183,4 +183,6 @@ def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: in
     level = max((r.level for r in reasons), key=RANK.__getitem__, default=GREEN)
     score = sum(RANK[r.level] for r in reasons) * 10 + max(peer_ratio or 0, own_ratio or 0)
     reasons.sort(key=lambda r: (-RANK[r.level], r.code))
-    return Assessment(level=level, score=round(score, 4), reasons=tuple(reasons))
+    # One decimal is plenty to sort people by need, and it means that the slow daily drift of a
+    # decaying load does not write a new assessment for everyone every night.
+    return Assessment(level=level, score=round(score, 1), reasons=tuple(reasons))

@@ -29,6 +29,8 @@ from wellbeing.risk import (
 
 SCREEN_INSTRUMENTS = ["phq9", "gad7", "pcl5", "phq4"]
 URGENT_CODES = {"phq4": "safety_question"}  # any other instrument's urgent answer is PHQ-9 item 9
+LAST_CHECKIN_DAYS = 365
+PULSE_LOOKBACK_DAYS = 120  # a trend is judged on the pulses of the last four months
 
 
 def load_lookback_days(half_life_days: float) -> int:
@@ -147,7 +149,9 @@ def gather(officer_ids=None, *, now: datetime, rules: dict) -> dict[int, Officer
             result[pk].long_viewing_without_breaks += 1
 
     checkins = scoped(CheckIn.objects.all())
-    for pk, last in checkins.values("officer_id").annotate(last=Max("completed_at")).values_list(
+    # A check-in more than LAST_CHECKIN_DAYS ago counts as none (the overdue rule then says "never").
+    recent_checkins = checkins.filter(completed_at__gte=now - timedelta(days=LAST_CHECKIN_DAYS))
+    for pk, last in recent_checkins.values("officer_id").annotate(last=Max("completed_at")).values_list(
             "officer_id", "last").order_by():
         if pk in result:
             result[pk].last_checkin_at = last
@@ -168,7 +172,7 @@ def gather(officer_ids=None, *, now: datetime, rules: dict) -> dict[int, Officer
             result[pk].screens.append(screen)
 
     window = rules["pulse_trend_window"]
-    pulses = checkins.filter(instrument="pulse").annotate(
+    pulses = checkins.filter(instrument="pulse", completed_at__gte=now - timedelta(days=PULSE_LOOKBACK_DAYS)).annotate(
         rn=Window(RowNumber(), partition_by=[F("officer_id")], order_by=[F("completed_at").desc(), F("pk").desc()])
     ).filter(rn__lte=2 * window)
     by_officer = defaultdict(list)

@@ -70,24 +70,49 @@ def role_baselines_refresh(*, now, rules, role=None) -> dict[str, tuple[float, i
     return medians
 
 
-def _save(inputs: dict, *, now, rules, rules_version, baselines) -> list[RiskAssessment]:
-    latest = latest_assessments(inputs.keys())
-    active = set(Flag.objects.filter(officer_id__in=list(inputs), status__in=Flag.ACTIVE)
-                 .values_list("officer_id", "reason_code"))
+def _current_digests(officer_ids=None) -> dict[int, str]:
+    qs = RiskAssessment.objects.filter(is_current=True)
+    if officer_ids is not None:
+        qs = qs.filter(officer_id__in=list(officer_ids))
+    return dict(qs.values_list("officer_id", "inputs_digest"))
+
+
+def _active_flags(officer_ids=None) -> set[tuple[int, str]]:
+    qs = Flag.objects.filter(status__in=Flag.ACTIVE)
+    if officer_ids is not None:
+        qs = qs.filter(officer_id__in=list(officer_ids))
+    return set(qs.values_list("officer_id", "reason_code"))
+
+
+def _retire_current(officer_ids: list[int]) -> None:
+    """The officers' current assessments stop being current (by officer, not by row, so a reading
+    taken before the officers were locked cannot leave two current rows)."""
+    if not officer_ids:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE wellbeing_riskassessment SET is_current = false "
+                           "WHERE is_current AND officer_id = ANY(%s::bigint[])", [officer_ids])
+    else:
+        RiskAssessment.objects.filter(is_current=True, officer_id__in=officer_ids).update(is_current=False)
+
+
+def _save(inputs: dict, *, now, rules, rules_version, baselines, digests: dict, active: set) -> list[RiskAssessment]:
+    """Evaluate each officer and store what changed. `digests` (current result per officer) and
+    `active` (active flags) may be read before the officers were locked: a stale reading costs at
+    most a redundant row, never a second current row or a second flag (constraints see to that)."""
     created = []
     for pk, officer_inputs in inputs.items():
         median, count = baselines.get(officer_inputs.role, (None, 0))
         result = risk.evaluate(officer_inputs, peer_median=median, peer_count=count, rules=rules, now=now)
         digest = result.digest(rules_version)
-        previous = latest.get(pk)
-        if previous is not None and previous.inputs_digest == digest:
+        if digests.get(pk) == digest:
             continue
         assessment = RiskAssessment(officer_id=pk, computed_at=now, level=result.level, score=result.score,
                                     reasons=result.as_json(), rules_version=rules_version, inputs_digest=digest,
                                     is_current=True)
         created.append((assessment, result))
-    replaced = [latest[a.officer_id].pk for a, _ in created if a.officer_id in latest]
-    RiskAssessment.objects.filter(pk__in=replaced).update(is_current=False)
+    _retire_current([a.officer_id for a, _ in created])
     RiskAssessment.objects.bulk_create([a for a, _ in created])
     for assessment, result in created:
         for reason in result.reasons:
@@ -107,7 +132,8 @@ def risk_recompute(*, officer_ids, now=None) -> list[RiskAssessment]:
         rules_version, rules = current_rules()
         inputs = risk_inputs.gather(list(officer_ids), now=now, rules=rules)
         baselines = _peer_context(inputs, {i.role for i in inputs.values()}, now=now, rules=rules, baselines=None)
-        return _save(inputs, now=now, rules=rules, rules_version=rules_version, baselines=baselines)
+        return _save(inputs, now=now, rules=rules, rules_version=rules_version, baselines=baselines,
+                     digests=_current_digests(inputs), active=_active_flags(inputs))
 
 
 @contextmanager
@@ -146,6 +172,7 @@ def risk_sweep(*, now=None) -> int | None:
         for role, (median, count) in medians.items():
             RoleBaseline.objects.update_or_create(role=role, defaults={"median_load": median, "officers": count,
                                                                        "computed_at": now})
+        digests, active = _current_digests(), _active_flags()
         changed = 0
         ids = sorted(inputs)
         size = settings.RISK_SWEEP_CHUNK
@@ -153,5 +180,6 @@ def risk_sweep(*, now=None) -> int | None:
             chunk = {pk: inputs[pk] for pk in ids[start:start + size]}
             with transaction.atomic():
                 _lock_officers(chunk)
-                changed += len(_save(chunk, now=now, rules=rules, rules_version=rules_version, baselines=medians))
+                changed += len(_save(chunk, now=now, rules=rules, rules_version=rules_version, baselines=medians,
+                                     digests=digests, active=active))
         return changed

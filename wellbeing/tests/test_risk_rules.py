@@ -61,7 +61,7 @@ def test_load_against_peers_turns_amber_at_1_5_and_red_at_2_5_times_the_role_med
     else:
         reason = next(r for r in result.reasons if r.code == "exposure_load_high")
         assert reason.level == level and reason.kind == "operational"
-        assert reason.numbers["ratio"] == round(load / 10.0, 2)
+        assert reason.numbers["ratio"] == round(load / 10.0, 1)
 
 
 def test_peers_are_ignored_when_there_are_too_few():
