@@ -73,3 +73,11 @@ def test_navigation_shows_only_what_the_role_may_use(client, officer):
     assert 'href="/exposure/"' in html and 'href="/wellbeing/"' in html
     for hidden in ('href="/team/"', 'href="/oh/"', 'href="/training/manage/"', 'href="/admin/"'):
         assert hidden not in html
+
+
+def test_navigation_offers_nothing_until_the_second_factor_is_done(unverified_client, supervisor):
+    unverified_client.force_login(supervisor)
+    response = unverified_client.get("/accounts/two-factor/setup/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="/team/"' not in html and 'href="/notifications/"' not in html
