@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from portal import access
 from portal.audit import audit_record
+from portal.language import user_language
 from portal.notify import notification_send
 from wellbeing.models import Flag
 from wellbeing.reasons import CLINICAL, WELFARE_CONTACT, reason
@@ -53,9 +54,11 @@ def supervisor_label(flag: Flag) -> str:
 def _route(flag: Flag) -> None:
     name = flag.officer.get_full_name() or flag.officer.username
     for supervisor in access.supervisors_of(flag.officer):
+        with user_language(supervisor):  # in the recipient's language, not the requester's
+            title = _("%(label)s: %(name)s") % {"label": supervisor_label(flag), "name": name}
         notification_send(
             user=supervisor,
-            title=_("%(label)s: %(name)s") % {"label": supervisor_label(flag), "name": name},
+            title=title,
             link=reverse("team:index"),
             dedupe_key=f"flag:{flag.pk}:supervisor",
             email=True,
@@ -66,9 +69,10 @@ def _route(flag: Flag) -> None:
 
 def _notify_oh(flag: Flag) -> None:
     name = flag.officer.get_full_name() or flag.officer.username
-    title = (_("Urgent: contact %(name)s today") if flag.urgent else _("Welfare review needed: %(name)s")) % {
-        "name": name}
     for oh in access.oh_staff_for(flag.officer):
+        with user_language(oh):
+            title = (_("Urgent: contact %(name)s today") if flag.urgent
+                     else _("Welfare review needed: %(name)s")) % {"name": name}
         notification_send(
             user=oh, title=title, link=reverse("oh:index"),
             dedupe_key=f"flag:{flag.pk}:oh{':urgent' if flag.urgent else ''}", email=True,
@@ -87,8 +91,10 @@ def flag_escalate(*, flag_id: int, now=None) -> bool:
     audit_record(action="flag_escalated", subject=flag.officer, obj=flag, detail={"reason": flag.reason_code})
     name = flag.officer.get_full_name() or flag.officer.username
     for oh in access.oh_staff_for(flag.officer):
+        with user_language(oh):
+            title = _("Escalated: %(name)s was not contacted in time") % {"name": name}
         notification_send(
-            user=oh, title=_("Escalated: %(name)s was not contacted in time") % {"name": name},
+            user=oh, title=title,
             link=reverse("oh:index"), dedupe_key=f"flag:{flag.pk}:escalated", email=True,
         )
     return True

@@ -40,3 +40,11 @@ def test_the_same_reason_is_flagged_once_while_active(officer, supervisor):
 def test_nobody_outside_the_team_or_organisation_is_told(officer, outsider, other_supervisor, foreign_oh, oh):
     flag_raise(officer=officer, reason_code="phq9_item9", urgent=True)
     assert titles(other_supervisor) == [] and titles(foreign_oh) == [] and titles(outsider) == []
+
+
+def test_each_recipient_is_told_in_their_own_language(officer, supervisor, oh):
+    supervisor.language = "cy"
+    supervisor.save()
+    flag_raise(officer=officer, reason_code="screen_over_cutoff")
+    assert titles(supervisor) == [f"Argymhellir cysylltu ynghylch lles: {officer.get_full_name()}"]
+    assert titles(oh) == [f"Welfare review needed: {officer.get_full_name()}"]
