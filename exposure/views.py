@@ -3,6 +3,8 @@ notes, and the CSE viewing timer. Every record is fetched through `portal.access
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -181,7 +183,17 @@ def _detail_context(request, shift: ShiftLog, correction_form) -> dict:
         "shift": shift, "exposures": [(e, describe(e, names)) for e in exposures],
         "history": history.order_by("at", "id"), "editable": shift.is_editable(),
         "corrections": shift.corrections.all(), "correction_form": correction_form, "notice": NOTICES["exposure"],
+        "offer_pulse": _offer_pulse(request.user, shift),
     }
+
+
+def _offer_pulse(user, shift: ShiftLog) -> bool:
+    """Right after logging a shift, offer the short post-shift pulse (until one is done)."""
+    from wellbeing.models import CheckIn
+
+    if timezone.now() - shift.created_at > timedelta(hours=48):
+        return False
+    return not CheckIn.objects.filter(officer=user, instrument="pulse", completed_at__gte=shift.created_at).exists()
 
 
 @area_required("exposure")

@@ -191,3 +191,15 @@ def test_a_large_cse_session_with_thousands_of_items_saves(login, teammate):
                                  "cse_review-items_category_b_image": "900"})
     assert login(teammate).post(URL, data).status_code == 302
     assert Exposure.objects.get(officer=teammate).count == 4904
+
+
+def test_after_logging_a_shift_the_pulse_is_offered_until_it_is_done(login, officer):
+    client = login(officer)
+    client.post(URL, helpers.call_handling())
+    shift = ShiftLog.objects.get(officer=officer)
+    page = client.get(f"/exposure/shifts/{shift.pk}/").content.decode()
+    assert "How are you after this shift?" in page and 'href="/wellbeing/checkin/pulse/"' in page
+    from wellbeing.models import CheckIn
+
+    CheckIn.objects.create(officer=officer, instrument="pulse", instrument_version="v1", answers=[3] * 5, total=15)
+    assert "How are you after this shift?" not in client.get(f"/exposure/shifts/{shift.pk}/").content.decode()
