@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from portal import access
 from portal.access import area_required
@@ -290,6 +290,7 @@ def report_export(request: HttpRequest) -> HttpResponse:
 # ----------------------------------------------------------------------------- audit log
 
 
+@require_GET
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     if not oh_selectors.can_read_audit_log(request.user):
