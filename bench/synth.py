@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import uuid
 from datetime import date, datetime, timedelta, timezone
 
 import numpy as np
@@ -79,9 +80,9 @@ def build(*, officers: int, rows: int, seed: int = 20261126, today: date | None 
         dose = intensity * (0.5 + minutes / 120.0)
 
         _copy(cur, "exposure_shiftlog", ["id", "officer_id", "shift_date", "start_time", "duration_minutes", "role",
-                                         "nothing_notable", "created_at", "updated_at"],
+                                         "nothing_notable", "created_at", "updated_at", "detail"],
               (f"{i + 1}\t{first_id + owner[i]}\t{today - timedelta(days=int(days_ago[i]))}\t08:00\t480\t"
-               f"{ROLES[roles[owner[i]]]}\tf\t{now}\t{now}\n" for i in range(n)))
+               f"{ROLES[roles[owner[i]]]}\tf\t{now}\t{now}\t{{}}\n" for i in range(n)))
         cat_choice = rng.integers(0, 1000, n)
 
         def category(i):
@@ -91,12 +92,12 @@ def build(*, officers: int, rows: int, seed: int = 20261126, today: date | None 
         def exposure_line(i):
             return (f"{i + 1}\t{first_id + owner[i]}\t{today - timedelta(days=int(days_ago[i]))}\t"
                     f"{ROLES[roles[owner[i]]]}\t{category(i)}\t{intensity[i]}\t{minutes[i]}\t"
-                    f"{'t' if critical[i] else 'f'}\t\\N\t[]\t\\N\t{{}}\t{dose[i]:.4f}\t{now}\t{now}\n")
+                    f"{'t' if critical[i] else 'f'}\t\\N\t[]\t\\N\t{{}}\t{dose[i]:.4f}\t{now}\t{now}\t1\n")
 
         _copy(cur, "exposure_exposure", [
             "shift_id", "officer_id", "shift_date", "role", "category_id", "intensity", "minutes",
             "critical_incident", "defined_task", "mitigations", "outcome_known", "detail", "dose",
-            "created_at", "updated_at"],
+            "created_at", "updated_at", "count"],
             (exposure_line(i) for i in range(n)))
         cur.execute("SELECT setval(pg_get_serial_sequence('exposure_shiftlog', 'id'), %s)", [n + 1])
 
@@ -111,11 +112,13 @@ def build(*, officers: int, rows: int, seed: int = 20261126, today: date | None 
             code, _, top = INSTRUMENTS[kind[i]]
             total = int(totals[i] * (top + 1)) if code != "pulse" else int(8 + totals[i] * 12)
             at = (base - timedelta(minutes=int(when[i]))).isoformat()
-            return (f"{first_id + who[i]}\t{code}\tv1\t{at}\t[]\t{total}\t-\tf\t{json.dumps({})}\tf\t\tf\n")
+            # submission: a unique id per check-in (deterministic, so a rebuild gives the same rows)
+            return (f"{first_id + who[i]}\t{code}\tv1\t{at}\t[]\t{total}\t-\tf\t{json.dumps({})}\tf\t\tf\t"
+                    f"{uuid.UUID(int=i + 1)}\n")
 
         _copy(cur, "wellbeing_checkin", ["officer_id", "instrument", "instrument_version", "completed_at", "answers",
                                         "total", "band", "positive", "result", "urgent", "comment",
-                                        "share_comment_with_oh"],
+                                        "share_comment_with_oh", "submission"],
               (checkin_line(i) for i in range(checkins)))
         cur.execute("ANALYZE")
     return {"officers": officers, "exposures": int(n), "checkins": int(checkins)}

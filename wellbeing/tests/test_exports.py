@@ -58,14 +58,23 @@ def test_csv_lines_neutralise_every_cell_and_keep_numbers():
     assert rows == [["'=head", "n"], ["'=evil()", "-1"], ["ok", "3"]]
 
 
-def test_csv_lines_is_lazy():
+def test_csv_lines_is_lazy_and_writes_in_blocks():
     def rows():
         yield ["a"]
+        yield ["b"]
         raise AssertionError("read too far")
 
-    lines = exports.csv_lines(["h"], rows())
+    lines = exports.csv_lines(["h"], rows(), batch=2)
     assert next(lines).endswith("h\r\n")
-    assert next(lines) == "a\r\n"
+    assert next(lines) == "a\r\nb\r\n"
+
+
+def test_csv_cells_show_dates_as_iso_and_none_as_empty():
+    from datetime import date, datetime, timezone
+
+    text = "".join(exports.csv_lines(["a", "b", "c"], [[date(2026, 1, 2), None,
+                                                          datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc)]]))
+    assert text.splitlines()[1] == "2026-01-02,,2026-01-02T03:04:00+00:00"
 
 
 def test_xlsx_splits_sheets_at_the_row_limit_and_repeats_the_header():
