@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, ensure_database, median, peak_rss_mb, setup_django, timed  # noqa: E402
+from common import ROOT, ensure_database, median, setup_django, timed  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/portal_bench_oh"
 SCALES = {
@@ -30,6 +30,17 @@ SCALES = {
 }
 SMALL_ROWS = 10_000
 OH_USERNAME = "oh-bench-lead"  # not "bench...": synth deletes those users on every build
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS (VmHWM). Not getrusage's ru_maxrss: Linux keeps that across fork and
+    exec, so a child started by a parent that once held the synthetic data would report the
+    parent's peak instead of its own."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 class Sink:
@@ -71,7 +82,7 @@ def export_csv(rows: int) -> tuple[int, int]:
     count = qs.count()
     sink = Sink()
     for line in exports.csv_lines(REPORT_HEADER, oh_selectors.checkin_report_rows(
-            qs, exports.Pseudonymiser(settings.PSEUDONYM_KEY))):
+            qs, exports.Pseudonymiser(settings.PSEUDONYM_KEY)), neutralised=True):
         sink.write(line)
     return count, sink.size
 
@@ -82,7 +93,7 @@ def copy_baseline(rows: int) -> int:
 
     from wellbeing import oh_selectors
 
-    qs = export_queryset(rows).order_by("completed_at", "id").values_list(*oh_selectors.CHECKIN_COLUMNS)
+    qs = oh_selectors.checkin_report_values(export_queryset(rows))
     sql, params = qs.query.sql_with_params()
     sink = Sink()
     with connection.cursor() as cur:

@@ -68,17 +68,34 @@ def _safe_row(row) -> list:
             else ("" if v is None else v.isoformat() if isinstance(v, date) else v) for v in row]
 
 
-def csv_lines(header: list[str], rows: Iterable[Iterable], batch: int = CSV_BATCH_ROWS) -> Iterator[str]:
+class CachedNeutraliser:
+    """neutralise() for columns with few distinct values (organisation, unit, role...), remembered,
+    so a million-row export checks each distinct value once. Only for such low-cardinality text."""
+
+    def __init__(self):
+        self._cache: dict = {}
+
+    def __call__(self, value):
+        try:
+            return self._cache[value]
+        except KeyError:
+            safe = self._cache[value] = neutralise(value)
+            return safe
+
+
+def csv_lines(header: list[str], rows: Iterable[Iterable], batch: int = CSV_BATCH_ROWS,
+              neutralised: bool = False) -> Iterator[str]:
     """CSV text in blocks of `batch` rows (for a StreamingHttpResponse): memory stays flat however
-    many rows, and each block is written by the csv module's C loop. Every cell is neutralised;
-    dates are ISO 8601 and None is empty."""
+    many rows, and each block is written by the csv module's C loop. Every cell is neutralised
+    (dates as ISO 8601, None as empty) unless the caller says its rows already are: rows of plain
+    text, numbers and booleans whose text cells went through neutralise()."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([neutralise(h) for h in header])
     yield "\ufeff" + buffer.getvalue()  # BOM: Excel then reads the file as UTF-8
     block: list = []
     for row in rows:
-        block.append(_safe_row(row))
+        block.append(row if neutralised else _safe_row(row))
         if len(block) == batch:
             yield _block(block)
             block = []

@@ -123,6 +123,7 @@ def _render_case(request: HttpRequest, person: User, reason: str, forms: dict | 
     exposures = _page(request, qs["exposures"], "exposures")
     assessments = _page(request, qs["assessments"], "assessments")
     referrals = list(qs["referrals"])
+    flags = list(qs["flags"])
     forms = forms or {}
     audit_record(action="oh_case_view", request=request, subject=person, reason=reason,
                  detail={"pages": {k: request.GET.get(k, "1") for k in ("checkins", "exposures", "assessments")}})
@@ -130,7 +131,8 @@ def _render_case(request: HttpRequest, person: User, reason: str, forms: dict | 
         "person": person, "reason": reason_label(reason),
         "checkins": checkins, "checkin_rows": oh_selectors.checkin_rows(checkins.object_list),
         "exposures": exposures, "assessments": assessments,
-        "flags": list(qs["flags"]), "reason_texts": {code: r.officer_text for code, r in REASONS.items()},
+        "flags": flags, "active_flag": next((f for f in flags if f.is_active), None),
+        "reason_texts": {code: r.officer_text for code, r in REASONS.items()},
         "referrals": [{"referral": r, "form": forms.get(f"outcome-{r.pk}") or OutcomeForm(
             instance=r, prefix=f"outcome-{r.pk}")} for r in referrals],
         "notes": list(qs["notes"]), "holds": list(qs["holds"]),
@@ -266,6 +268,7 @@ def report_export(request: HttpRequest) -> HttpResponse:
         role=data["role"], date_from=data["date_from"], date_to=data["date_to"], instrument=data["instrument"])
     qs = oh_selectors.cohort_checkins(request.user, filters)
     report, fmt = data["report"], data["format"]
+    neutralised = False
     if report == "summary":
         header = SUMMARY_HEADER
         grouped = list(oh_selectors.summary_report_rows(qs))
@@ -276,11 +279,13 @@ def report_export(request: HttpRequest) -> HttpResponse:
         header = REPORT_HEADER
         count = qs.count()
         rows = oh_selectors.checkin_report_rows(qs, exports.Pseudonymiser(settings.PSEUDONYM_KEY))
+        neutralised = True
     audit_record(action="oh_cohort_export", request=request,
                  detail={"report": report, "format": fmt, "filters": filters.as_detail(), "rows": count})
     filename = f"oh-{report}-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == "csv":
-        response = StreamingHttpResponse(exports.csv_lines(header, rows), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(exports.csv_lines(header, rows, neutralised=neutralised),
+                                         content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     return FileResponse(exports.write_xlsx(header, rows, title=report), as_attachment=True, filename=filename,

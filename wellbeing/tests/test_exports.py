@@ -95,3 +95,14 @@ def test_xlsx_cells_are_neutralised():
     data = exports.xlsx_bytes(["h"], [["=1+1"], ["@x"], [5]])
     rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
     assert rows == [("h",), ("'=1+1",), ("'@x",), (5,)]
+
+
+def test_the_cached_neutraliser_agrees_with_neutralise():
+    safe = exports.CachedNeutraliser()
+    for value in ["=x", "=x", "Response", "-1", "", "@a", "Response"]:
+        assert safe(value) == exports.neutralise(value)
+
+
+def test_rows_already_neutralised_are_written_as_they_are():
+    text = "".join(exports.csv_lines(["h"], [["'=x"]], neutralised=True))
+    assert text.splitlines()[1] == "'=x"

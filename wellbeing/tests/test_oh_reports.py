@@ -3,6 +3,7 @@ officer's own page of who has looked at their records."""
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -36,6 +37,7 @@ def test_the_row_export_is_pseudonymised_with_the_keyed_hash_and_audited(login, 
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = read_csv(response)
     assert rows[0][0] == "person" and len(rows) == 4  # header + the three check-ins of OH's force
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", rows[1][5])  # completed at, UTC
     people = [r[0] for r in rows[1:]]
     assert people.count(pseudonym(officer.pk, KEY)) == 2 and pseudonym(teammate.pk, KEY) in people
     flat = "\n".join(",".join(r) for r in rows)
