@@ -209,3 +209,36 @@ def test_the_privacy_page_is_for_officers(login, oh):
 
 def test_the_wellbeing_page_links_to_the_privacy_page(login, officer):
     assert b'href="/wellbeing/privacy/"' in login(officer).get("/wellbeing/").content
+
+
+def test_the_privacy_page_query_count_does_not_grow(login, oh, officer, django_assert_num_queries):
+    client = login(officer)
+    AuditEvent.objects.create(action="oh_case_view", actor=oh, subject=officer, reason="referral")
+    client.get("/wellbeing/privacy/")
+    with django_assert_num_queries(PRIVACY_QUERIES) as small:
+        client.get("/wellbeing/privacy/")
+    for _ in range(15):
+        AuditEvent.objects.create(action="oh_case_view", actor=oh, subject=officer, reason="referral")
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get("/wellbeing/privacy/")
+
+
+PRIVACY_QUERIES = 8
+
+
+def test_the_people_list_finds_by_name_and_its_query_count_does_not_grow(login, oh, force, officer,
+                                                                          foreign_officer,
+                                                                          django_assert_num_queries):
+    client = login(oh)
+    html = client.get("/oh/people/", {"q": officer.last_name}).content.decode()
+    assert str(officer) in html and str(foreign_officer) not in html
+    client.get("/oh/people/")
+    with django_assert_num_queries(PEOPLE_QUERIES) as small:
+        client.get("/oh/people/")
+    for _ in range(10):
+        OfficerFactory(organisation=force)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get("/oh/people/")
+
+
+PEOPLE_QUERIES = 11
