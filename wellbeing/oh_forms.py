@@ -10,6 +10,12 @@ from portal.models import HighRiskRole, Organisation, Unit
 from wellbeing.instruments import CHOICES as INSTRUMENT_CHOICES
 from wellbeing.models import OHCaseNote, Referral
 
+
+def date_input():
+    """A native date picker; its value must be ISO (YYYY-MM-DD) whatever the language."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 # Why a case is opened. Stored (as the code) on the audit event and shown to the person on their
 # privacy page, so the words are plain. Codes only: no free text reaches the audit log.
 CASE_REASONS = [
@@ -35,7 +41,7 @@ class ReferralForm(forms.ModelForm):
     class Meta:
         model = Referral
         fields = ["kind", "referred_on"]
-        widgets = {"referred_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"referred_on": date_input()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,7 +58,7 @@ class OutcomeForm(forms.ModelForm):
     class Meta:
         model = Referral
         fields = ["outcome", "outcome_on"]
-        widgets = {"outcome_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"outcome_on": date_input()}
 
     def clean(self):
         data = super().clean()
@@ -95,8 +101,8 @@ class CohortForm(forms.Form):
                              choices=[("", _("All roles")), *HighRiskRole.choices])
     instrument = forms.ChoiceField(label=_("Questionnaire"), required=False,
                                    choices=[("", _("All questionnaires")), *INSTRUMENT_CHOICES])
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=date_input())
+    date_to = forms.DateField(label=_("To"), required=False, widget=date_input())
     format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="csv", widget=forms.RadioSelect)
 
     def __init__(self, *args, organisation_ids: list[int], **kwargs):
@@ -122,8 +128,8 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Actor (username)"), required=False, max_length=150)
     subject = forms.CharField(label=_("Subject (username)"), required=False, max_length=150)
     action = forms.CharField(label=_("Action"), required=False, max_length=60)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=date_input())
+    date_to = forms.DateField(label=_("To"), required=False, widget=date_input())
 
     def clean(self):
         data = super().clean()

@@ -330,3 +330,10 @@ def test_every_read_of_someone_elses_detail_is_audited(login, oh, officer):
         before = AuditEvent.objects.filter(subject=officer, actor=oh).count()
         read()
         assert AuditEvent.objects.filter(subject=officer, actor=oh).count() == before + 1
+
+
+def test_the_referral_date_defaults_to_today_in_the_date_pickers_format(login, oh, officer):
+    client = login(oh)
+    open_case(client, officer)
+    html = client.get(f"/oh/people/{officer.pk}/").content.decode()
+    assert f'name="referral-referred_on" value="{timezone.localdate().isoformat()}"' in html
