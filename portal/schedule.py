@@ -39,4 +39,11 @@ BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=7, minute=0),
         "options": {"expires": 20 * HOUR},
     },
+    # Daily at 03:30: erase records past their retention period (legal holds respected, audit
+    # events never touched); writes an ErasureReport with counts only. A rerun erases nothing more.
+    "retention-sweep": {
+        "task": "wellbeing.retention_sweep",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 20 * HOUR},
+    },
 }

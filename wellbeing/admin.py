@@ -43,3 +43,52 @@ class SupportContactAdmin(admin.ModelAdmin):
     list_editable = ["order", "active"]
     list_select_related = ["organisation"]
     search_fields = ["name", "contact"]
+
+
+# --- Occupational health (casework and retention). Note text is never shown here; referrals show
+# kinds and dates only; holds and erasure reports are read-only records.
+from wellbeing.models import ErasureReport, LegalHold, Referral, RetentionPolicy  # noqa: E402
+
+
+@admin.register(RetentionPolicy)
+class RetentionPolicyAdmin(admin.ModelAdmin):
+    list_display = ["record_type", "years_after_employment"]
+    list_editable = ["years_after_employment"]
+
+    def has_add_permission(self, request):
+        return False  # one row per record type, seeded by migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Referral)
+class ReferralAdmin(_ReadOnlyAdmin):
+    list_display = ["pk", "person", "kind", "referred_on", "outcome", "outcome_on"]
+    list_filter = ["kind", "outcome"]
+    list_select_related = ["person"]
+
+
+@admin.register(LegalHold)
+class LegalHoldAdmin(_ReadOnlyAdmin):
+    list_display = ["pk", "person", "placed_at", "placed_by", "lifted_at"]
+    list_select_related = ["person", "placed_by"]
+
+
+@admin.register(ErasureReport)
+class ErasureReportAdmin(_ReadOnlyAdmin):
+    list_display = ["ran_at", "people", "counts"]
+
+
+# OHCaseNote is deliberately not registered: note text is for OH's case page only.

@@ -83,3 +83,14 @@ def send_checkin_reminders() -> int:
     from wellbeing.services import checkin_reminders_send
 
     return checkin_reminders_send()
+
+
+@shared_task(name="wellbeing.retention_sweep", base=RecordedFailureTask, acks_late=True,
+             reject_on_worker_lost=True)
+def retention_sweep() -> dict:
+    """Daily: erase records past their retention period (legal holds respected; audit events never
+    touched). Idempotent: a rerun finds nothing more to erase. Returns the counts it erased."""
+    from wellbeing.oh_services import retention_erase
+
+    report = retention_erase()
+    return {"people": report.people, **report.counts}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wellbeing import views
+from wellbeing import oh_views, views
 
 app_name = "wellbeing"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("checkins/<int:pk>/", views.result, name="result"),
     path("checkins/<int:pk>/sharing/", views.sharing, name="sharing"),
     path("support/", views.support, name="support"),
+    path("privacy/", oh_views.privacy, name="privacy"),
 ]

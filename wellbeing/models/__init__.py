@@ -2,4 +2,5 @@
 `checkins` (instruments, schedules, check-ins, support contacts)."""
 
 from wellbeing.models.checkins import CheckIn, CheckInSchedule, SupportContact  # noqa: F401
+from wellbeing.models.oh import ErasureReport, LegalHold, OHCaseNote, Referral, RetentionPolicy  # noqa: F401
 from wellbeing.models.risk import Flag, RiskAssessment, RoleBaseline, RuleSet  # noqa: F401

@@ -7,9 +7,9 @@ from django.test import override_settings
 
 from portal.demo import DEMO_USERNAMES, seed_core
 
-# Each app that has demo history exposes `<app>.demo.seed(ctx)`; they run in this order because
-# check-ins and the risk engine read the exposures seeded before them.
-APPS_WITH_DEMO_DATA = ["exposure", "wellbeing", "training"]
+# Modules with demo history, each exposing `seed(ctx)`; they run in this order because check-ins
+# and the risk engine read the exposures seeded before them.
+DEMO_MODULES = ["exposure.demo", "wellbeing.demo", "wellbeing.oh_demo", "training.demo"]
 
 
 class Command(BaseCommand):
@@ -20,23 +20,20 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo creates users with a known password, so it only runs with DEBUG=true."
             )
-        with transaction.atomic():
+        # Notifications raised while seeding appear in the portal; their emails are not sent.
+        def quiet():
+            return override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+
+        with quiet(), transaction.atomic():
             ctx = seed_core()
-            for app in APPS_WITH_DEMO_DATA:
-                try:
-                    module = importlib.import_module(f"{app}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{app}.demo":
-                        raise
-                    continue
-                module.seed(ctx)
+            for name in DEMO_MODULES:
+                importlib.import_module(name).seed(ctx)
         # Assess everyone from the history just seeded, as the nightly sweep would, so the team
         # dashboard, the flag inboxes and OH's queue have something true to show. Idempotent: a
         # rerun finds the same results and adds nothing.
-        # Flag notifications still appear in the portal; only their emails are not sent.
         from wellbeing.risk_service import risk_sweep
 
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        with quiet():
             risk_sweep()
         self.stdout.write(self.style.SUCCESS(
             "Demo organisation ready. Sign in as " + ", ".join(DEMO_USERNAMES)

@@ -1,0 +1,110 @@
+"""Occupational health in a real browser: open an escalated flag, open the case with a reason,
+record a referral, download an XLSX cohort report that openpyxl opens; and the OH pages (with
+casework on them) pass axe at desktop and phone width."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from portal.models import AuditEvent
+from tests.browser.test_accessibility import axe_violations
+from wellbeing.flags import flag_escalate, flag_raise
+from wellbeing.models import OHCaseNote, Referral
+from wellbeing.tests.helpers import make_checkin
+from wellbeing.tests.risk_data import add_exposure
+
+
+def escalate(person):
+    now = timezone.now()
+    flag, _ = flag_raise(officer=person, reason_code="screen_over_cutoff", now=now - timedelta(days=3))
+    flag_escalate(flag_id=flag.pk, now=now - timedelta(days=1))
+    return flag
+
+
+def test_oh_opens_an_escalated_flag_records_a_referral_and_exports_xlsx(
+        transactional_db, page, oh, officer, sign_in, screenshot, tmp_path):
+    make_checkin(officer, "phq9", [2] * 9)
+    escalate(officer)
+    sign_in(page, oh)
+    page.goto("/oh/")
+    queue = page.get_by_role("table", name="Urgent and escalated flags, oldest first")
+    assert str(officer) in queue.inner_text()
+    page.get_by_role("link", name=f"Open case of {officer}").click()
+
+    page.wait_for_url(re.compile(rf".*/oh/people/{officer.pk}/\?from=queue$"))
+    assert page.get_by_label("Escalated or urgent flag").is_checked()
+    page.get_by_role("button", name="Open case").click()
+    page.wait_for_url(re.compile(rf".*/oh/people/{officer.pk}/$"))
+    assert page.get_by_role("heading", level=1).inner_text() == f"Case: {officer}"
+    assert "Opened for: Escalated or urgent flag" in page.content()
+    event = AuditEvent.objects.get(action="oh_case_view")
+    assert (event.actor_id, event.subject_id, event.reason) == (oh.pk, officer.pk, "escalated_flag")
+
+    page.get_by_label("Referral to").select_option(label="TRiM assessment")
+    page.get_by_label("Referred on").fill(timezone.localdate().isoformat())
+    page.get_by_role("button", name="Record referral").click()
+    page.wait_for_url(re.compile(rf".*/oh/people/{officer.pk}/$"))
+    assert "Referral recorded." in page.get_by_role("status").inner_text()
+    assert page.locator(".referral").first.inner_text().startswith("TRiM assessment")
+    referral = Referral.objects.get()
+    assert (referral.person_id, referral.kind, referral.recorded_by_id) == (officer.pk, "trim", oh.pk)
+    screenshot(page, "oh-case")
+
+    page.goto("/oh/reports/")
+    page.get_by_label("XLSX").check()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download report").click()
+    target = tmp_path / "report.xlsx"
+    download_info.value.save_as(target)
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    assert rows[0][:5] == ("person", "organisation", "unit", "role", "questionnaire")
+    assert rows[1][4] == "phq9" and rows[1][6] == 18
+    assert AuditEvent.objects.get(action="oh_cohort_export").detail["rows"] == 1
+
+
+@pytest.fixture
+def a11y_page(browser, live_server):
+    # axe is injected as a script tag, which the site's CSP forbids; only this context bypasses it.
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_oh_pages_pass_axe_with_casework_on_them(transactional_db, a11y_page, oh, officer, sign_in, width):
+    page = a11y_page
+    oh.user_permissions.add(Permission.objects.get(codename="view_auditevent", content_type__app_label="portal"))
+    for _ in range(12):
+        make_checkin(officer, "phq9", [1] * 9, comment="a shared comment about the week", share=True)
+        add_exposure(officer, days_ago=2)
+    escalate(officer)
+    Referral.objects.create(person=officer, kind="trim", referred_on=timezone.localdate(), recorded_by=oh)
+    OHCaseNote.objects.create(person=officer, author=oh, text="A long note " * 30)
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, oh)
+    page.goto(f"/oh/people/{officer.pk}/")
+    page.get_by_label("Screening review").check()
+    page.get_by_role("button", name="Open case").click()
+    page.wait_for_url(re.compile(rf".*/oh/people/{officer.pk}/$"))
+    problems = {}
+    for url in ["/oh/", "/oh/people/", f"/oh/people/{officer.pk}/", f"/oh/people/{officer.pk}/?checkins=2",
+                "/oh/reports/", "/oh/audit/"]:
+        page.goto(url)
+        found = axe_violations(page)
+        if width == 390:
+            scroll = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            if scroll > 1:
+                found.append({"id": "horizontal-scroll", "help": f"{scroll}px too wide"})
+        if found:
+            problems[url] = found
+    page.goto(f"/oh/people/{officer.pk}/")
+    page.get_by_role("button", name="Record referral").click()  # no kind chosen: errors on the page
+    found = axe_violations(page)
+    if found:
+        problems["case with errors"] = found
+    assert problems == {}, problems

@@ -1,0 +1,139 @@
+"""Forms of the occupational health pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import HighRiskRole, Organisation, Unit
+from wellbeing.instruments import CHOICES as INSTRUMENT_CHOICES
+from wellbeing.models import OHCaseNote, Referral
+
+
+def date_input():
+    """A native date picker; its value must be ISO (YYYY-MM-DD) whatever the language."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+# Why a case is opened. Stored (as the code) on the audit event and shown to the person on their
+# privacy page, so the words are plain. Codes only: no free text reaches the audit log.
+CASE_REASONS = [
+    ("escalated_flag", _("Escalated or urgent flag")),
+    ("referral", _("Referral")),
+    ("screening_review", _("Screening review")),
+    ("self_referral", _("The person asked occupational health for help")),
+    ("follow_up", _("Follow-up of an open case")),
+]
+REASON_LABELS = dict(CASE_REASONS) | {"subject_access_request": _("Subject access request")}
+
+
+def reason_label(code: str) -> str:
+    return str(REASON_LABELS.get(code, code))
+
+
+class CaseReasonForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why are you opening this case?"), choices=CASE_REASONS,
+                               widget=forms.RadioSelect)
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = ["kind", "referred_on"]
+        widgets = {"referred_on": date_input()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referred_on"].initial = timezone.localdate()
+
+    def clean_referred_on(self):
+        value = self.cleaned_data["referred_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The referral date cannot be in the future."))
+        return value
+
+
+class OutcomeForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = ["outcome", "outcome_on"]
+        widgets = {"outcome_on": date_input()}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") and not data.get("outcome_on"):
+            self.add_error("outcome_on", _("Give the date of the outcome."))
+        if data.get("outcome_on") and data["outcome_on"] > timezone.localdate():
+            self.add_error("outcome_on", _("The outcome date cannot be in the future."))
+        return data
+
+
+class CaseNoteForm(forms.ModelForm):
+    class Meta:
+        model = OHCaseNote
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4, "maxlength": 5000})}
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if len(text) > 5000:
+            raise forms.ValidationError(_("Keep a note under 5,000 characters."))
+        return text
+
+
+class LegalHoldForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the hold"), max_length=200,
+                             help_text=_("For example a claim reference. Do not enter health details."))
+
+
+class CohortForm(forms.Form):
+    REPORTS = [("checkins", _("Check-ins, one row each (pseudonymised)")),
+               ("summary", _("Summary counts (small numbers suppressed)"))]
+    FORMATS = [("csv", "CSV"), ("xlsx", "XLSX")]
+
+    report = forms.ChoiceField(label=_("Report"), choices=REPORTS, initial="checkins")
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
+                                          required=False, empty_label=_("All my organisations"))
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False,
+                                  empty_label=_("All units"))
+    role = forms.ChoiceField(label=_("High-risk role"), required=False,
+                             choices=[("", _("All roles")), *HighRiskRole.choices])
+    instrument = forms.ChoiceField(label=_("Questionnaire"), required=False,
+                                   choices=[("", _("All questionnaires")), *INSTRUMENT_CHOICES])
+    date_from = forms.DateField(label=_("From"), required=False, widget=date_input())
+    date_to = forms.DateField(label=_("To"), required=False, widget=date_input())
+    format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="csv", widget=forms.RadioSelect)
+
+    def __init__(self, *args, organisation_ids: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation_ids = organisation_ids
+        self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=organisation_ids)
+        self.fields["unit"].queryset = Unit.objects.filter(organisation_id__in=organisation_ids).select_related(
+            "organisation")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date must be on or after the start date."))
+        return data
+
+    def chosen_organisation_ids(self) -> list[int]:
+        org = self.cleaned_data.get("organisation")
+        return [org.pk] if org else list(self.organisation_ids)
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("Actor (username)"), required=False, max_length=150)
+    subject = forms.CharField(label=_("Subject (username)"), required=False, max_length=150)
+    action = forms.CharField(label=_("Action"), required=False, max_length=60)
+    date_from = forms.DateField(label=_("From"), required=False, widget=date_input())
+    date_to = forms.DateField(label=_("To"), required=False, widget=date_input())
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date must be on or after the start date."))
+        return data
