@@ -91,8 +91,9 @@ def sign_in():
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_load_state()
         if device is not None and "/accounts/two-factor/" in page.url:
-            page.get_by_label("Code").fill(current_code(device))
-            page.get_by_role("button", name="Continue").click()
+            # by field name and button type: the page may already be in the user's own language
+            page.locator("main input[name=otp_token]").fill(current_code(device))
+            page.locator("main form button[type=submit]").first.click()
             page.wait_for_load_state()
 
     return _sign_in
