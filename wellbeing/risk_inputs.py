@@ -155,21 +155,24 @@ def gather(officer_ids=None, *, now: datetime, rules: dict) -> dict[int, Officer
             "officer_id", "last").order_by():
         if pk in result:
             result[pk].last_checkin_at = last
+    # Check-in times matter only to decide whether a critical-incident follow-up was done, so they
+    # are read only for officers with a recent incident (a subquery: no id list in Python).
     recent_since = now - timedelta(days=math.ceil(longest) + 15)
-    for pk, at in checkins.filter(completed_at__gte=recent_since).values_list("officer_id", "completed_at").order_by():
+    followed = checkins.filter(completed_at__gte=recent_since, officer_id__in=incidents.values("officer_id"))
+    for pk, at in followed.values_list("officer_id", "completed_at").order_by():
         if pk in result:
             result[pk].checkin_times.append(at)
 
-    latest: dict[tuple[int, str], ScreenResult] = {}
-    screens = checkins.filter(instrument__in=SCREEN_INSTRUMENTS,
-                              completed_at__gte=now - timedelta(days=SCREEN_LOOKBACK_DAYS))
+    # The latest result of each instrument per officer, picked in the database.
+    screens = checkins.filter(
+        instrument__in=SCREEN_INSTRUMENTS, completed_at__gte=now - timedelta(days=SCREEN_LOOKBACK_DAYS)
+    ).annotate(rn=Window(RowNumber(), partition_by=[F("officer_id"), F("instrument")],
+                         order_by=[F("completed_at").desc(), F("pk").desc()])).filter(rn=1)
     for pk, instrument, at, total, extra in screens.values_list(
-            "officer_id", "instrument", "completed_at", "total", "result").order_by("completed_at", "pk"):
-        subscales = {k: extra[k] for k in ("anxiety", "depression") if isinstance(extra, dict) and k in extra}
-        latest[(pk, instrument)] = ScreenResult(instrument, at, total, subscales)
-    for (pk, _), screen in latest.items():
+            "officer_id", "instrument", "completed_at", "total", "result"):
         if pk in result:
-            result[pk].screens.append(screen)
+            subscales = {k: extra[k] for k in ("anxiety", "depression") if isinstance(extra, dict) and k in extra}
+            result[pk].screens.append(ScreenResult(instrument, at, total, subscales))
 
     window = rules["pulse_trend_window"]
     pulses = checkins.filter(instrument="pulse", completed_at__gte=now - timedelta(days=PULSE_LOOKBACK_DAYS)).annotate(

@@ -160,3 +160,31 @@ class TestRunningTasksRepeatedly(HypothesisTestCase):
                  sorted(Flag.objects.filter(officer=person).values_list("reason_code", flat=True)))
         assert again == once
         assert len(once[1]) == len(set(once[1]))
+
+
+def _checkin(officer, instrument, total, days_ago, result=None):
+    from wellbeing.models import CheckIn
+
+    return CheckIn.objects.create(officer=officer, instrument=instrument, instrument_version="v1", answers=[],
+                                  total=total, result=result or {},
+                                  completed_at=timezone.now() - timedelta(days=days_ago))
+
+
+def test_only_the_latest_result_of_each_questionnaire_counts(officer, supervisor):
+    _checkin(officer, "phq9", 14, days_ago=20)
+    _checkin(officer, "phq9", 4, days_ago=2)
+    _checkin(officer, "gad7", 3, days_ago=30)
+    _checkin(officer, "gad7", 12, days_ago=5)
+    _checkin(officer, "phq4", 4, days_ago=3, result={"anxiety": 1, "depression": 3})
+    [assessment] = risk_recompute(officer_ids=[officer.pk])
+    screen = next(r for r in assessment.reasons if r["code"] == "screen_over_cutoff")
+    assert screen["numbers"] == {"instruments": ["gad7", "phq4"]}
+
+
+def test_a_check_in_after_a_critical_incident_covers_its_72_hour_follow_up(officer, supervisor):
+    add_exposure(officer, days_ago=4, critical_incident=True)
+    [before] = risk_recompute(officer_ids=[officer.pk])
+    assert "critical_incident_followup" in {r["code"] for r in before.reasons}
+    _checkin(officer, "pulse", 15, days_ago=0)
+    [after] = risk_recompute(officer_ids=[officer.pk])
+    assert "critical_incident_followup" not in {r["code"] for r in after.reasons}
