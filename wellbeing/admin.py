@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from wellbeing.models import CheckInSchedule, Flag, RuleSet, SupportContact
+from wellbeing.models import CheckInSchedule, Flag, RuleSet, SupportContact, WelfareAction
 
 
 @admin.register(RuleSet)
@@ -43,3 +43,21 @@ class SupportContactAdmin(admin.ModelAdmin):
     list_editable = ["order", "active"]
     list_select_related = ["organisation"]
     search_fields = ["name", "contact"]
+
+
+@admin.register(WelfareAction)
+class WelfareActionAdmin(admin.ModelAdmin):
+    """Read-only: welfare actions are recorded by supervisors on the team pages, each audited."""
+
+    list_display = ["officer", "kind", "recorded_at", "recorded_by", "flag", "follow_up_on", "follow_up_done"]
+    list_filter = ["kind", "follow_up_done"]
+    list_select_related = ["officer", "recorded_by", "flag"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

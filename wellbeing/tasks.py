@@ -83,3 +83,12 @@ def send_checkin_reminders() -> int:
     from wellbeing.services import checkin_reminders_send
 
     return checkin_reminders_send()
+
+
+@shared_task(name="wellbeing.welfare_followups_due", base=RecordedFailureTask)
+def welfare_followups_due() -> int:
+    """Daily: remind whoever recorded a welfare action of its follow-up, on the day (in-app and
+    email). Each row is claimed before anyone is told, so a rerun reminds nobody twice."""
+    from wellbeing.team_services import follow_ups_remind
+
+    return follow_ups_remind(today=timezone.localdate())

@@ -1,0 +1,373 @@
+"""Reads for the supervisor's team pages. Every function takes people already narrowed by
+`portal.access` (TEAM_SUMMARY) and runs a fixed number of queries however many people there are.
+
+What a supervisor may read: level, the *category* of each reason (clinical reasons only as "welfare
+contact recommended"), exposure load, check-in dates and counts, flags and welfare actions. Never
+answers, totals, bands, comments or risk scores: no query here selects those columns."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, F, Max, Q, Sum, Window
+from django.db.models.functions import RowNumber, TruncWeek
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from exposure.models import Exposure, ShiftLog
+from exposure.selectors import half_life_days
+from portal import access
+from portal.models import Team, User
+from wellbeing import risk
+from wellbeing.flags import supervisor_label
+from wellbeing.models import CheckIn, Flag, RiskAssessment, RoleBaseline, WelfareAction
+from wellbeing.reasons import CLINICAL, REASONS, WELFARE_CONTACT
+from wellbeing.risk_inputs import exposure_loads
+from wellbeing.risk_service import latest_assessments
+
+COMPLETION_DAYS = 30
+CHART_WEEKS = 12
+LEVEL_LABELS = {
+    risk.GREEN: gettext_lazy("Green"), risk.AMBER: gettext_lazy("Amber"), risk.RED: gettext_lazy("Red"),
+    risk.URGENT: gettext_lazy("Urgent"),
+}
+NO_ASSESSMENT = "none"
+
+
+# Teams and people ---------------------------------------------------------------------------------
+
+def supervised_teams(user) -> list[Team]:
+    """The teams `user` supervises in the organisations they work in, by name. One query (plus the
+    access module's look-up of granted organisations)."""
+    return list(Team.objects.filter(supervisors=user, unit__organisation_id__in=access.organisation_ids(user))
+                .select_related("unit").order_by("name", "unit__name"))
+
+
+def chosen_team(teams: list[Team], raw) -> Team | None:
+    """The team asked for in `?team=`, the first one when none is asked for, or 404 when the asked-for
+    team is not one of the supervisor's (another team looks exactly like no team)."""
+    if raw in (None, ""):
+        return teams[0] if teams else None
+    for team in teams:
+        if str(team.pk) == str(raw):
+            return team
+    raise Http404
+
+
+def members(user, team: Team) -> list[User]:
+    return list(access.people_visible_to(user, access.TEAM_SUMMARY).filter(team=team)
+                .only("id", "first_name", "last_name", "username", "high_risk_role", "team_id")
+                .order_by("last_name", "first_name", "username"))
+
+
+# The dashboard rows ------------------------------------------------------------------------------
+
+@dataclass
+class PersonRow:
+    person: User
+    level: str = NO_ASSESSMENT
+    assessed_at: datetime | None = None
+    categories: list[str] = field(default_factory=list)
+    load: float = 0.0
+    usual: float = 0.0
+    role_median: float | None = None
+    last_checkin: datetime | None = None
+    pulses_30: int = 0
+    shifts_30: int = 0
+    flags: list[Flag] = field(default_factory=list)
+    last_action: WelfareAction | None = None
+    attention: tuple = ()
+
+    @property
+    def level_rank(self) -> int:
+        return risk.RANK.get(self.level, -1)
+
+    @property
+    def level_label(self) -> str:
+        return str(LEVEL_LABELS.get(self.level, _("Not assessed")))
+
+    @property
+    def ratio_usual(self) -> float | None:
+        return round(self.load / self.usual, 1) if self.usual > 0 else None
+
+    @property
+    def ratio_role(self) -> float | None:
+        return round(self.load / self.role_median, 1) if self.role_median else None
+
+    @property
+    def days_since_checkin(self) -> int | None:
+        if self.last_checkin is None:
+            return None
+        return (timezone.localdate() - timezone.localtime(self.last_checkin).date()).days
+
+    @property
+    def completion(self) -> int | None:
+        """Post-shift check-ins completed per shift logged over 30 days, as a percentage (at most 100);
+        None when no shift was logged."""
+        if not self.shifts_30:
+            return None
+        return min(100, round(100 * self.pulses_30 / self.shifts_30))
+
+    @property
+    def open_flags(self) -> list[Flag]:
+        return [f for f in self.flags if f.status == Flag.Status.OPEN]
+
+
+def reason_categories(reasons: list[dict]) -> list[str]:
+    """What a supervisor may read of an assessment's reasons: each operational category once, and
+    clinical reasons only as "welfare contact recommended" (once, last). Pure."""
+    seen: list[str] = []
+    clinical = False
+    for item in reasons or []:
+        known = REASONS.get(item.get("code"))
+        if known is None:
+            continue
+        if known.kind == CLINICAL:
+            clinical = True
+            continue
+        label = str(known.category)
+        if label not in seen:
+            seen.append(label)
+    if clinical:
+        seen.append(str(WELFARE_CONTACT))
+    return seen
+
+
+def attention_key(row: PersonRow, now: datetime) -> tuple:
+    """Sort key, most in need first: an urgent flag, then a flag past or near its escalation time,
+    then the level, then the number of open flags, then the longest since a check-in. Pure."""
+    active = [f for f in row.flags if f.status in (Flag.Status.OPEN, Flag.Status.ESCALATED)]
+    urgent = any(f.urgent for f in active)
+    soonest = min((f.acknowledge_by for f in active if f.status == Flag.Status.OPEN), default=None)
+    due_within_day = soonest is not None and soonest - now <= timedelta(hours=24)
+    days = row.days_since_checkin
+    return (not urgent, not due_within_day, -row.level_rank, -len(active), -(days if days is not None else 10_000),
+            row.person.last_name.lower(), row.person.first_name.lower(), row.person.pk)
+
+
+def team_rows(people: list[User], *, now: datetime | None = None) -> list[PersonRow]:
+    """One row per person, sorted by attention. Seven queries whatever the number of people."""
+    now = now or timezone.now()
+    rows = {p.pk: PersonRow(person=p) for p in people}
+    if not rows:
+        return []
+    ids = list(rows)
+
+    for pk, assessment in latest_assessments(ids).items():
+        rows[pk].level = assessment.level
+        rows[pk].assessed_at = assessment.computed_at
+        rows[pk].categories = reason_categories(assessment.reasons)
+
+    half_life = half_life_days()
+    loads = exposure_loads(ids, today=timezone.localdate(now), half_life_days=half_life)
+    for pk, values in loads.iterrows():
+        if pk in rows:
+            rows[pk].load = float(values["load_now"])
+            rows[pk].usual = risk.steady_state_load(float(values["usual_daily_dose"]), half_life)
+    roles = {p.high_risk_role for p in people}
+    medians = dict(RoleBaseline.objects.filter(role__in=roles).values_list("role", "median_load"))
+    for row in rows.values():
+        row.role_median = medians.get(row.person.high_risk_role) or None
+
+    since = now - timedelta(days=COMPLETION_DAYS)
+    for pk, last, pulses in (CheckIn.objects.filter(officer_id__in=ids).values("officer_id")
+                             .annotate(last=Max("completed_at"),
+                                       pulses=Count("id", filter=Q(instrument="pulse", completed_at__gte=since)))
+                             .values_list("officer_id", "last", "pulses").order_by()):
+        rows[pk].last_checkin, rows[pk].pulses_30 = last, pulses
+    for pk, shifts in (ShiftLog.objects.filter(officer_id__in=ids, shift_date__gt=timezone.localdate(since))
+                       .values("officer_id").annotate(n=Count("id")).values_list("officer_id", "n").order_by()):
+        rows[pk].shifts_30 = shifts
+
+    for flag in Flag.objects.filter(officer_id__in=ids, status__in=Flag.ACTIVE).order_by("-urgent", "acknowledge_by"):
+        flag.label = supervisor_label(flag)
+        rows[flag.officer_id].flags.append(flag)
+
+    latest_actions = WelfareAction.objects.filter(officer_id__in=ids).annotate(
+        rn=Window(RowNumber(), partition_by=[F("officer_id")], order_by=[F("recorded_at").desc(), F("pk").desc()])
+    ).filter(rn=1)
+    for action in latest_actions:
+        rows[action.officer_id].last_action = action
+
+    for row in rows.values():
+        row.attention = attention_key(row, now)
+    return sorted(rows.values(), key=lambda r: r.attention)
+
+
+SORTS = {
+    "attention": None,
+    "name": lambda r: (r.person.last_name.lower(), r.person.first_name.lower(), r.person.pk),
+    "level": lambda r: (-r.level_rank, r.attention),
+    "load": lambda r: (-(r.ratio_role or 0), -(r.ratio_usual or 0), r.attention),
+    "checkin": lambda r: (-(r.days_since_checkin if r.days_since_checkin is not None else 10_000), r.attention),
+    "completion": lambda r: (r.completion if r.completion is not None else 101, r.attention),
+}
+
+
+def sort_and_filter(rows: list[PersonRow], *, sort: str = "attention", level: str = "", flagged: bool = False,
+                    ) -> list[PersonRow]:
+    """Pure. `level` keeps people at that level or above ("amber" keeps amber, red and urgent)."""
+    if level:
+        floor = risk.RANK[level]
+        rows = [r for r in rows if r.level_rank >= floor]
+    if flagged:
+        rows = [r for r in rows if r.flags]
+    key = SORTS.get(sort)
+    return sorted(rows, key=key) if key else list(rows)
+
+
+def pending_counts(people: list[User], *, user, today: date) -> dict:
+    """Outcomes still to share with the team and this supervisor's follow-ups due. Two queries."""
+    ids = [p.pk for p in people]
+    outcomes = Exposure.objects.filter(officer_id__in=ids, outcome_wanted=True, outcome_shared_at__isnull=True).count()
+    follow_ups = WelfareAction.objects.filter(officer_id__in=ids, follow_up_on__lte=today,
+                                              follow_up_done=False).count()
+    return {"outcomes": outcomes, "follow_ups": follow_ups}
+
+
+# Flag inbox --------------------------------------------------------------------------------------
+
+@dataclass
+class InboxItem:
+    flag: Flag
+    label: str
+    actions: int
+
+    @property
+    def age(self) -> timedelta:
+        return timezone.now() - self.flag.raised_at
+
+    @property
+    def time_left(self) -> timedelta | None:
+        if self.flag.status != Flag.Status.OPEN:
+            return None
+        return self.flag.acknowledge_by - timezone.now()
+
+    @property
+    def overdue(self) -> bool:
+        left = self.time_left
+        return left is not None and left.total_seconds() <= 0
+
+
+def flag_inbox(people: list[User]) -> list[InboxItem]:
+    """Active flags of these people: urgent first, then open ones by time left before escalation,
+    then acknowledged and escalated ones by age. One query."""
+    flags = (Flag.objects.filter(officer_id__in=[p.pk for p in people], status__in=Flag.ACTIVE)
+             .select_related("officer").annotate(n_actions=Count("welfare_actions")))
+    status_order = {Flag.Status.OPEN: 0, Flag.Status.ESCALATED: 1, Flag.Status.ACKNOWLEDGED: 2}
+    items = [InboxItem(flag=f, label=supervisor_label(f), actions=f.n_actions) for f in flags]
+    return sorted(items, key=lambda i: (not i.flag.urgent, status_order[i.flag.status], i.flag.acknowledge_by,
+                                        i.flag.raised_at, i.flag.pk))
+
+
+def follow_ups_due(people: list[User], *, today: date):
+    return (WelfareAction.objects.filter(officer_id__in=[p.pk for p in people], follow_up_on__lte=today,
+                                         follow_up_done=False)
+            .select_related("officer").order_by("follow_up_on", "pk"))
+
+
+def outcomes_pending(people: list[User]):
+    """Calls whose outcome the officer wants to hear and nobody has shared yet: person, call type and
+    date only (the category name, never the detail)."""
+    return (Exposure.objects.filter(officer_id__in=[p.pk for p in people], outcome_wanted=True,
+                                    outcome_shared_at__isnull=True)
+            .select_related("officer", "category").only(
+                "id", "shift_date", "officer__id", "officer__first_name", "officer__last_name", "officer__username",
+                "category__id", "category__name")
+            .order_by("shift_date", "pk"))
+
+
+# Charts ------------------------------------------------------------------------------------------
+
+def week_starts(today: date, weeks: int = CHART_WEEKS) -> list[date]:
+    """Mondays of the last `weeks` weeks, oldest first, the last being this week's. Pure."""
+    this_monday = today - timedelta(days=today.weekday())
+    return [this_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+
+
+def _as_date(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def exposure_by_category(ids: list[int], weeks: list[date], *, top: int = 6) -> dict:
+    """Dose logged per week by category (the `top` largest categories, the rest as "Other"). One query."""
+    rows = (Exposure.objects.filter(officer_id__in=ids, shift_date__gte=weeks[0])
+            .annotate(week=TruncWeek("shift_date")).values("week", "category__name")
+            .annotate(dose=Sum("dose")).order_by())
+    by_category: dict[str, dict[date, float]] = defaultdict(lambda: defaultdict(float))
+    for row in rows:
+        by_category[row["category__name"]][_as_date(row["week"])] += row["dose"] or 0.0
+    totals = sorted(by_category, key=lambda c: (-sum(by_category[c].values()), c))
+    kept, rest = totals[:top], totals[top:]
+    series = [{"name": c, "values": [round(by_category[c].get(w, 0.0), 1) for w in weeks]} for c in kept]
+    if rest:
+        series.append({"name": _("Other"), "values": [
+            round(sum(by_category[c].get(w, 0.0) for c in rest), 1) for w in weeks]})
+    return {"weeks": weeks, "series": series}
+
+
+def completion_by_week(ids: list[int], weeks: list[date]) -> list[dict]:
+    """Post-shift check-ins and shifts per week, and the share (at most 100%). Two queries."""
+    start = timezone.make_aware(datetime.combine(weeks[0], datetime.min.time()))
+    pulses = {_as_date(r["week"]): r["n"] for r in CheckIn.objects.filter(
+        officer_id__in=ids, instrument="pulse", completed_at__gte=start)
+        .annotate(week=TruncWeek("completed_at")).values("week").annotate(n=Count("id")).order_by()}
+    shifts = {_as_date(r["week"]): r["n"] for r in ShiftLog.objects.filter(officer_id__in=ids, shift_date__gte=weeks[0])
+              .annotate(week=TruncWeek("shift_date")).values("week").annotate(n=Count("id")).order_by()}
+    out = []
+    for week in weeks:
+        s, p = shifts.get(week, 0), pulses.get(week, 0)
+        out.append({"week": week, "shifts": s, "checkins": p, "percent": min(100, round(100 * p / s)) if s else None})
+    return out
+
+
+def levels_by_week(ids: list[int], weeks: list[date], *, today: date) -> list[dict]:
+    """How many people were at each level at the end of each week (their latest assessment by then;
+    this week: today). Two queries."""
+    start = timezone.make_aware(datetime.combine(weeks[0], datetime.min.time()))
+    history: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
+    before = RiskAssessment.objects.filter(officer_id__in=ids, computed_at__lt=start).annotate(
+        rn=Window(RowNumber(), partition_by=[F("officer_id")], order_by=[F("computed_at").desc(), F("pk").desc()])
+    ).filter(rn=1).values_list("officer_id", "computed_at", "level")
+    within = RiskAssessment.objects.filter(officer_id__in=ids, computed_at__gte=start).values_list(
+        "officer_id", "computed_at", "level").order_by("computed_at", "pk")
+    for pk, at, level in [*before, *within]:
+        history[pk].append((at, level))
+    out = []
+    for week in weeks:
+        end = min(week + timedelta(days=6), today)
+        cutoff = timezone.make_aware(datetime.combine(end, datetime.max.time()))
+        counts = {level: 0 for level in [*risk.LEVELS, NO_ASSESSMENT]}
+        for pk in ids:
+            level = NO_ASSESSMENT
+            for at, value in history.get(pk, []):
+                if at <= cutoff:
+                    level = value
+                else:
+                    break
+            counts[level] += 1
+        out.append({"week": week, "counts": counts})
+    return out
+
+
+def person_levels(person: User, *, since: datetime) -> list[RiskAssessment]:
+    """The person's level changes since `since` (plus the one in force then), oldest first: only
+    the rows where the level changed, and only level, time and reasons (for their categories)."""
+    rows = list(RiskAssessment.objects.filter(officer=person, computed_at__gte=since)
+                .only("id", "computed_at", "level", "reasons").order_by("computed_at", "pk"))
+    previous = (RiskAssessment.objects.filter(officer=person, computed_at__lt=since)
+                .only("id", "computed_at", "level", "reasons").order_by("-computed_at", "-pk").first())
+    if previous is not None:
+        rows.insert(0, previous)
+    changes = []
+    for row in rows:
+        cats = reason_categories(row.reasons)
+        if changes and changes[-1]["level"] == row.level and changes[-1]["categories"] == cats:
+            continue
+        changes.append({"at": row.computed_at, "level": row.level, "label": str(LEVEL_LABELS[row.level]),
+                        "categories": cats})
+    return changes
