@@ -11,8 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Max, Q, Sum, Window
-from django.db.models.functions import RowNumber, TruncWeek
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db.models.functions import Coalesce, RowNumber, TruncWeek
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,10 +41,13 @@ NO_ASSESSMENT = "none"
 # Teams and people ---------------------------------------------------------------------------------
 
 def supervised_teams(user) -> list[Team]:
-    """The teams `user` supervises in the organisations they work in, by name. One query (plus the
-    access module's look-up of granted organisations)."""
-    return list(Team.objects.filter(supervisors=user, unit__organisation_id__in=access.organisation_ids(user))
-                .select_related("unit").order_by("name", "unit__name"))
+    """The teams `user` supervises in the organisations they work in (their own and those an admin
+    granted: the rule of `portal.access.organisation_ids`, here as a subquery so that it costs no
+    extra round trip), by name. One query."""
+    own_or_granted = Q(unit__organisation_id=user.organisation_id) | Q(
+        unit__organisation_id__in=user.granted_organisations.values("id"))
+    return list(Team.objects.filter(own_or_granted, supervisors=user).select_related("unit")
+                .order_by("name", "unit__name").distinct())
 
 
 def chosen_team(teams: list[Team], raw) -> Team | None:
@@ -58,10 +61,49 @@ def chosen_team(teams: list[Team], raw) -> Team | None:
     raise Http404
 
 
-def members(user, team: Team) -> list[User]:
-    return list(access.people_visible_to(user, access.TEAM_SUMMARY).filter(team=team)
-                .only("id", "first_name", "last_name", "username", "high_risk_role", "team_id")
-                .order_by("last_name", "first_name", "username"))
+def members(user, team: Team) -> QuerySet:
+    """The people of `team` whom `user` may see for the team summary (through `portal.access`)."""
+    return (access.people_visible_to(user, access.TEAM_SUMMARY).filter(team=team)
+            .only("id", "first_name", "last_name", "username", "high_risk_role", "team_id")
+            .order_by("last_name", "first_name", "username"))
+
+
+def person_ids(people):
+    """`people` (a queryset or a list) as something `officer_id__in=` takes: a subquery for a
+    queryset, so that no extra round trip is made."""
+    if isinstance(people, QuerySet):
+        return people.order_by().values("pk")
+    return [p.pk for p in people]
+
+
+def _per_person_count(queryset: QuerySet):
+    return Coalesce(Subquery(queryset.filter(officer=OuterRef("pk")).order_by().values("officer")
+                             .annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
+def _per_person_latest(queryset: QuerySet, order: str, column: str):
+    return Subquery(queryset.filter(officer=OuterRef("pk")).order_by(order).values(column)[:1])
+
+
+def with_summary_columns(people: QuerySet, *, now: datetime) -> QuerySet:
+    """`people` with the per-person figures the dashboard needs, as correlated subqueries of the
+    one query that loads them (each served by an index on officer): last check-in, post-shift
+    check-ins and shifts over 30 days, last welfare action, the role's median load, and the counts
+    behind the "today" list."""
+    since = now - timedelta(days=COMPLETION_DAYS)
+    today = timezone.localdate(now)
+    actions = WelfareAction.objects.all()
+    return people.annotate(
+        t_last_checkin=_per_person_latest(CheckIn.objects.all(), "-completed_at", "completed_at"),
+        t_pulses=_per_person_count(CheckIn.objects.filter(instrument="pulse", completed_at__gte=since)),
+        t_shifts=_per_person_count(ShiftLog.objects.filter(shift_date__gt=timezone.localdate(since))),
+        t_action_id=_per_person_latest(actions, "-recorded_at", "pk"),
+        t_action_kind=_per_person_latest(actions, "-recorded_at", "kind"),
+        t_action_at=_per_person_latest(actions, "-recorded_at", "recorded_at"),
+        t_role_median=Subquery(RoleBaseline.objects.filter(role=OuterRef("high_risk_role")).values("median_load")[:1]),
+        t_outcomes=_per_person_count(Exposure.objects.filter(outcome_wanted=True, outcome_shared_at__isnull=True)),
+        t_follow_ups=_per_person_count(WelfareAction.objects.filter(follow_up_on__lte=today, follow_up_done=False)),
+    )
 
 
 # The dashboard rows ------------------------------------------------------------------------------
@@ -80,6 +122,8 @@ class PersonRow:
     shifts_30: int = 0
     flags: list[Flag] = field(default_factory=list)
     last_action: WelfareAction | None = None
+    outcomes: int = 0  # calls whose outcome the person wants to hear, not yet shared
+    follow_ups: int = 0  # welfare follow-ups due (today or earlier) and not done
     attention: tuple = ()
 
     @property
@@ -149,10 +193,19 @@ def attention_key(row: PersonRow, now: datetime) -> tuple:
             row.person.last_name.lower(), row.person.first_name.lower(), row.person.pk)
 
 
-def team_rows(people: list[User], *, now: datetime | None = None) -> list[PersonRow]:
-    """One row per person, sorted by attention. Seven queries whatever the number of people."""
+def team_rows(people: QuerySet, *, now: datetime | None = None) -> list[PersonRow]:
+    """One row per person, sorted by attention. Five queries whatever the number of people: the
+    people with their summary columns, latest assessments, the rule set's half-life, exposure
+    loads, active flags."""
     now = now or timezone.now()
-    rows = {p.pk: PersonRow(person=p) for p in people}
+    rows: dict[int, PersonRow] = {}
+    for p in with_summary_columns(people, now=now):
+        action = None
+        if p.t_action_id:
+            action = WelfareAction(pk=p.t_action_id, officer_id=p.pk, kind=p.t_action_kind, recorded_at=p.t_action_at)
+        rows[p.pk] = PersonRow(person=p, last_checkin=p.t_last_checkin, pulses_30=p.t_pulses, shifts_30=p.t_shifts,
+                               last_action=action, role_median=p.t_role_median or None,
+                               outcomes=p.t_outcomes, follow_ups=p.t_follow_ups)
     if not rows:
         return []
     ids = list(rows)
@@ -168,30 +221,10 @@ def team_rows(people: list[User], *, now: datetime | None = None) -> list[Person
         if pk in rows:
             rows[pk].load = float(values["load_now"])
             rows[pk].usual = risk.steady_state_load(float(values["usual_daily_dose"]), half_life)
-    roles = {p.high_risk_role for p in people}
-    medians = dict(RoleBaseline.objects.filter(role__in=roles).values_list("role", "median_load"))
-    for row in rows.values():
-        row.role_median = medians.get(row.person.high_risk_role) or None
-
-    since = now - timedelta(days=COMPLETION_DAYS)
-    for pk, last, pulses in (CheckIn.objects.filter(officer_id__in=ids).values("officer_id")
-                             .annotate(last=Max("completed_at"),
-                                       pulses=Count("id", filter=Q(instrument="pulse", completed_at__gte=since)))
-                             .values_list("officer_id", "last", "pulses").order_by()):
-        rows[pk].last_checkin, rows[pk].pulses_30 = last, pulses
-    for pk, shifts in (ShiftLog.objects.filter(officer_id__in=ids, shift_date__gt=timezone.localdate(since))
-                       .values("officer_id").annotate(n=Count("id")).values_list("officer_id", "n").order_by()):
-        rows[pk].shifts_30 = shifts
 
     for flag in Flag.objects.filter(officer_id__in=ids, status__in=Flag.ACTIVE).order_by("-urgent", "acknowledge_by"):
         flag.label = supervisor_label(flag)
         rows[flag.officer_id].flags.append(flag)
-
-    latest_actions = WelfareAction.objects.filter(officer_id__in=ids).annotate(
-        rn=Window(RowNumber(), partition_by=[F("officer_id")], order_by=[F("recorded_at").desc(), F("pk").desc()])
-    ).filter(rn=1)
-    for action in latest_actions:
-        rows[action.officer_id].last_action = action
 
     for row in rows.values():
         row.attention = attention_key(row, now)
@@ -220,15 +253,6 @@ def sort_and_filter(rows: list[PersonRow], *, sort: str = "attention", level: st
     return sorted(rows, key=key) if key else list(rows)
 
 
-def pending_counts(people: list[User], *, user, today: date) -> dict:
-    """Outcomes still to share with the team and this supervisor's follow-ups due. Two queries."""
-    ids = [p.pk for p in people]
-    outcomes = Exposure.objects.filter(officer_id__in=ids, outcome_wanted=True, outcome_shared_at__isnull=True).count()
-    follow_ups = WelfareAction.objects.filter(officer_id__in=ids, follow_up_on__lte=today,
-                                              follow_up_done=False).count()
-    return {"outcomes": outcomes, "follow_ups": follow_ups}
-
-
 # Flag inbox --------------------------------------------------------------------------------------
 
 @dataclass
@@ -253,10 +277,10 @@ class InboxItem:
         return left is not None and left.total_seconds() <= 0
 
 
-def flag_inbox(people: list[User]) -> list[InboxItem]:
+def flag_inbox(people) -> list[InboxItem]:
     """Active flags of these people: urgent first, then open ones by time left before escalation,
     then acknowledged and escalated ones by age. One query."""
-    flags = (Flag.objects.filter(officer_id__in=[p.pk for p in people], status__in=Flag.ACTIVE)
+    flags = (Flag.objects.filter(officer_id__in=person_ids(people), status__in=Flag.ACTIVE)
              .select_related("officer").annotate(n_actions=Count("welfare_actions")))
     status_order = {Flag.Status.OPEN: 0, Flag.Status.ESCALATED: 1, Flag.Status.ACKNOWLEDGED: 2}
     items = [InboxItem(flag=f, label=supervisor_label(f), actions=f.n_actions) for f in flags]
@@ -264,16 +288,16 @@ def flag_inbox(people: list[User]) -> list[InboxItem]:
                                         i.flag.raised_at, i.flag.pk))
 
 
-def follow_ups_due(people: list[User], *, today: date):
-    return (WelfareAction.objects.filter(officer_id__in=[p.pk for p in people], follow_up_on__lte=today,
+def follow_ups_due(people, *, today: date):
+    return (WelfareAction.objects.filter(officer_id__in=person_ids(people), follow_up_on__lte=today,
                                          follow_up_done=False)
             .select_related("officer").order_by("follow_up_on", "pk"))
 
 
-def outcomes_pending(people: list[User]):
+def outcomes_pending(people):
     """Calls whose outcome the officer wants to hear and nobody has shared yet: person, call type and
     date only (the category name, never the detail)."""
-    return (Exposure.objects.filter(officer_id__in=[p.pk for p in people], outcome_wanted=True,
+    return (Exposure.objects.filter(officer_id__in=person_ids(people), outcome_wanted=True,
                                     outcome_shared_at__isnull=True)
             .select_related("officer", "category").only(
                 "id", "shift_date", "officer__id", "officer__first_name", "officer__last_name", "officer__username",

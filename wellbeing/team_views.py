@@ -28,6 +28,7 @@ from exposure.selectors import load_summary
 from portal import access
 from portal.access import TEAM_SUMMARY, area_required
 from portal.audit import audit_record
+from portal.models import User
 from wellbeing import risk, team_selectors, team_services
 from wellbeing.flags import supervisor_label
 from wellbeing.models import Flag, WelfareAction
@@ -43,7 +44,7 @@ LEVEL_COLOURS = {  # Okabe-Ito, safe for colour-blind readers; each level also h
 def _team_context(request: HttpRequest) -> tuple[list, object, list]:
     teams = team_selectors.supervised_teams(request.user)
     team = team_selectors.chosen_team(teams, request.GET.get("team"))
-    people = team_selectors.members(request.user, team) if team else []
+    people = team_selectors.members(request.user, team) if team else User.objects.none()
     return teams, team, people
 
 
@@ -63,7 +64,7 @@ def index(request: HttpRequest) -> HttpResponse:
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    counts = team_selectors.pending_counts(people, user=request.user, today=timezone.localdate(now))
+    counts = {"outcomes": sum(r.outcomes for r in rows), "follow_ups": sum(r.follow_ups for r in rows)}
     active_flags = sum(len(r.flags) for r in rows)
     open_flags = sum(len(r.open_flags) for r in rows)
     return render(request, "wellbeing/team_index.html", {
@@ -113,6 +114,7 @@ def _week_labels(weeks) -> list[str]:
 @area_required("team")
 def trends(request: HttpRequest) -> HttpResponse:
     teams, team, people = _team_context(request)
+    people = list(people)
     today = timezone.localdate()
     weeks = team_selectors.week_starts(today)
     ids = [p.pk for p in people]
@@ -233,7 +235,8 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     load = load_summary(access.scope(request.user, Exposure.objects.filter(officer=officer), TEAM_SUMMARY),
                         today=today)
     completion = team_selectors.completion_by_week([officer.pk], weeks)
-    row = team_selectors.team_rows([officer], now=now)[0]
+    row = team_selectors.team_rows(
+        access.people_visible_to(request.user, TEAM_SUMMARY).filter(pk=officer.pk), now=now)[0]
     actions = Paginator(WelfareAction.objects.filter(officer=officer).select_related("recorded_by", "flag")
                         .order_by("-recorded_at", "-pk"), 20).get_page(request.GET.get("page"))
     flags = (Flag.objects.filter(officer=officer).annotate(n_actions=Count("welfare_actions"))
