@@ -30,9 +30,14 @@ class TeamFilterForm(forms.Form):
         (risk.URGENT, _("Urgent only")),
     ]
 
-    sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
-    level = forms.ChoiceField(label=_("Show"), choices=LEVEL_CHOICES, required=False)
-    flagged = forms.BooleanField(label=_("Only people with active flags"), required=False)
+    # Rendered by hand in the template (Bootstrap classes here): the dashboard is the page
+    # supervisors open most, and crispy's templates would cost more than the rest of the form.
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False,
+                             widget=forms.Select(attrs={"class": "form-select"}))
+    level = forms.ChoiceField(label=_("Show"), choices=LEVEL_CHOICES, required=False,
+                              widget=forms.Select(attrs={"class": "form-select"}))
+    flagged = forms.BooleanField(label=_("Only people with active flags"), required=False,
+                                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
 
 
 class WelfareActionForm(forms.Form):

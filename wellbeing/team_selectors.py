@@ -7,11 +7,14 @@ answers, totals, bands, comments or risk scores: no query here selects those col
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db import connection
+from django.db.models import Count, F, FloatField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber, TruncWeek
 from django.http import Http404
 from django.utils import timezone
@@ -26,8 +29,7 @@ from wellbeing import risk
 from wellbeing.flags import supervisor_label
 from wellbeing.models import CheckIn, Flag, RiskAssessment, RoleBaseline, WelfareAction
 from wellbeing.reasons import CLINICAL, REASONS, WELFARE_CONTACT
-from wellbeing.risk_inputs import exposure_loads
-from wellbeing.risk_service import latest_assessments
+from wellbeing.risk_inputs import load_lookback_days
 
 COMPLETION_DAYS = 30
 CHART_WEEKS = 12
@@ -93,8 +95,13 @@ def with_summary_columns(people: QuerySet, *, now: datetime) -> QuerySet:
     since = now - timedelta(days=COMPLETION_DAYS)
     today = timezone.localdate(now)
     actions = WelfareAction.objects.all()
+    assessments = RiskAssessment.objects.all()
     return people.annotate(
-        t_last_checkin=_per_person_latest(CheckIn.objects.all(), "-completed_at", "completed_at"),
+        t_level=_per_person_latest(assessments, "-computed_at", "level"),
+        t_assessed_at=_per_person_latest(assessments, "-computed_at", "computed_at"),
+        t_reasons=_per_person_latest(assessments, "-computed_at", "reasons"),
+        t_last_checkin=Subquery(CheckIn.objects.filter(officer=OuterRef("pk")).order_by().values("officer")
+                                .annotate(last=Max("completed_at")).values("last")[:1]),
         t_pulses=_per_person_count(CheckIn.objects.filter(instrument="pulse", completed_at__gte=since)),
         t_shifts=_per_person_count(ShiftLog.objects.filter(shift_date__gt=timezone.localdate(since))),
         t_action_id=_per_person_latest(actions, "-recorded_at", "pk"),
@@ -108,9 +115,23 @@ def with_summary_columns(people: QuerySet, *, now: datetime) -> QuerySet:
 
 # The dashboard rows ------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Person:
+    """The few columns of a person the dashboard shows (plain values: no model instance to build)."""
+
+    pk: int
+    first_name: str
+    last_name: str
+    username: str
+    high_risk_role: str
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}".strip() or self.username
+
+
 @dataclass
 class PersonRow:
-    person: User
+    person: Person
     level: str = NO_ASSESSMENT
     assessed_at: datetime | None = None
     categories: list[str] = field(default_factory=list)
@@ -144,9 +165,12 @@ class PersonRow:
 
     @property
     def days_since_checkin(self) -> int | None:
+        return self.days_since_checkin_on(timezone.localdate())
+
+    def days_since_checkin_on(self, today: date) -> int | None:
         if self.last_checkin is None:
             return None
-        return (timezone.localdate() - timezone.localtime(self.last_checkin).date()).days
+        return (today - timezone.localtime(self.last_checkin).date()).days
 
     @property
     def completion(self) -> int | None:
@@ -161,9 +185,11 @@ class PersonRow:
         return [f for f in self.flags if f.status == Flag.Status.OPEN]
 
 
-def reason_categories(reasons: list[dict]) -> list[str]:
+def reason_categories(reasons: list[dict], labels: dict | None = None) -> list[str]:
     """What a supervisor may read of an assessment's reasons: each operational category once, and
-    clinical reasons only as "welfare contact recommended" (once, last). Pure."""
+    clinical reasons only as "welfare contact recommended" (once, last). Pure. `labels` caches the
+    translated categories across many calls (see `category_labels`)."""
+    labels = labels if labels is not None else category_labels()
     seen: list[str] = []
     clinical = False
     for item in reasons or []:
@@ -173,12 +199,20 @@ def reason_categories(reasons: list[dict]) -> list[str]:
         if known.kind == CLINICAL:
             clinical = True
             continue
-        label = str(known.category)
+        label = labels[known.code]
         if label not in seen:
             seen.append(label)
     if clinical:
-        seen.append(str(WELFARE_CONTACT))
+        seen.append(labels[WELFARE_KEY])
     return seen
+
+
+WELFARE_KEY = "__welfare_contact__"
+
+
+def category_labels() -> dict[str, str]:
+    """Every reason's supervisor category, translated once into the active language."""
+    return {**{code: str(r.category) for code, r in REASONS.items()}, WELFARE_KEY: str(WELFARE_CONTACT)}
 
 
 def attention_key(row: PersonRow, now: datetime) -> tuple:
@@ -193,34 +227,60 @@ def attention_key(row: PersonRow, now: datetime) -> tuple:
             row.person.last_name.lower(), row.person.first_name.lower(), row.person.pk)
 
 
+def exposure_loads_by_person(ids, *, today: date, half_life_days: float) -> dict[int, tuple[float, float]]:
+    """{person id: (decayed load today, mean daily dose over their usual window)}: the arithmetic of
+    `wellbeing.risk_inputs.exposure_loads` (a test holds them equal), summed in the database so that
+    one row per person comes back, not one per person and day. One query."""
+    since = today - timedelta(days=load_lookback_days(half_life_days))
+    if connection.vendor == "postgresql":
+        age = "(%s::date - shift_date)::float8"
+    else:
+        age = "(julianday(%s) - julianday(shift_date))"
+    # Constant SQL text (one of the two above); today and the half-life go in as parameters.
+    weighted = RawSQL(f"dose * POWER(0.5, {age} / %s)", (today, float(half_life_days)))  # noqa: S611
+    usual_window = Q(shift_date__lte=today - timedelta(days=risk.RECENT_DAYS),
+                     shift_date__gt=today - timedelta(days=risk.RECENT_DAYS + risk.USUAL_WINDOW_DAYS))
+    rows = (Exposure.objects.filter(officer_id__in=ids, shift_date__gt=since, shift_date__lte=today)
+            .values("officer_id").annotate(load=Sum(weighted, output_field=FloatField()),
+                                           usual=Sum("dose", filter=usual_window, default=0.0))
+            .order_by().values_list("officer_id", "load", "usual"))
+    return {pk: (float(load or 0.0), float(usual or 0.0) / risk.USUAL_WINDOW_DAYS) for pk, load, usual in rows}
+
+
 def team_rows(people: QuerySet, *, now: datetime | None = None) -> list[PersonRow]:
-    """One row per person, sorted by attention. Five queries whatever the number of people: the
-    people with their summary columns, latest assessments, the rule set's half-life, exposure
-    loads, active flags."""
+    """One row per person, sorted by attention. Four queries whatever the number of people: the
+    people with their summary columns (latest assessment included: one index probe per person,
+    where `risk_service.latest_assessments`' window would rank every assessment of the year), the
+    rule set's half-life, exposure loads, active flags."""
     now = now or timezone.now()
     rows: dict[int, PersonRow] = {}
-    for p in with_summary_columns(people, now=now):
+    labels = category_labels()
+    columns = ["id", "first_name", "last_name", "username", "high_risk_role", "t_level", "t_assessed_at", "t_reasons",
+               "t_last_checkin", "t_pulses", "t_shifts", "t_action_id", "t_action_kind", "t_action_at",
+               "t_role_median", "t_outcomes", "t_follow_ups"]
+    for p in with_summary_columns(people, now=now).values(*columns):
+        pk = p["id"]
         action = None
-        if p.t_action_id:
-            action = WelfareAction(pk=p.t_action_id, officer_id=p.pk, kind=p.t_action_kind, recorded_at=p.t_action_at)
-        rows[p.pk] = PersonRow(person=p, last_checkin=p.t_last_checkin, pulses_30=p.t_pulses, shifts_30=p.t_shifts,
-                               last_action=action, role_median=p.t_role_median or None,
-                               outcomes=p.t_outcomes, follow_ups=p.t_follow_ups)
+        if p["t_action_id"]:
+            action = WelfareAction(pk=p["t_action_id"], officer_id=pk, kind=p["t_action_kind"],
+                                   recorded_at=p["t_action_at"])
+        row = rows[pk] = PersonRow(
+            person=Person(pk, p["first_name"], p["last_name"], p["username"], p["high_risk_role"]),
+            last_checkin=p["t_last_checkin"], pulses_30=p["t_pulses"], shifts_30=p["t_shifts"], last_action=action,
+            role_median=p["t_role_median"] or None, outcomes=p["t_outcomes"], follow_ups=p["t_follow_ups"])
+        if p["t_level"]:
+            reasons = json.loads(p["t_reasons"]) if isinstance(p["t_reasons"], str) else p["t_reasons"]
+            row.level, row.assessed_at = p["t_level"], p["t_assessed_at"]
+            row.categories = reason_categories(reasons, labels)
     if not rows:
         return []
     ids = list(rows)
 
-    for pk, assessment in latest_assessments(ids).items():
-        rows[pk].level = assessment.level
-        rows[pk].assessed_at = assessment.computed_at
-        rows[pk].categories = reason_categories(assessment.reasons)
-
     half_life = half_life_days()
-    loads = exposure_loads(ids, today=timezone.localdate(now), half_life_days=half_life)
-    for pk, values in loads.iterrows():
-        if pk in rows:
-            rows[pk].load = float(values["load_now"])
-            rows[pk].usual = risk.steady_state_load(float(values["usual_daily_dose"]), half_life)
+    for pk, (load, usual_daily) in exposure_loads_by_person(ids, today=timezone.localdate(now),
+                                                            half_life_days=half_life).items():
+        rows[pk].load = load
+        rows[pk].usual = risk.steady_state_load(usual_daily, half_life)
 
     for flag in Flag.objects.filter(officer_id__in=ids, status__in=Flag.ACTIVE).order_by("-urgent", "acknowledge_by"):
         flag.label = supervisor_label(flag)
@@ -388,8 +448,9 @@ def person_levels(person: User, *, since: datetime) -> list[RiskAssessment]:
     if previous is not None:
         rows.insert(0, previous)
     changes = []
+    labels = category_labels()
     for row in rows:
-        cats = reason_categories(row.reasons)
+        cats = reason_categories(row.reasons, labels)
         if changes and changes[-1]["level"] == row.level and changes[-1]["categories"] == cats:
             continue
         changes.append({"at": row.computed_at, "level": row.level, "label": str(LEVEL_LABELS[row.level]),

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from exposure.models import Exposure
@@ -52,6 +53,53 @@ def _team_query(team) -> str:
     return urlencode({"team": team.pk}) if team else ""
 
 
+def _display_rows(rows) -> list[dict]:
+    """The dashboard's cells as ready-made text. Each fixed phrase is translated once per page, not
+    once per cell, so that the page costs little more than its queries however big the team."""
+    words = {"no_usual": _("No usual yet"), "no_role": _("No role figure yet"), "no_checkin": _("No check-in yet"),
+             "today": _("Last: today"), "no_shifts": _("No shifts in 30 days"), "urgent": _("Urgent:"),
+             "none": _("None"), "no_action": _("None recorded"), "usual": _("%(r)s× their usual"),
+             "role": _("%(r)s× the role"), "done": _("%(p)s%% done after shifts (30 days)"),
+             "flag_for": _("flag for %(name)s")}
+    statuses = {value: str(label).lower() for value, label in Flag.Status.choices}
+    levels = {**{k: str(v) for k, v in team_selectors.LEVEL_LABELS.items()},
+              team_selectors.NO_ASSESSMENT: _("Not assessed")}
+    kinds = dict(WelfareAction.Kind.choices)
+    dates: dict = {}
+
+    def day(value) -> str:
+        local = timezone.localtime(value).date()
+        if local not in dates:
+            dates[local] = date_format(local, "j M Y")
+        return dates[local]
+
+    out = []
+    today = timezone.localdate()
+    for r in rows:
+        days = r.days_since_checkin_on(today)
+        if days is None:
+            checkin = words["no_checkin"]
+        elif days == 0:
+            checkin = words["today"]
+        else:
+            checkin = ngettext("Last: %(n)d day ago", "Last: %(n)d days ago", days) % {"n": days}
+        name = str(r.person)
+        out.append({
+            "pk": r.person.pk, "name": name, "level": r.level, "level_label": levels[r.level],
+            "categories": r.categories,
+            "usual": words["usual"] % {"r": r.ratio_usual} if r.ratio_usual is not None else words["no_usual"],
+            "role": words["role"] % {"r": r.ratio_role} if r.ratio_role is not None else words["no_role"],
+            "checkin": checkin,
+            "completion": words["done"] % {"p": r.completion} if r.shifts_30 else words["no_shifts"],
+            "flags": [{"pk": f.pk, "text": f"{words['urgent']} {f.label}" if f.urgent else f.label,
+                       "status": statuses[f.status]} for f in r.flags],
+            "flag_for": words["flag_for"] % {"name": name},
+            "action": str(kinds.get(r.last_action.kind, "")) if r.last_action else words["no_action"],
+            "action_on": day(r.last_action.recorded_at) if r.last_action else "",
+        })
+    return out
+
+
 @area_required("team")
 def index(request: HttpRequest) -> HttpResponse:
     teams, team, people = _team_context(request)
@@ -62,6 +110,7 @@ def index(request: HttpRequest) -> HttpResponse:
     shown = team_selectors.sort_and_filter(rows, sort=criteria.get("sort") or "attention",
                                            level=criteria.get("level") or "", flagged=bool(criteria.get("flagged")))
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _display_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     counts = {"outcomes": sum(r.outcomes for r in rows), "follow_ups": sum(r.follow_ups for r in rows)}

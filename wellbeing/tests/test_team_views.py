@@ -32,7 +32,7 @@ def test_an_urgent_flag_outranks_a_higher_level(login, supervisor, officer, team
     flag(teammate, "phq9_item9", urgent=True)
     flag(officer)
     rows = team_rows(supervisor.supervised_teams.get().members.all())
-    assert [r.person for r in rows] == [teammate, officer]
+    assert [r.person.pk for r in rows] == [teammate.pk, officer.pk]
 
 
 def test_clinical_reasons_appear_only_as_welfare_contact():
@@ -46,7 +46,7 @@ def test_sorting_and_filtering(login, supervisor, officer, teammate):
     assess(officer, "green", ())
     assess(teammate, "red")
     rows = team_rows(supervisor.supervised_teams.get().members.all())
-    assert [r.person for r in sort_and_filter(rows, level="amber")] == [teammate]
+    assert [r.person.pk for r in sort_and_filter(rows, level="amber")] == [teammate.pk]
     assert sort_and_filter(rows, flagged=True) == []
     by_name = sort_and_filter(rows, sort="name")
     assert [r.person.last_name for r in by_name] == sorted(r.person.last_name for r in rows)
@@ -141,3 +141,19 @@ def test_weeks_run_monday_to_this_week():
 
     weeks = week_starts(date(2026, 11, 26), 3)
     assert weeks == [date(2026, 11, 9), date(2026, 11, 16), date(2026, 11, 23)]
+
+
+def test_dashboard_loads_match_the_risk_engines(officer, teammate):
+    from wellbeing.risk_inputs import exposure_loads
+    from wellbeing.team_selectors import exposure_loads_by_person
+
+    for n, days in enumerate([1, 5, 15, 40, 90, 110, 120]):
+        exposure(officer, days_ago=days, dose=1.5 + n)
+        exposure(teammate, days_ago=days + 2, dose=4.0, role="cse_review")
+    today = timezone.localdate()
+    engine = exposure_loads([officer.pk, teammate.pk], today=today, half_life_days=14.0)
+    ours = exposure_loads_by_person([officer.pk, teammate.pk], today=today, half_life_days=14.0)
+    for pk, (load, usual_daily) in ours.items():
+        assert abs(load - engine.loc[pk, "load_now"]) < 1e-9
+        assert abs(usual_daily - engine.loc[pk, "usual_daily_dose"]) < 1e-9
+    assert set(ours) == set(engine.index)
