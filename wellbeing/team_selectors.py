@@ -236,8 +236,8 @@ def exposure_loads_by_person(ids, *, today: date, half_life_days: float) -> dict
         age = "(%s::date - shift_date)::float8"
     else:
         age = "(julianday(%s) - julianday(shift_date))"
-    # Constant SQL text (one of the two above); today and the half-life go in as parameters.
-    weighted = RawSQL(f"dose * POWER(0.5, {age} / %s)", (today, float(half_life_days)))  # noqa: S611
+    # The SQL text is one of the two constants above; today and the half-life are parameters.
+    weighted = RawSQL(f"dose * POWER(0.5, {age} / %s)", (today, float(half_life_days)))  # noqa: S611 - fixed SQL
     usual_window = Q(shift_date__lte=today - timedelta(days=risk.RECENT_DAYS),
                      shift_date__gt=today - timedelta(days=risk.RECENT_DAYS + risk.USUAL_WINDOW_DAYS))
     rows = (Exposure.objects.filter(officer_id__in=ids, shift_date__gt=since, shift_date__lte=today)

@@ -120,7 +120,6 @@ def index(request: HttpRequest) -> HttpResponse:
         "teams": teams, "team": team, "team_query": _team_query(team), "form": form, "page": page,
         "query": query.urlencode(), "rows_total": len(rows), "filtered": len(shown) != len(rows),
         "active_flags": active_flags, "open_flags": open_flags, "counts": counts,
-        "needs_you": [r for r in rows if r.flags][:3],
     })
 
 
@@ -130,8 +129,8 @@ def _summary_levels(levels: list[dict]) -> str:
     last, first = levels[-1]["counts"], levels[0]["counts"]
     above = sum(last[level] for level in (risk.AMBER, risk.RED, risk.URGENT))
     before = sum(first[level] for level in (risk.AMBER, risk.RED, risk.URGENT))
-    return _("This week %(amber)d people are amber, %(red)d red and %(urgent)d urgent: %(now)d at amber or above, "
-             "against %(then)d twelve weeks ago.") % {
+    return _("People at each level this week: amber %(amber)d, red %(red)d, urgent %(urgent)d; %(now)d at amber "
+             "or above, against %(then)d twelve weeks ago.") % {
         "amber": last[risk.AMBER], "red": last[risk.RED], "urgent": last[risk.URGENT], "now": above, "then": before}
 
 

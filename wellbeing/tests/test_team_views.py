@@ -132,7 +132,7 @@ def test_trends_have_summaries_and_tables(login, supervisor, officer):
     content = login(supervisor).get("/team/trends/").content.decode()
     for chart in ("chart-exposure", "chart-completion", "chart-levels"):
         assert f'id="{chart}" class="team-chart" role="img"' in content
-    assert "This week 1 people are amber" in content
+    assert "People at each level this week: amber 1, red 0, urgent 0; 1 at amber or above" in content
     assert content.count("Show the chart as a table") == 3
 
 
