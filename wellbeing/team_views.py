@@ -289,9 +289,10 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
                         .order_by("-recorded_at", "-pk"), 20).get_page(request.GET.get("page"))
     flags = (Flag.objects.filter(officer=officer).annotate(n_actions=Count("welfare_actions"))
              .order_by("-raised_at", "-pk")[:20])
-    level_points = _level_points(levels, now)
+    level_points = _level_points(levels, now, since)
     charts = [
         {"id": "chart-person-levels", "kind": "step", "x": [p[0] for p in level_points],
+         "xRange": [timezone.localtime(since).isoformat(), timezone.localtime(now).isoformat()],
          "yTitle": _("Level"), "yTicks": {"values": list(range(len(risk.LEVELS))),
                                             "labels": [str(team_selectors.LEVEL_LABELS[lv]) for lv in risk.LEVELS]},
          "series": [{"name": _("Level"), "y": [p[1] for p in level_points]}]},
@@ -314,8 +315,9 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     }, status=400 if request.method == "POST" else 200)
 
 
-def _level_points(levels: list[dict], now) -> list[tuple[str, int]]:
-    points = [(timezone.localtime(c["at"]).isoformat(), risk.RANK[c["level"]]) for c in levels]
+def _level_points(levels: list[dict], now, since) -> list[tuple[str, int]]:
+    # The level in force when the chart starts is drawn from its left edge.
+    points = [(timezone.localtime(max(c["at"], since)).isoformat(), risk.RANK[c["level"]]) for c in levels]
     if points:
         points.append((timezone.localtime(now).isoformat(), points[-1][1]))
     return points

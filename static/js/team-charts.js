@@ -37,6 +37,7 @@
     }
     var xaxis = { automargin: true };
     if (chart.dates || chart.kind === "step") { xaxis.type = "date"; }
+    if (chart.xRange) { xaxis.range = chart.xRange; }
     var layout = {
       barmode: "stack", margin: { t: 16, r: 8, b: 48, l: 56 }, font: { size: 14 },
       showlegend: chart.series.length > 1, legend: { orientation: "h", y: -0.2 },
