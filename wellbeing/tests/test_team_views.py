@@ -157,3 +157,22 @@ def test_dashboard_loads_match_the_risk_engines(officer, teammate):
         assert abs(load - engine.loc[pk, "load_now"]) < 1e-9
         assert abs(usual_daily - engine.loc[pk, "usual_daily_dose"]) < 1e-9
     assert set(ours) == set(engine.index)
+
+
+def test_the_inbox_puts_urgent_first_then_the_least_time_left(login, supervisor, officer, teammate):
+    flag(officer, hours_left=30)
+    flag(teammate, "checkins_overdue", hours_left=2)
+    flag(officer, "phq9_item9", urgent=True, hours_left=40)
+    content = login(supervisor).get("/team/flags/").content.decode()
+    urgent = content.index("Urgent:</strong> Welfare contact recommended")
+    soon = content.index("Check-ins overdue while exposure continues")
+    later = content.index("Exposure load high for the role")
+    assert urgent < soon < later
+    assert "left to acknowledge" in content
+
+
+def test_a_name_that_looks_like_a_formula_is_made_harmless_in_the_export(login, supervisor, officer):
+    officer.first_name, officer.last_name = "=HYPERLINK(1)", ""
+    officer.save()
+    export = login(supervisor).get("/team/export.csv").content.decode()
+    assert "'=HYPERLINK(1)" in export
