@@ -65,7 +65,10 @@ def chosen_team(teams: list[Team], raw) -> Team | None:
 
 def members(user, team: Team) -> QuerySet:
     """The people of `team` whom `user` may see for the team summary (through `portal.access`)."""
-    return (access.people_visible_to(user, access.TEAM_SUMMARY).filter(team=team)
+    # The access module's queryset as a subquery: its DISTINCT then covers ids only, not the wide
+    # rows with every summary column that the dashboard adds to this one.
+    visible = access.people_visible_to(user, access.TEAM_SUMMARY).filter(team=team).order_by().values("pk")
+    return (User.objects.filter(pk__in=visible)
             .only("id", "first_name", "last_name", "username", "high_risk_role", "team_id")
             .order_by("last_name", "first_name", "username"))
 

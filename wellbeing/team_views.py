@@ -73,6 +73,9 @@ def _display_rows(rows) -> list[dict]:
             dates[local] = date_format(local, "j M Y")
         return dates[local]
 
+    # One reverse() per page: the row links differ only by id.
+    person_url = reverse("team:person", args=[0])[:-2]
+    flag_url = reverse("team:flag", args=[0])[:-2]
     out = []
     today = timezone.localdate()
     for r in rows:
@@ -85,14 +88,15 @@ def _display_rows(rows) -> list[dict]:
             checkin = ngettext("Last: %(n)d day ago", "Last: %(n)d days ago", days) % {"n": days}
         name = str(r.person)
         out.append({
-            "pk": r.person.pk, "name": name, "level": r.level, "level_label": levels[r.level],
+            "pk": r.person.pk, "url": f"{person_url}{r.person.pk}/", "name": name, "level": r.level,
+            "level_label": levels[r.level],
             "categories": r.categories,
             "usual": words["usual"] % {"r": r.ratio_usual} if r.ratio_usual is not None else words["no_usual"],
             "role": words["role"] % {"r": r.ratio_role} if r.ratio_role is not None else words["no_role"],
             "checkin": checkin,
             "completion": words["done"] % {"p": r.completion} if r.shifts_30 else words["no_shifts"],
-            "flags": [{"pk": f.pk, "text": f"{words['urgent']} {f.label}" if f.urgent else f.label,
-                       "status": statuses[f.status]} for f in r.flags],
+            "flags": [{"pk": f.pk, "url": f"{flag_url}{f.pk}/", "status": statuses[f.status],
+                       "text": f"{words['urgent']} {f.label}" if f.urgent else f.label} for f in r.flags],
             "flag_for": words["flag_for"] % {"name": name},
             "action": str(kinds.get(r.last_action.kind, "")) if r.last_action else words["no_action"],
             "action_on": day(r.last_action.recorded_at) if r.last_action else "",
