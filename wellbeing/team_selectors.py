@@ -101,13 +101,11 @@ def with_summary_columns(people: QuerySet, *, now: datetime) -> QuerySet:
     assessments = RiskAssessment.objects.all()
     return people.annotate(
         t_level=_per_person_latest(assessments, "-computed_at", "level"),
-        t_assessed_at=_per_person_latest(assessments, "-computed_at", "computed_at"),
         t_reasons=_per_person_latest(assessments, "-computed_at", "reasons"),
         t_last_checkin=Subquery(CheckIn.objects.filter(officer=OuterRef("pk")).order_by().values("officer")
                                 .annotate(last=Max("completed_at")).values("last")[:1]),
         t_pulses=_per_person_count(CheckIn.objects.filter(instrument="pulse", completed_at__gte=since)),
         t_shifts=_per_person_count(ShiftLog.objects.filter(shift_date__gt=timezone.localdate(since))),
-        t_action_id=_per_person_latest(actions, "-recorded_at", "pk"),
         t_action_kind=_per_person_latest(actions, "-recorded_at", "kind"),
         t_action_at=_per_person_latest(actions, "-recorded_at", "recorded_at"),
         t_role_median=Subquery(RoleBaseline.objects.filter(role=OuterRef("high_risk_role")).values("median_load")[:1]),
@@ -136,7 +134,6 @@ class Person:
 class PersonRow:
     person: Person
     level: str = NO_ASSESSMENT
-    assessed_at: datetime | None = None
     categories: list[str] = field(default_factory=list)
     load: float = 0.0
     usual: float = 0.0
@@ -258,14 +255,14 @@ def team_rows(people: QuerySet, *, now: datetime | None = None) -> list[PersonRo
     now = now or timezone.now()
     rows: dict[int, PersonRow] = {}
     labels = category_labels()
-    columns = ["id", "first_name", "last_name", "username", "high_risk_role", "t_level", "t_assessed_at", "t_reasons",
-               "t_last_checkin", "t_pulses", "t_shifts", "t_action_id", "t_action_kind", "t_action_at",
+    columns = ["id", "first_name", "last_name", "username", "high_risk_role", "t_level", "t_reasons",
+               "t_last_checkin", "t_pulses", "t_shifts", "t_action_kind", "t_action_at",
                "t_role_median", "t_outcomes", "t_follow_ups"]
     for p in with_summary_columns(people, now=now).values(*columns):
         pk = p["id"]
         action = None
-        if p["t_action_id"]:
-            action = WelfareAction(pk=p["t_action_id"], officer_id=pk, kind=p["t_action_kind"],
+        if p["t_action_kind"]:
+            action = WelfareAction(officer_id=pk, kind=p["t_action_kind"],
                                    recorded_at=p["t_action_at"])
         row = rows[pk] = PersonRow(
             person=Person(pk, p["first_name"], p["last_name"], p["username"], p["high_risk_role"]),
@@ -273,7 +270,7 @@ def team_rows(people: QuerySet, *, now: datetime | None = None) -> list[PersonRo
             role_median=p["t_role_median"] or None, outcomes=p["t_outcomes"], follow_ups=p["t_follow_ups"])
         if p["t_level"]:
             reasons = json.loads(p["t_reasons"]) if isinstance(p["t_reasons"], str) else p["t_reasons"]
-            row.level, row.assessed_at = p["t_level"], p["t_assessed_at"]
+            row.level = p["t_level"]
             row.categories = reason_categories(reasons, labels)
     if not rows:
         return []

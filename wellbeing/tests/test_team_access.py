@@ -2,6 +2,7 @@
 A supervisor of team B gets 404 for anything of a person in team A, page, chart data, action or export."""
 
 import pytest
+from django.utils.html import escape
 
 from portal.models import AuditEvent
 from wellbeing.models import Flag, WelfareAction
@@ -31,8 +32,8 @@ def test_every_team_page_opens_for_the_supervisor(login, supervisor, officer, ur
 
 def test_the_dashboard_shows_only_the_supervisors_own_team(login, supervisor, officer, teammate, outsider):
     content = login(supervisor).get("/team/").content.decode()
-    assert officer.get_full_name() in content and teammate.get_full_name() in content
-    assert outsider.get_full_name() not in content
+    assert escape(officer.get_full_name()) in content and escape(teammate.get_full_name()) in content
+    assert escape(outsider.get_full_name()) not in content
 
 
 @pytest.mark.parametrize("url", ["/team/?team={b}", "/team/trends/?team={b}", "/team/flags/?team={b}",
@@ -86,7 +87,7 @@ def test_a_supervisor_of_two_teams_can_switch(login, supervisor, team_b, outside
     team_b.supervisors.add(supervisor)
     client = login(supervisor)
     page = client.get(f"/team/?team={team_b.pk}").content.decode()
-    assert outsider.get_full_name() in page and officer.get_full_name() not in page
+    assert escape(outsider.get_full_name()) in page and escape(officer.get_full_name()) not in page
     assert 'id="team-switcher"' in page
     assert client.get(f"/team/people/{outsider.pk}/").status_code == 200
 

@@ -4,6 +4,7 @@ flag page, recording actions, outcomes and the export."""
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.html import escape
 
 from portal.models import AuditEvent
 from wellbeing.models import Flag, WelfareAction
@@ -12,7 +13,7 @@ from wellbeing.tests.team_helpers import assess, exposure, flag
 
 
 def names_in_order(content, people):
-    positions = {p.get_full_name(): content.index(p.get_full_name()) for p in people}
+    positions = {p.get_full_name(): content.index(escape(p.get_full_name())) for p in people}
     return sorted(positions, key=positions.get)
 
 
@@ -51,14 +52,14 @@ def test_sorting_and_filtering(login, supervisor, officer, teammate):
     by_name = sort_and_filter(rows, sort="name")
     assert [r.person.last_name for r in by_name] == sorted(r.person.last_name for r in rows)
     content = login(supervisor).get("/team/?level=red").content.decode()
-    assert teammate.get_full_name() in content and officer.get_full_name() not in content
+    assert escape(teammate.get_full_name()) in content and escape(officer.get_full_name()) not in content
 
 
 def test_bad_filter_values_show_every_one_with_a_message_never_a_500(login, supervisor, officer):
     response = login(supervisor).get("/team/?sort=%27;drop&level=purple&page=abc")
     assert response.status_code == 200
     content = response.content.decode()
-    assert officer.get_full_name() in content and "Select a valid choice" in content
+    assert escape(officer.get_full_name()) in content and "Select a valid choice" in content
 
 
 def test_an_empty_team_and_no_team_have_real_empty_states(login, supervisor, other_supervisor, team_b):
@@ -114,7 +115,7 @@ def test_outcomes_to_share_show_person_type_and_date_and_can_be_marked(login, su
     exposure(officer, outcome_wanted=False, days_ago=3)
     client = login(supervisor)
     content = client.get("/team/outcomes/").content.decode()
-    assert officer.get_full_name() in content and call.category.name in content
+    assert escape(officer.get_full_name()) in content and call.category.name in content
     assert content.count("Mark as shared") == 1
     client.post(f"/team/outcomes/{call.pk}/shared/")
     assert "No call outcomes are waiting to be shared." in client.get("/team/outcomes/").content.decode()
