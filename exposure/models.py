@@ -112,6 +112,12 @@ class Exposure(models.Model):
     outcome_known = models.BooleanField(_("outcome known"), null=True, blank=True)
     # Call handling: the officer would like to be told what happened (a supervisor can close the loop).
     outcome_wanted = models.BooleanField(_("want to know the outcome"), null=True, blank=True)
+    # Set when a supervisor has told the officer what happened (closing the loop); the list of calls
+    # still to close shows only rows without it.
+    outcome_shared_at = models.DateTimeField(null=True, blank=True)
+    outcome_shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # How many events of this kind the entry covers (e.g. five "child at risk" calls); the dose counts each.
     count = models.PositiveIntegerField(_("how many"), default=1)
     detail = models.JSONField(default=dict, blank=True)

@@ -32,6 +32,13 @@ BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 14 * MINUTE},
     },
+    # Daily at 07:30 (UK time), before most day shifts start: remind supervisors of the welfare
+    # follow-ups they set for today; each once (claimed row and dedupe key).
+    "welfare-followups-due": {
+        "task": "wellbeing.welfare_followups_due",
+        "schedule": crontab(hour=7, minute=30),
+        "options": {"expires": 20 * HOUR},
+    },
     # Training, once a day at 07:00: due-soon and overdue reminders (each sent once, by dedupe key)
     # and the critical-incident module recommendation sweep.
     "training-daily": {

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from wellbeing.models import CheckInSchedule, Flag, RuleSet, SupportContact
+from wellbeing.models import CheckInSchedule, Flag, RuleSet, SupportContact, WelfareAction
 
 
 @admin.register(RuleSet)
@@ -92,3 +92,12 @@ class ErasureReportAdmin(_ReadOnlyAdmin):
 
 
 # OHCaseNote is deliberately not registered: note text is for OH's case page only.
+
+
+@admin.register(WelfareAction)
+class WelfareActionAdmin(_ReadOnlyAdmin):
+    """Read-only: welfare actions are recorded by supervisors on the team pages, each audited."""
+
+    list_display = ["officer", "kind", "recorded_at", "recorded_by", "flag", "follow_up_on", "follow_up_done"]
+    list_filter = ["kind", "follow_up_done"]
+    list_select_related = ["officer", "recorded_by", "flag"]

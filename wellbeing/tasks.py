@@ -94,3 +94,12 @@ def retention_sweep() -> dict:
 
     report = retention_erase()
     return {"people": report.people, **report.counts}
+
+
+@shared_task(name="wellbeing.welfare_followups_due", base=RecordedFailureTask)
+def welfare_followups_due() -> int:
+    """Daily: remind whoever recorded a welfare action of its follow-up, on the day (in-app and
+    email). Each row is claimed before anyone is told, so a rerun reminds nobody twice."""
+    from wellbeing.team_services import follow_ups_remind
+
+    return follow_ups_remind(today=timezone.localdate())

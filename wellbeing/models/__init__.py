@@ -4,3 +4,4 @@
 from wellbeing.models.checkins import CheckIn, CheckInSchedule, SupportContact  # noqa: F401
 from wellbeing.models.oh import ErasureReport, LegalHold, OHCaseNote, Referral, RetentionPolicy  # noqa: F401
 from wellbeing.models.risk import Flag, RiskAssessment, RoleBaseline, RuleSet  # noqa: F401
+from wellbeing.models.welfare import WelfareAction  # noqa: F401

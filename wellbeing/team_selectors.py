@@ -1,0 +1,458 @@
+"""Reads for the supervisor's team pages. Every function takes people already narrowed by
+`portal.access` (TEAM_SUMMARY) and runs a fixed number of queries however many people there are.
+
+What a supervisor may read: level, the *category* of each reason (clinical reasons only as "welfare
+contact recommended"), exposure load, check-in dates and counts, flags and welfare actions. Never
+answers, totals, bands, comments or risk scores: no query here selects those columns."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db import connection
+from django.db.models import Count, F, FloatField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, RowNumber, TruncWeek
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from exposure.models import Exposure, ShiftLog
+from exposure.selectors import half_life_days
+from portal import access
+from portal.models import Team, User
+from wellbeing import risk
+from wellbeing.flags import supervisor_label
+from wellbeing.models import CheckIn, Flag, RiskAssessment, RoleBaseline, WelfareAction
+from wellbeing.reasons import CLINICAL, REASONS, WELFARE_CONTACT
+from wellbeing.risk_inputs import load_lookback_days
+
+COMPLETION_DAYS = 30
+CHART_WEEKS = 12
+LEVEL_LABELS = {
+    risk.GREEN: gettext_lazy("Green"), risk.AMBER: gettext_lazy("Amber"), risk.RED: gettext_lazy("Red"),
+    risk.URGENT: gettext_lazy("Urgent"),
+}
+NO_ASSESSMENT = "none"
+
+
+# Teams and people ---------------------------------------------------------------------------------
+
+def supervised_teams(user) -> list[Team]:
+    """The teams `user` supervises in the organisations they work in (their own and those an admin
+    granted: the rule of `portal.access.organisation_ids`, here as a subquery so that it costs no
+    extra round trip), by name. One query."""
+    own_or_granted = Q(unit__organisation_id=user.organisation_id) | Q(
+        unit__organisation_id__in=user.granted_organisations.values("id"))
+    return list(Team.objects.filter(own_or_granted, supervisors=user).select_related("unit")
+                .order_by("name", "unit__name").distinct())
+
+
+def chosen_team(teams: list[Team], raw) -> Team | None:
+    """The team asked for in `?team=`, the first one when none is asked for, or 404 when the asked-for
+    team is not one of the supervisor's (another team looks exactly like no team)."""
+    if raw in (None, ""):
+        return teams[0] if teams else None
+    for team in teams:
+        if str(team.pk) == str(raw):
+            return team
+    raise Http404
+
+
+def members(user, team: Team) -> QuerySet:
+    """The people of `team` whom `user` may see for the team summary (through `portal.access`)."""
+    # The access module's queryset as a subquery: its DISTINCT then covers ids only, not the wide
+    # rows with every summary column that the dashboard adds to this one.
+    visible = access.people_visible_to(user, access.TEAM_SUMMARY).filter(team=team).order_by().values("pk")
+    return (User.objects.filter(pk__in=visible)
+            .only("id", "first_name", "last_name", "username", "high_risk_role", "team_id")
+            .order_by("last_name", "first_name", "username"))
+
+
+def person_ids(people):
+    """`people` (a queryset or a list) as something `officer_id__in=` takes: a subquery for a
+    queryset, so that no extra round trip is made."""
+    if isinstance(people, QuerySet):
+        return people.order_by().values("pk")
+    return [p.pk for p in people]
+
+
+def _per_person_count(queryset: QuerySet):
+    return Coalesce(Subquery(queryset.filter(officer=OuterRef("pk")).order_by().values("officer")
+                             .annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
+def _per_person_latest(queryset: QuerySet, order: str, column: str):
+    return Subquery(queryset.filter(officer=OuterRef("pk")).order_by(order).values(column)[:1])
+
+
+def with_summary_columns(people: QuerySet, *, now: datetime) -> QuerySet:
+    """`people` with the per-person figures the dashboard needs, as correlated subqueries of the
+    one query that loads them (each served by an index on officer): last check-in, post-shift
+    check-ins and shifts over 30 days, last welfare action, the role's median load, and the counts
+    behind the "today" list."""
+    since = now - timedelta(days=COMPLETION_DAYS)
+    today = timezone.localdate(now)
+    actions = WelfareAction.objects.all()
+    assessments = RiskAssessment.objects.all()
+    return people.annotate(
+        t_level=_per_person_latest(assessments, "-computed_at", "level"),
+        t_reasons=_per_person_latest(assessments, "-computed_at", "reasons"),
+        t_last_checkin=Subquery(CheckIn.objects.filter(officer=OuterRef("pk")).order_by().values("officer")
+                                .annotate(last=Max("completed_at")).values("last")[:1]),
+        t_pulses=_per_person_count(CheckIn.objects.filter(instrument="pulse", completed_at__gte=since)),
+        t_shifts=_per_person_count(ShiftLog.objects.filter(shift_date__gt=timezone.localdate(since))),
+        t_action_kind=_per_person_latest(actions, "-recorded_at", "kind"),
+        t_action_at=_per_person_latest(actions, "-recorded_at", "recorded_at"),
+        t_role_median=Subquery(RoleBaseline.objects.filter(role=OuterRef("high_risk_role")).values("median_load")[:1]),
+        t_outcomes=_per_person_count(Exposure.objects.filter(outcome_wanted=True, outcome_shared_at__isnull=True)),
+        t_follow_ups=_per_person_count(WelfareAction.objects.filter(follow_up_on__lte=today, follow_up_done=False)),
+    )
+
+
+# The dashboard rows ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Person:
+    """The few columns of a person the dashboard shows (plain values: no model instance to build)."""
+
+    pk: int
+    first_name: str
+    last_name: str
+    username: str
+    high_risk_role: str
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}".strip() or self.username
+
+
+@dataclass
+class PersonRow:
+    person: Person
+    level: str = NO_ASSESSMENT
+    categories: list[str] = field(default_factory=list)
+    load: float = 0.0
+    usual: float = 0.0
+    role_median: float | None = None
+    last_checkin: datetime | None = None
+    pulses_30: int = 0
+    shifts_30: int = 0
+    flags: list[Flag] = field(default_factory=list)
+    last_action: WelfareAction | None = None
+    outcomes: int = 0  # calls whose outcome the person wants to hear, not yet shared
+    follow_ups: int = 0  # welfare follow-ups due (today or earlier) and not done
+    attention: tuple = ()
+
+    @property
+    def level_rank(self) -> int:
+        return risk.RANK.get(self.level, -1)
+
+    @property
+    def level_label(self) -> str:
+        return str(LEVEL_LABELS.get(self.level, _("Not assessed")))
+
+    @property
+    def ratio_usual(self) -> float | None:
+        return round(self.load / self.usual, 1) if self.usual > 0 else None
+
+    @property
+    def ratio_role(self) -> float | None:
+        return round(self.load / self.role_median, 1) if self.role_median else None
+
+    @property
+    def days_since_checkin(self) -> int | None:
+        return self.days_since_checkin_on(timezone.localdate())
+
+    def days_since_checkin_on(self, today: date) -> int | None:
+        if self.last_checkin is None:
+            return None
+        return (today - timezone.localtime(self.last_checkin).date()).days
+
+    @property
+    def completion(self) -> int | None:
+        """Post-shift check-ins completed per shift logged over 30 days, as a percentage (at most 100);
+        None when no shift was logged."""
+        if not self.shifts_30:
+            return None
+        return min(100, round(100 * self.pulses_30 / self.shifts_30))
+
+    @property
+    def open_flags(self) -> list[Flag]:
+        return [f for f in self.flags if f.status == Flag.Status.OPEN]
+
+
+def reason_categories(reasons: list[dict], labels: dict | None = None) -> list[str]:
+    """What a supervisor may read of an assessment's reasons: each operational category once, and
+    clinical reasons only as "welfare contact recommended" (once, last). Pure. `labels` caches the
+    translated categories across many calls (see `category_labels`)."""
+    labels = labels if labels is not None else category_labels()
+    seen: list[str] = []
+    clinical = False
+    for item in reasons or []:
+        known = REASONS.get(item.get("code"))
+        if known is None:
+            continue
+        if known.kind == CLINICAL:
+            clinical = True
+            continue
+        label = labels[known.code]
+        if label not in seen:
+            seen.append(label)
+    if clinical:
+        seen.append(labels[WELFARE_KEY])
+    return seen
+
+
+WELFARE_KEY = "__welfare_contact__"
+
+
+def category_labels() -> dict[str, str]:
+    """Every reason's supervisor category, translated once into the active language."""
+    return {**{code: str(r.category) for code, r in REASONS.items()}, WELFARE_KEY: str(WELFARE_CONTACT)}
+
+
+def attention_key(row: PersonRow, now: datetime) -> tuple:
+    """Sort key, most in need first: an urgent flag, then a flag past or near its escalation time,
+    then the level, then the number of open flags, then the longest since a check-in. Pure."""
+    active = [f for f in row.flags if f.status in (Flag.Status.OPEN, Flag.Status.ESCALATED)]
+    urgent = any(f.urgent for f in active)
+    soonest = min((f.acknowledge_by for f in active if f.status == Flag.Status.OPEN), default=None)
+    due_within_day = soonest is not None and soonest - now <= timedelta(hours=24)
+    days = row.days_since_checkin
+    return (not urgent, not due_within_day, -row.level_rank, -len(active), -(days if days is not None else 10_000),
+            row.person.last_name.lower(), row.person.first_name.lower(), row.person.pk)
+
+
+def exposure_loads_by_person(ids, *, today: date, half_life_days: float) -> dict[int, tuple[float, float]]:
+    """{person id: (decayed load today, mean daily dose over their usual window)}: the arithmetic of
+    `wellbeing.risk_inputs.exposure_loads` (a test holds them equal), summed in the database so that
+    one row per person comes back, not one per person and day. One query."""
+    since = today - timedelta(days=load_lookback_days(half_life_days))
+    if connection.vendor == "postgresql":
+        age = "(%s::date - shift_date)::float8"
+    else:
+        age = "(julianday(%s) - julianday(shift_date))"
+    # The SQL text is one of the two constants above; today and the half-life are parameters.
+    weighted = RawSQL(f"dose * POWER(0.5, {age} / %s)", (today, float(half_life_days)))  # noqa: S611 - fixed SQL
+    usual_window = Q(shift_date__lte=today - timedelta(days=risk.RECENT_DAYS),
+                     shift_date__gt=today - timedelta(days=risk.RECENT_DAYS + risk.USUAL_WINDOW_DAYS))
+    rows = (Exposure.objects.filter(officer_id__in=ids, shift_date__gt=since, shift_date__lte=today)
+            .values("officer_id").annotate(load=Sum(weighted, output_field=FloatField()),
+                                           usual=Sum("dose", filter=usual_window, default=0.0))
+            .order_by().values_list("officer_id", "load", "usual"))
+    return {pk: (float(load or 0.0), float(usual or 0.0) / risk.USUAL_WINDOW_DAYS) for pk, load, usual in rows}
+
+
+def team_rows(people: QuerySet, *, now: datetime | None = None) -> list[PersonRow]:
+    """One row per person, sorted by attention. Four queries whatever the number of people: the
+    people with their summary columns (latest assessment included: one index probe per person,
+    where `risk_service.latest_assessments`' window would rank every assessment of the year), the
+    rule set's half-life, exposure loads, active flags."""
+    now = now or timezone.now()
+    rows: dict[int, PersonRow] = {}
+    labels = category_labels()
+    columns = ["id", "first_name", "last_name", "username", "high_risk_role", "t_level", "t_reasons",
+               "t_last_checkin", "t_pulses", "t_shifts", "t_action_kind", "t_action_at",
+               "t_role_median", "t_outcomes", "t_follow_ups"]
+    for p in with_summary_columns(people, now=now).values(*columns):
+        pk = p["id"]
+        action = None
+        if p["t_action_kind"]:
+            action = WelfareAction(officer_id=pk, kind=p["t_action_kind"],
+                                   recorded_at=p["t_action_at"])
+        row = rows[pk] = PersonRow(
+            person=Person(pk, p["first_name"], p["last_name"], p["username"], p["high_risk_role"]),
+            last_checkin=p["t_last_checkin"], pulses_30=p["t_pulses"], shifts_30=p["t_shifts"], last_action=action,
+            role_median=p["t_role_median"] or None, outcomes=p["t_outcomes"], follow_ups=p["t_follow_ups"])
+        if p["t_level"]:
+            reasons = json.loads(p["t_reasons"]) if isinstance(p["t_reasons"], str) else p["t_reasons"]
+            row.level = p["t_level"]
+            row.categories = reason_categories(reasons, labels)
+    if not rows:
+        return []
+    ids = list(rows)
+
+    half_life = half_life_days()
+    for pk, (load, usual_daily) in exposure_loads_by_person(ids, today=timezone.localdate(now),
+                                                            half_life_days=half_life).items():
+        rows[pk].load = load
+        rows[pk].usual = risk.steady_state_load(usual_daily, half_life)
+
+    for flag in Flag.objects.filter(officer_id__in=ids, status__in=Flag.ACTIVE).order_by("-urgent", "acknowledge_by"):
+        flag.label = supervisor_label(flag)
+        rows[flag.officer_id].flags.append(flag)
+
+    for row in rows.values():
+        row.attention = attention_key(row, now)
+    return sorted(rows.values(), key=lambda r: r.attention)
+
+
+SORTS = {
+    "attention": None,
+    "name": lambda r: (r.person.last_name.lower(), r.person.first_name.lower(), r.person.pk),
+    "level": lambda r: (-r.level_rank, r.attention),
+    "load": lambda r: (-(r.ratio_role or 0), -(r.ratio_usual or 0), r.attention),
+    "checkin": lambda r: (-(r.days_since_checkin if r.days_since_checkin is not None else 10_000), r.attention),
+    "completion": lambda r: (r.completion if r.completion is not None else 101, r.attention),
+}
+
+
+def sort_and_filter(rows: list[PersonRow], *, sort: str = "attention", level: str = "", flagged: bool = False,
+                    ) -> list[PersonRow]:
+    """Pure. `level` keeps people at that level or above ("amber" keeps amber, red and urgent)."""
+    if level:
+        floor = risk.RANK[level]
+        rows = [r for r in rows if r.level_rank >= floor]
+    if flagged:
+        rows = [r for r in rows if r.flags]
+    key = SORTS.get(sort)
+    return sorted(rows, key=key) if key else list(rows)
+
+
+# Flag inbox --------------------------------------------------------------------------------------
+
+@dataclass
+class InboxItem:
+    flag: Flag
+    label: str
+    actions: int
+
+    @property
+    def age(self) -> timedelta:
+        return timezone.now() - self.flag.raised_at
+
+    @property
+    def time_left(self) -> timedelta | None:
+        if self.flag.status != Flag.Status.OPEN:
+            return None
+        return self.flag.acknowledge_by - timezone.now()
+
+    @property
+    def overdue(self) -> bool:
+        left = self.time_left
+        return left is not None and left.total_seconds() <= 0
+
+
+def flag_inbox(people) -> list[InboxItem]:
+    """Active flags of these people: urgent first, then open ones by time left before escalation,
+    then acknowledged and escalated ones by age. One query."""
+    flags = (Flag.objects.filter(officer_id__in=person_ids(people), status__in=Flag.ACTIVE)
+             .select_related("officer").annotate(n_actions=Count("welfare_actions")))
+    status_order = {Flag.Status.OPEN: 0, Flag.Status.ESCALATED: 1, Flag.Status.ACKNOWLEDGED: 2}
+    items = [InboxItem(flag=f, label=supervisor_label(f), actions=f.n_actions) for f in flags]
+    return sorted(items, key=lambda i: (not i.flag.urgent, status_order[i.flag.status], i.flag.acknowledge_by,
+                                        i.flag.raised_at, i.flag.pk))
+
+
+def follow_ups_due(people, *, today: date):
+    return (WelfareAction.objects.filter(officer_id__in=person_ids(people), follow_up_on__lte=today,
+                                         follow_up_done=False)
+            .select_related("officer").order_by("follow_up_on", "pk"))
+
+
+def outcomes_pending(people):
+    """Calls whose outcome the officer wants to hear and nobody has shared yet: person, call type and
+    date only (the category name, never the detail)."""
+    return (Exposure.objects.filter(officer_id__in=person_ids(people), outcome_wanted=True,
+                                    outcome_shared_at__isnull=True)
+            .select_related("officer", "category").only(
+                "id", "shift_date", "officer__id", "officer__first_name", "officer__last_name", "officer__username",
+                "category__id", "category__name")
+            .order_by("shift_date", "pk"))
+
+
+# Charts ------------------------------------------------------------------------------------------
+
+def week_starts(today: date, weeks: int = CHART_WEEKS) -> list[date]:
+    """Mondays of the last `weeks` weeks, oldest first, the last being this week's. Pure."""
+    this_monday = today - timedelta(days=today.weekday())
+    return [this_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+
+
+def _as_date(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def exposure_by_category(ids: list[int], weeks: list[date], *, top: int = 6) -> dict:
+    """Dose logged per week by category (the `top` largest categories, the rest as "Other"). One query."""
+    rows = (Exposure.objects.filter(officer_id__in=ids, shift_date__gte=weeks[0])
+            .annotate(week=TruncWeek("shift_date")).values("week", "category__name")
+            .annotate(dose=Sum("dose")).order_by())
+    by_category: dict[str, dict[date, float]] = defaultdict(lambda: defaultdict(float))
+    for row in rows:
+        by_category[row["category__name"]][_as_date(row["week"])] += row["dose"] or 0.0
+    totals = sorted(by_category, key=lambda c: (-sum(by_category[c].values()), c))
+    kept, rest = totals[:top], totals[top:]
+    series = [{"name": c, "values": [round(by_category[c].get(w, 0.0), 1) for w in weeks]} for c in kept]
+    if rest:
+        series.append({"name": _("Other"), "values": [
+            round(sum(by_category[c].get(w, 0.0) for c in rest), 1) for w in weeks]})
+    return {"weeks": weeks, "series": series}
+
+
+def completion_by_week(ids: list[int], weeks: list[date]) -> list[dict]:
+    """Post-shift check-ins and shifts per week, and the share (at most 100%). Two queries."""
+    start = timezone.make_aware(datetime.combine(weeks[0], datetime.min.time()))
+    pulses = {_as_date(r["week"]): r["n"] for r in CheckIn.objects.filter(
+        officer_id__in=ids, instrument="pulse", completed_at__gte=start)
+        .annotate(week=TruncWeek("completed_at")).values("week").annotate(n=Count("id")).order_by()}
+    shifts = {_as_date(r["week"]): r["n"] for r in ShiftLog.objects.filter(officer_id__in=ids, shift_date__gte=weeks[0])
+              .annotate(week=TruncWeek("shift_date")).values("week").annotate(n=Count("id")).order_by()}
+    out = []
+    for week in weeks:
+        s, p = shifts.get(week, 0), pulses.get(week, 0)
+        out.append({"week": week, "shifts": s, "checkins": p, "percent": min(100, round(100 * p / s)) if s else None})
+    return out
+
+
+def levels_by_week(ids: list[int], weeks: list[date], *, today: date) -> list[dict]:
+    """How many people were at each level at the end of each week (their latest assessment by then;
+    this week: today). Two queries."""
+    start = timezone.make_aware(datetime.combine(weeks[0], datetime.min.time()))
+    history: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
+    before = RiskAssessment.objects.filter(officer_id__in=ids, computed_at__lt=start).annotate(
+        rn=Window(RowNumber(), partition_by=[F("officer_id")], order_by=[F("computed_at").desc(), F("pk").desc()])
+    ).filter(rn=1).values_list("officer_id", "computed_at", "level")
+    within = RiskAssessment.objects.filter(officer_id__in=ids, computed_at__gte=start).values_list(
+        "officer_id", "computed_at", "level").order_by("computed_at", "pk")
+    for pk, at, level in [*before, *within]:
+        history[pk].append((at, level))
+    out = []
+    for week in weeks:
+        end = min(week + timedelta(days=6), today)
+        cutoff = timezone.make_aware(datetime.combine(end, datetime.max.time()))
+        counts = {level: 0 for level in [*risk.LEVELS, NO_ASSESSMENT]}
+        for pk in ids:
+            level = NO_ASSESSMENT
+            for at, value in history.get(pk, []):
+                if at <= cutoff:
+                    level = value
+                else:
+                    break
+            counts[level] += 1
+        out.append({"week": week, "counts": counts})
+    return out
+
+
+def person_levels(person: User, *, since: datetime) -> list[RiskAssessment]:
+    """The person's level changes since `since` (plus the one in force then), oldest first: only
+    the rows where the level changed, and only level, time and reasons (for their categories)."""
+    rows = list(RiskAssessment.objects.filter(officer=person, computed_at__gte=since)
+                .only("id", "computed_at", "level", "reasons").order_by("computed_at", "pk"))
+    previous = (RiskAssessment.objects.filter(officer=person, computed_at__lt=since)
+                .only("id", "computed_at", "level", "reasons").order_by("-computed_at", "-pk").first())
+    if previous is not None:
+        rows.insert(0, previous)
+    changes = []
+    labels = category_labels()
+    for row in rows:
+        cats = reason_categories(row.reasons, labels)
+        if changes and changes[-1]["level"] == row.level and changes[-1]["categories"] == cats:
+            continue
+        changes.append({"at": row.computed_at, "level": row.level, "label": str(LEVEL_LABELS[row.level]),
+                        "categories": cats})
+    return changes

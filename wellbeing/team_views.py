@@ -1,0 +1,412 @@
+"""The supervisor's team pages (`/team/`): the dashboard, trends, the flag inbox, one flag, one
+person, calls whose outcome to share, and the CSV export.
+
+Every page fetches through `portal.access`: people with `people_visible_to(user, TEAM_SUMMARY)`,
+one person with `get_person_or_404`, flags, exposures and welfare actions with `scope(...,
+TEAM_SUMMARY)`. Someone of another team answers 404 everywhere, exactly like nobody."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from exposure.models import Exposure
+from exposure.selectors import load_summary
+from portal import access
+from portal.access import TEAM_SUMMARY, area_required
+from portal.audit import audit_record
+from portal.models import User
+from wellbeing import risk, team_selectors, team_services
+from wellbeing.flags import supervisor_label
+from wellbeing.models import Flag, WelfareAction
+from wellbeing.team_forms import TeamFilterForm, WelfareActionForm
+
+PAGE_SIZE = 50
+LEVEL_COLOURS = {  # Okabe-Ito, safe for colour-blind readers; each level also has its own pattern
+    risk.GREEN: ("#009E73", ""), risk.AMBER: ("#E69F00", "/"), risk.RED: ("#D55E00", "x"),
+    risk.URGENT: ("#CC79A7", "+"), team_selectors.NO_ASSESSMENT: ("#999999", "."),
+}
+
+
+def _team_context(request: HttpRequest) -> tuple[list, object, list]:
+    teams = team_selectors.supervised_teams(request.user)
+    team = team_selectors.chosen_team(teams, request.GET.get("team"))
+    people = team_selectors.members(request.user, team) if team else User.objects.none()
+    return teams, team, people
+
+
+def _team_query(team) -> str:
+    return urlencode({"team": team.pk}) if team else ""
+
+
+def _display_rows(rows) -> list[dict]:
+    """The dashboard's cells as ready-made text. Each fixed phrase is translated once per page, not
+    once per cell, so that the page costs little more than its queries however big the team."""
+    words = {"no_usual": _("No usual yet"), "no_role": _("No role figure yet"), "no_checkin": _("No check-in yet"),
+             "today": _("Last: today"), "no_shifts": _("No shifts in 30 days"), "urgent": _("Urgent:"),
+             "none": _("None"), "no_action": _("None recorded"), "usual": _("%(r)s× their usual"),
+             "role": _("%(r)s× the role"), "done": _("%(p)s%% done after shifts (30 days)"),
+             "flag_for": _("flag for %(name)s")}
+    statuses = {value: str(label).lower() for value, label in Flag.Status.choices}
+    levels = {**{k: str(v) for k, v in team_selectors.LEVEL_LABELS.items()},
+              team_selectors.NO_ASSESSMENT: _("Not assessed")}
+    kinds = dict(WelfareAction.Kind.choices)
+    dates: dict = {}
+
+    def day(value) -> str:
+        local = timezone.localtime(value).date()
+        if local not in dates:
+            dates[local] = date_format(local, "j M Y")
+        return dates[local]
+
+    # One reverse() per page: the row links differ only by id.
+    person_url = reverse("team:person", args=[0])[:-2]
+    flag_url = reverse("team:flag", args=[0])[:-2]
+    out = []
+    today = timezone.localdate()
+    for r in rows:
+        days = r.days_since_checkin_on(today)
+        if days is None:
+            checkin = words["no_checkin"]
+        elif days == 0:
+            checkin = words["today"]
+        else:
+            checkin = ngettext("Last: %(n)d day ago", "Last: %(n)d days ago", days) % {"n": days}
+        name = str(r.person)
+        out.append({
+            "pk": r.person.pk, "url": f"{person_url}{r.person.pk}/", "name": name, "level": r.level,
+            "level_label": levels[r.level],
+            "categories": r.categories,
+            "usual": words["usual"] % {"r": r.ratio_usual} if r.ratio_usual is not None else words["no_usual"],
+            "role": words["role"] % {"r": r.ratio_role} if r.ratio_role is not None else words["no_role"],
+            "checkin": checkin,
+            "completion": words["done"] % {"p": r.completion} if r.shifts_30 else words["no_shifts"],
+            "flags": [{"pk": f.pk, "url": f"{flag_url}{f.pk}/", "status": statuses[f.status],
+                       "text": f"{words['urgent']} {f.label}" if f.urgent else f.label} for f in r.flags],
+            "flag_for": words["flag_for"] % {"name": name},
+            "action": str(kinds.get(r.last_action.kind, "")) if r.last_action else words["no_action"],
+            "action_on": day(r.last_action.recorded_at) if r.last_action else "",
+        })
+    return out
+
+
+@area_required("team")
+def index(request: HttpRequest) -> HttpResponse:
+    teams, team, people = _team_context(request)
+    form = TeamFilterForm(request.GET or None)
+    criteria = form.cleaned_data if form.is_valid() else {}
+    now = timezone.now()
+    rows = team_selectors.team_rows(people, now=now)
+    shown = team_selectors.sort_and_filter(rows, sort=criteria.get("sort") or "attention",
+                                           level=criteria.get("level") or "", flagged=bool(criteria.get("flagged")))
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _display_rows(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    counts = {"outcomes": sum(r.outcomes for r in rows), "follow_ups": sum(r.follow_ups for r in rows)}
+    active_flags = sum(len(r.flags) for r in rows)
+    open_flags = sum(len(r.open_flags) for r in rows)
+    return render(request, "wellbeing/team_index.html", {
+        "teams": teams, "team": team, "team_query": _team_query(team), "form": form, "page": page,
+        "query": query.urlencode(), "rows_total": len(rows), "filtered": len(shown) != len(rows),
+        "active_flags": active_flags, "open_flags": open_flags, "counts": counts,
+    })
+
+
+def _summary_levels(levels: list[dict]) -> str:
+    if not levels:
+        return ""
+    last, first = levels[-1]["counts"], levels[0]["counts"]
+    above = sum(last[level] for level in (risk.AMBER, risk.RED, risk.URGENT))
+    before = sum(first[level] for level in (risk.AMBER, risk.RED, risk.URGENT))
+    return _("People at each level this week: amber %(amber)d, red %(red)d, urgent %(urgent)d; %(now)d at amber "
+             "or above, against %(then)d twelve weeks ago.") % {
+        "amber": last[risk.AMBER], "red": last[risk.RED], "urgent": last[risk.URGENT], "now": above, "then": before}
+
+
+def _summary_completion(weeks: list[dict], *, who: str = "team") -> str:
+    known = [w for w in weeks if w["percent"] is not None]
+    if not known:
+        return _("No shifts were logged in the last twelve weeks, so there is no check-in completion to show.")
+    first, last = known[0], known[-1]
+    return _("Post-shift check-in completion was %(last)d%% in the week of %(last_week)s, against %(first)d%% in "
+             "the week of %(first_week)s.") % {
+        "last": last["percent"], "first": first["percent"],
+        "last_week": date_format(last["week"], "j M"), "first_week": date_format(first["week"], "j M")}
+
+
+def _summary_exposure(data: dict) -> str:
+    if not data["series"]:
+        return _("No exposure was logged in the last twelve weeks.")
+    totals = [sum(s["values"][i] for s in data["series"]) for i in range(len(data["weeks"]))]
+    peak = max(range(len(totals)), key=lambda i: totals[i])
+    top = data["series"][0]["name"]
+    return _("The most exposure was logged in the week of %(week)s; the largest category over twelve weeks was "
+             "%(category)s.") % {"week": date_format(data["weeks"][peak], "j M"), "category": top}
+
+
+def _week_labels(weeks) -> list[str]:
+    return [date_format(w, "j M") for w in weeks]
+
+
+@area_required("team")
+def trends(request: HttpRequest) -> HttpResponse:
+    teams, team, people = _team_context(request)
+    people = list(people)
+    today = timezone.localdate()
+    weeks = team_selectors.week_starts(today)
+    ids = [p.pk for p in people]
+    exposure = team_selectors.exposure_by_category(ids, weeks)
+    completion = team_selectors.completion_by_week(ids, weeks)
+    levels = team_selectors.levels_by_week(ids, weeks, today=today)
+    labels = _week_labels(weeks)
+    level_names = {**{k: str(v) for k, v in team_selectors.LEVEL_LABELS.items()},
+                   team_selectors.NO_ASSESSMENT: _("Not assessed")}
+    charts = [
+        {"id": "chart-exposure", "kind": "bar", "x": labels, "yTitle": _("Dose logged"),
+         "series": [{"name": s["name"], "y": s["values"]} for s in exposure["series"]]},
+        {"id": "chart-completion", "kind": "line", "x": labels, "yTitle": _("Check-in completion (%)"),
+         "yRange": [0, 100],
+         "series": [{"name": _("Completion"), "y": [w["percent"] for w in completion]}]},
+        {"id": "chart-levels", "kind": "bar", "x": labels, "yTitle": _("People"),
+         "series": [{"name": level_names[level], "y": [w["counts"][level] for w in levels],
+                     "colour": LEVEL_COLOURS[level][0], "pattern": LEVEL_COLOURS[level][1]}
+                    for level in [*risk.LEVELS, team_selectors.NO_ASSESSMENT]]},
+    ]
+    return render(request, "wellbeing/team_trends.html", {
+        "teams": teams, "team": team, "team_query": _team_query(team), "people": people,
+        "exposure": exposure, "exposure_rows": [(label, [s["values"][i] for s in exposure["series"]])
+                                               for i, label in enumerate(labels)],
+        "completion": completion, "levels": levels, "level_names": level_names,
+        "level_order": [*risk.LEVELS, team_selectors.NO_ASSESSMENT],
+        "summaries": {"exposure": _summary_exposure(exposure), "completion": _summary_completion(completion),
+                      "levels": _summary_levels(levels)},
+        "charts": {"charts": charts},
+    })
+
+
+@area_required("team")
+def flags(request: HttpRequest) -> HttpResponse:
+    teams, team, people = _team_context(request)
+    items = team_selectors.flag_inbox(people)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    follow_ups = list(team_selectors.follow_ups_due(people, today=timezone.localdate()))
+    return render(request, "wellbeing/team_flags.html", {
+        "teams": teams, "team": team, "team_query": _team_query(team), "page": page,
+        "query": _team_query(team), "follow_ups": follow_ups,
+    })
+
+
+def _flag_or_404(request, pk) -> Flag:
+    try:
+        return access.scope(request.user, Flag.objects.select_related("officer"), TEAM_SUMMARY).get(pk=pk)
+    except (Flag.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+@area_required("team")
+def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    flag = _flag_or_404(request, pk)
+    if request.method == "POST":
+        form = WelfareActionForm(request.POST, with_flag=flag.is_active)
+        if form.is_valid():
+            data = form.cleaned_data
+            team_services.welfare_action_record(
+                officer=flag.officer, by=request.user, kind=data["kind"], flag=flag if flag.is_active else None,
+                follow_up_on=data["follow_up_on"], close_flag=bool(data.get("close_flag")), request=request)
+            messages.success(request, _("Welfare action recorded."))
+            return redirect("team:flag", pk=flag.pk)
+    else:
+        form = WelfareActionForm(with_flag=flag.is_active)
+        audit_record(action="team_flag_viewed", request=request, subject=flag.officer, obj=flag)
+    actions = WelfareAction.objects.filter(flag=flag).select_related("recorded_by").order_by("-recorded_at", "-pk")
+    now = timezone.now()
+    return render(request, "wellbeing/team_flag.html", {
+        "flag": flag, "label": supervisor_label(flag), "form": form, "actions": actions,
+        "time_left": flag.acknowledge_by - now if flag.status == Flag.Status.OPEN else None,
+        "person": flag.officer, "team_query": urlencode({"team": flag.officer.team_id}),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+@area_required("team")
+def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    flag = _flag_or_404(request, pk)
+    if team_services.flag_acknowledge(flag=flag, by=request.user, request=request):
+        messages.success(request, _("Flag acknowledged. Record what you do next below."))
+    else:
+        messages.info(request, _("This flag was already acknowledged."))
+    return redirect("team:flag", pk=flag.pk)
+
+
+@require_POST
+@area_required("team")
+def flag_close(request: HttpRequest, pk: int) -> HttpResponse:
+    flag = _flag_or_404(request, pk)
+    try:
+        closed = team_services.flag_close(flag=flag, by=request.user, request=request)
+    except ValidationError:
+        messages.error(request, team_services.FLAG_CLOSE_NEEDS_ACTION)
+        return redirect("team:flag", pk=flag.pk)
+    messages.success(request, _("Flag closed.") if closed else _("This flag was already closed."))
+    return redirect("team:flag", pk=flag.pk)
+
+
+@area_required("team")
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    officer = access.get_person_or_404(request.user, pk, TEAM_SUMMARY)
+    if request.method == "POST":
+        form = WelfareActionForm(request.POST, with_flag=False)
+        if form.is_valid():
+            team_services.welfare_action_record(officer=officer, by=request.user, kind=form.cleaned_data["kind"],
+                                                follow_up_on=form.cleaned_data["follow_up_on"], request=request)
+            messages.success(request, _("Welfare action recorded."))
+            return redirect("team:person", pk=officer.pk)
+    else:
+        form = WelfareActionForm(with_flag=False)
+        audit_record(action="team_person_viewed", request=request, subject=officer)
+    today = timezone.localdate()
+    now = timezone.now()
+    weeks = team_selectors.week_starts(today)
+    since = timezone.make_aware(datetime.combine(weeks[0], datetime.min.time()))
+    levels = team_selectors.person_levels(officer, since=since)
+    load = load_summary(access.scope(request.user, Exposure.objects.filter(officer=officer), TEAM_SUMMARY),
+                        today=today)
+    completion = team_selectors.completion_by_week([officer.pk], weeks)
+    row = team_selectors.team_rows(
+        access.people_visible_to(request.user, TEAM_SUMMARY).filter(pk=officer.pk), now=now)[0]
+    actions = Paginator(WelfareAction.objects.filter(officer=officer).select_related("recorded_by", "flag")
+                        .order_by("-recorded_at", "-pk"), 20).get_page(request.GET.get("page"))
+    flags = (Flag.objects.filter(officer=officer).annotate(n_actions=Count("welfare_actions"))
+             .order_by("-raised_at", "-pk")[:20])
+    level_points = _level_points(levels, now, since)
+    charts = [
+        {"id": "chart-person-levels", "kind": "step", "x": [p[0] for p in level_points],
+         "xRange": [timezone.localtime(since).isoformat(), timezone.localtime(now).isoformat()],
+         "yTitle": _("Level"), "yTicks": {"values": list(range(len(risk.LEVELS))),
+                                            "labels": [str(team_selectors.LEVEL_LABELS[lv]) for lv in risk.LEVELS]},
+         "series": [{"name": _("Level"), "y": [p[1] for p in level_points]}]},
+        {"id": "chart-person-load", "kind": "line", "x": [d.isoformat() for d, _v in load.days], "dates": True,
+         "yTitle": _("Exposure load"),
+         "series": [{"name": _("Exposure load"), "y": [round(v, 2) for _d, v in load.days]}]},
+        {"id": "chart-person-completion", "kind": "line", "x": _week_labels(weeks), "yRange": [0, 100],
+         "yTitle": _("Check-in completion (%)"),
+         "series": [{"name": _("Completion"), "y": [w["percent"] for w in completion]}]},
+    ]
+    return render(request, "wellbeing/team_person.html", {
+        "person": officer, "row": row, "levels": levels, "load": load, "completion": completion,
+        "actions": actions, "flags": [(f, supervisor_label(f)) for f in flags], "form": form,
+        "team_query": urlencode({"team": officer.team_id}) if officer.team_id else "",
+        "summaries": {
+            "levels": _person_level_summary(levels), "load": _person_load_summary(row),
+            "completion": _summary_completion(completion),
+        },
+        "charts": {"charts": charts},
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _level_points(levels: list[dict], now, since) -> list[tuple[str, int]]:
+    # The level in force when the chart starts is drawn from its left edge.
+    points = [(timezone.localtime(max(c["at"], since)).isoformat(), risk.RANK[c["level"]]) for c in levels]
+    if points:
+        points.append((timezone.localtime(now).isoformat(), points[-1][1]))
+    return points
+
+
+def _person_level_summary(levels: list[dict]) -> str:
+    if not levels:
+        return _("There is no assessment in the last twelve weeks.")
+    return _("Their level is %(level)s now and changed %(n)d times in the last twelve weeks.") % {
+        "level": levels[-1]["label"], "n": max(0, len(levels) - 1)}
+
+
+def _person_load_summary(row) -> str:
+    if row.ratio_usual is None and row.ratio_role is None:
+        return _("There is not yet enough history to compare their exposure load.")
+    parts = []
+    if row.ratio_usual is not None:
+        parts.append(_("%(r)s times their own usual") % {"r": row.ratio_usual})
+    if row.ratio_role is not None:
+        parts.append(_("%(r)s times the median of their role") % {"r": row.ratio_role})
+    return _("Their exposure load is %(parts)s.") % {"parts": _(" and ").join(parts)}
+
+
+@area_required("team")
+def outcomes(request: HttpRequest) -> HttpResponse:
+    teams, team, people = _team_context(request)
+    page = Paginator(team_selectors.outcomes_pending(people), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "wellbeing/team_outcomes.html", {
+        "teams": teams, "team": team, "team_query": _team_query(team), "page": page, "query": _team_query(team),
+    })
+
+
+@require_POST
+@area_required("team")
+def outcome_shared(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        exposure = access.scope(request.user, Exposure.objects.filter(outcome_wanted=True).select_related("officer"),
+                                TEAM_SUMMARY).get(pk=pk)
+    except (Exposure.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if team_services.outcome_mark_shared(exposure=exposure, by=request.user, request=request):
+        messages.success(request, _("Marked as shared with %(name)s.") % {"name": exposure.officer})
+    else:
+        messages.info(request, _("This outcome was already marked as shared."))
+    return redirect(reverse("team:outcomes") + "?" + urlencode({"team": exposure.officer.team_id}))
+
+
+@require_POST
+@area_required("team")
+def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        action = access.scope(request.user, WelfareAction.objects.select_related("officer"), TEAM_SUMMARY).get(pk=pk)
+    except (WelfareAction.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if team_services.follow_up_mark_done(action=action, by=request.user, request=request):
+        messages.success(request, _("Follow-up marked as done."))
+    return redirect(reverse("team:flags") + "?" + urlencode({"team": action.officer.team_id}))
+
+
+@area_required("team")
+def export(request: HttpRequest) -> HttpResponse:
+    """The dashboard table as CSV: the same columns a supervisor sees, nothing more."""
+    teams, team, people = _team_context(request)
+    if team is None:
+        raise Http404
+    rows = team_selectors.team_rows(people)
+    audit_record(action="team_exported", request=request, detail={"team": team.pk, "people": len(rows)})
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-{timezone.localdate().isoformat()}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_("Name"), _("Level"), _("Reasons"), _("Load against their usual"), _("Load against the role"),
+                     _("Days since last check-in"), _("Check-in completion, 30 days (%)"), _("Active flags"),
+                     _("Last welfare action"), _("Last welfare action on")])
+    for r in rows:
+        writer.writerow([
+            _csv_safe(str(r.person)), r.level_label, "; ".join(r.categories), r.ratio_usual or "", r.ratio_role or "",
+            "" if r.days_since_checkin is None else r.days_since_checkin,
+            "" if r.completion is None else r.completion, len(r.flags),
+            r.last_action.get_kind_display() if r.last_action else "",
+            timezone.localtime(r.last_action.recorded_at).date().isoformat() if r.last_action else "",
+        ])
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
