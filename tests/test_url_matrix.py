@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from conftest import TwoFactorClient
 from portal import access
 from portal.models import Organisation, Team, Unit, User
-from wellbeing.models import LegalHold
+from wellbeing.models import LegalHold, WelfareAction
 
 PUBLIC, SIGNED_IN, AREA, OWN, PEOPLE, AUDIT = "public", "signed_in", "area", "own", "people", "audit"
 
@@ -96,6 +96,22 @@ POLICY: dict[str, Rule] = {
     "wellbeing:support": Rule(AREA, "wellbeing"),
     # supervisor and OH areas
     "team:index": Rule(AREA, "team"),
+    "team:trends": Rule(AREA, "team"),
+    "team:flags": Rule(AREA, "team"),
+    "team:outcomes": Rule(AREA, "team"),
+    "team:export": Rule(AREA, "team"),
+    "team:person": Rule(PEOPLE, "team", method="get", purpose=access.TEAM_SUMMARY, subject="demo.officer",
+                  kwargs=lambda o: {"pk": o["people"]["demo.officer"].pk}),
+    "team:flag": Rule(PEOPLE, "team", method="get", purpose=access.TEAM_SUMMARY, subject="demo.officer",
+                  kwargs=lambda o: {"pk": o["flag"].pk}),
+    "team:flag-acknowledge": Rule(PEOPLE, "team", method="post", purpose=access.TEAM_SUMMARY, subject="demo.officer",
+                  kwargs=lambda o: {"pk": o["flag"].pk}),
+    "team:flag-close": Rule(PEOPLE, "team", method="post", purpose=access.TEAM_SUMMARY, subject="demo.officer",
+                  kwargs=lambda o: {"pk": o["flag"].pk}),
+    "team:outcome-shared": Rule(PEOPLE, "team", method="post", purpose=access.TEAM_SUMMARY, subject="demo.officer",
+                  kwargs=lambda o: {"pk": o["outcome"].pk}),
+    "team:follow-up-done": Rule(PEOPLE, "team", method="post", purpose=access.TEAM_SUMMARY, subject="demo.officer",
+                  kwargs=lambda o: {"pk": o["follow_up"].pk}),
     "oh:index": Rule(AREA, "oh"),
     "oh:people": Rule(AREA, "oh"),
     "oh:reports": Rule(AREA, "oh"),
@@ -239,6 +255,10 @@ def world(db):
         "referral": latest("wellbeing.Referral", person=officer),
         "flag": latest("wellbeing.Flag", officer=officer),
         "hold": LegalHold.objects.create(person=officer, reason="matrix test", placed_by=people["demo.oh"]),
+        "outcome": latest("exposure.Exposure", officer=officer, outcome_wanted=True),
+        "follow_up": WelfareAction.objects.create(
+            officer=officer, recorded_by=people["demo.supervisor"], kind=WelfareAction.Kind.WELFARE_CONVERSATION,
+            follow_up_on=officer.date_joined.date()),
     }
     missing = [k for k, v in objects.items() if v is None]
     assert not missing, f"the demo data lacks {missing}"
