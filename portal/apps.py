@@ -8,7 +8,9 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        from portal import signals  # noqa: F401 - connects the sign-in audit receivers
+        from portal import record_audit, signals  # noqa: F401 - connects the sign-in audit receivers
+
+        record_audit.connect()
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

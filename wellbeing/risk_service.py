@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from portal.record_audit import audit_bulk
 from wellbeing import risk, risk_inputs
 from wellbeing.flags import flag_raise
 from wellbeing.models import Flag, RiskAssessment, RoleBaseline, RuleSet
@@ -114,6 +115,7 @@ def _save(inputs: dict, *, now, rules, rules_version, baselines, digests: dict, 
         created.append((assessment, result))
     _retire_current([a.officer_id for a, _ in created])
     RiskAssessment.objects.bulk_create([a for a, _ in created])
+    audit_bulk([a for a, _ in created], "created", "officer_id")
     for assessment, result in created:
         for reason in result.reasons:
             if (assessment.officer_id, reason.code) in active:

@@ -81,7 +81,7 @@ def test_a_leaver_past_six_years_is_erased_and_the_audit_trail_is_kept(officer, 
     assert audit_after[: len(audit_before)] == audit_before
     assert report.people == 1
     assert report.counts == {"flags": 1, "checkins": 1, "assessments": 1, "exposures": 1, "shifts": 1,
-                             "referrals": 1, "case_notes": 1}
+                             "referrals": 1, "case_notes": 1, "welfare_actions": 0}
     event = AuditEvent.objects.get(action="retention_erasure")
     assert event.detail == {"people": 1, "counts": report.counts} and event.subject is None
 
