@@ -96,7 +96,8 @@ def build(*, seed: int = 20261126) -> dict:
                     officer=person, computed_at=timezone.make_aware(datetime.combine(day, datetime.min.time()))
                     + timedelta(hours=2), level=level, score=0.0,
                     reasons=[{"code": code, "kind": REASONS[code].kind, "level": level, "numbers": {}}] if code else [],
-                    rules_version=1, inputs_digest=f"{person.pk}-{age}"))
+                    rules_version=1, inputs_digest=f"{person.pk}-{age}",
+                    is_current=age == 0))  # one current assessment per officer (a database constraint)
         ShiftLog.objects.bulk_create(shifts, batch_size=5000)
         for shift in shifts:
             for _n in range(rng.choice([1, 1, 2, 3])):
