@@ -15,7 +15,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=False)
+# A checkout with nothing configured (no DEBUG, no SECRET_KEY) is a developer's: it runs in
+# development mode. Anything that sets a SECRET_KEY (every deployment must) defaults to production.
+# A deployment that forgot its key still cannot serve: DEBUG is then refused for any host but
+# localhost (below).
+DEBUG = env.bool("DEBUG", default="SECRET_KEY" not in env.ENVIRON)
 
 DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105 - refused below outside DEBUG
 SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)

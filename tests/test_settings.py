@@ -18,9 +18,21 @@ def run_manage(*args, **env):
 
 
 def test_production_refuses_to_start_with_the_development_key():
-    result = run_manage("check")
+    result = run_manage("check", DEBUG="false")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_a_checkout_with_nothing_configured_runs_in_development_mode():
+    assert run_manage("check").returncode == 0
+    result = run_manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_deployment_that_forgot_its_key_cannot_serve_other_hosts():
+    result = run_manage("check", ALLOWED_HOSTS="portal.example.org")
+    assert result.returncode != 0
+    assert "DEBUG=true is for this computer only" in result.stderr
 
 
 def test_production_refuses_a_short_key():
