@@ -3,7 +3,8 @@
 `build(officers=..., rows=..., seed=...)` replaces every officer, shift, exposure and check-in in
 the benchmark database with invented ones: officers spread over the four high-risk roles and
 teams of 10; exposures with a skewed number per officer (a few officers log far more than most);
-about one check-in for every four exposures (mostly pulses, some PHQ-9, GAD-7 and PCL-5)."""
+about one check-in for every four exposures (mostly pulses, some PHQ-9, GAD-7 and PCL-5). Rows
+are stored oldest first, the order in which a live system receives them."""
 
 from __future__ import annotations
 
@@ -74,6 +75,10 @@ def build(*, officers: int, rows: int, seed: int = 20261126, today: date | None 
         owner = np.repeat(np.arange(officers), per_officer)
         n = len(owner)
         days_ago = rng.integers(0, 365, n)
+        # Rows are written oldest first, as a live system stores them (shifts are logged within days),
+        # so the table's physical order follows the date as it would in production.
+        chronological = np.argsort(-days_ago, kind="stable")
+        owner, days_ago = owner[chronological], days_ago[chronological]
         intensity = rng.integers(1, 6, n)
         minutes = rng.integers(5, 240, n)
         critical = rng.random(n) < 0.01
@@ -103,7 +108,7 @@ def build(*, officers: int, rows: int, seed: int = 20261126, today: date | None 
 
         checkins = n // 4
         who = rng.integers(0, officers, checkins)
-        when = rng.integers(0, 365 * 24 * 60, checkins)
+        when = -np.sort(-rng.integers(0, 365 * 24 * 60, checkins))  # minutes ago, oldest first
         kind = rng.choice(len(INSTRUMENTS), checkins, p=[p for _, p, _ in INSTRUMENTS])
         totals = rng.random(checkins)
         submissions = rng.integers(0, 2**63 - 1, checkins, dtype=np.int64)
@@ -121,4 +126,9 @@ def build(*, officers: int, rows: int, seed: int = 20261126, today: date | None 
                                         "share_comment_with_oh", "submission"],
               (checkin_line(i) for i in range(checkins)))
         cur.execute("ANALYZE")
+    # Autovacuum would long since have visited a year of rows in a live system (setting hint bits and
+    # summarising block ranges); VACUUM cannot run inside a transaction.
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE exposure_exposure")
+        cur.execute("VACUUM ANALYZE wellbeing_checkin")
     return {"officers": officers, "exposures": int(n), "checkins": int(checkins)}

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import User
+from portal.models import Team, User
 
 # Area -> the role codes that may enter it. None means any signed-in user (everyone can be
 # assigned training, including partner-agency staff who hold no role in the portal).
@@ -164,19 +164,39 @@ def get_own_or_404(user, queryset: QuerySet, pk, owner_field: str = "officer"):
         raise Http404 from exc
 
 
-def supervisors_of(person) -> QuerySet:
-    """Who supervises `person`: the supervisors of their team, in their own organisation."""
-    if not person.team_id:
-        return User.objects.none()
-    return User.objects.filter(
-        supervised_teams=person.team_id, is_supervisor=True, is_active=True
-    ).distinct()
+def supervisors_by_team(team_ids) -> dict[int, list[User]]:
+    """Who supervises each team (active supervisors only), for many teams in one query."""
+    membership = Team.supervisors.through
+    result: dict[int, list[User]] = {}
+    rows = membership.objects.filter(team_id__in=set(team_ids), user__is_supervisor=True,
+                                     user__is_active=True).select_related("user").order_by("user_id")
+    for row in rows:
+        result.setdefault(row.team_id, []).append(row.user)
+    return result
 
 
-def oh_staff_for(person) -> QuerySet:
+def supervisors_of(person) -> list[User]:
+    """Who supervises `person`: the supervisors of their team."""
+    return supervisors_by_team([person.team_id]).get(person.team_id, []) if person.team_id else []
+
+
+def oh_staff_by_organisation(organisation_ids) -> dict[int, list[User]]:
+    """Occupational health staff covering each organisation (their own, or granted to them), for
+    many organisations in one query."""
+    wanted = set(organisation_ids)
+    result: dict[int, list[User]] = {}
+    staff = User.objects.filter(is_oh=True, is_active=True).filter(
+        Q(organisation_id__in=wanted) | Q(granted_organisations__in=wanted)
+    ).distinct().prefetch_related("granted_organisations").order_by("pk")
+    for user in staff:
+        covered = ({user.organisation_id} | {o.pk for o in user.granted_organisations.all()}) & wanted
+        for organisation_id in sorted(covered):
+            result.setdefault(organisation_id, []).append(user)
+    return result
+
+
+def oh_staff_for(person) -> list[User]:
     """Occupational health staff who cover `person`'s organisation (own or granted)."""
     if not person.organisation_id:
-        return User.objects.none()
-    return User.objects.filter(is_oh=True, is_active=True).filter(
-        Q(organisation_id=person.organisation_id) | Q(granted_organisations=person.organisation_id)
-    ).distinct()
+        return []
+    return oh_staff_by_organisation([person.organisation_id]).get(person.organisation_id, [])

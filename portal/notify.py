@@ -32,6 +32,26 @@ def notification_send(
     return note
 
 
+def notifications_send_many(notes: list[Notification], *, email: bool = False) -> list[Notification]:
+    """Create many notifications in one insert (the nightly sweep's flags), emailing each after
+    commit like `notification_send`. If any of them was already sent (same user and dedupe key),
+    falls back to one at a time so that the others still go out."""
+    if not notes:
+        return []
+    try:
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(notes)
+    except IntegrityError:
+        created = [n for n in (notification_send(user=note.user, title=note.title, body=note.body, link=note.link,
+                                                 dedupe_key=note.dedupe_key, email=email) for note in notes) if n]
+        return created
+    if email:
+        for note in created:
+            if note.user.email:
+                transaction.on_commit(lambda pk=note.pk: _email(pk))
+    return created
+
+
 def _email(notification_pk: int) -> None:
     # Claim before sending, so a second call for the same row sends nothing.
     claimed = Notification.objects.filter(pk=notification_pk, emailed_at__isnull=True).update(

@@ -249,4 +249,4 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Officers per transaction in the nightly risk sweep (also bounds the advisory locks one holds).
-RISK_SWEEP_CHUNK = env.int("RISK_SWEEP_CHUNK", default=500)
+RISK_SWEEP_CHUNK = env.int("RISK_SWEEP_CHUNK", default=2000)

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from portal import access
 from portal.audit import audit_record
 from portal.language import user_language
-from portal.notify import notification_send
+from portal.models import AuditEvent, Notification, User
+from portal.notify import notification_send, notifications_send_many
 from wellbeing.models import Flag
 from wellbeing.reasons import CLINICAL, WELFARE_CONTACT, reason
 
@@ -41,8 +42,36 @@ def flag_raise(*, officer, reason_code: str, urgent: bool = False, assessment=No
             _notify_oh(existing)
         return existing, False
     audit_record(action="flag_raised", subject=officer, obj=flag, detail={"reason": reason_code, "urgent": urgent})
-    _route(flag)
+    _route([flag])
     return flag, True
+
+
+def flags_raise_many(wanted: list[tuple[int, str, bool, object]], *, acknowledge_within_hours: float = 48,
+                     now=None) -> list[Flag]:
+    """Raise many flags at once, for the nightly sweep: `wanted` holds (officer id, reason code,
+    urgent, assessment). One insert for the flags, one for their audit events and one for the
+    notifications, routed exactly as `flag_raise` routes one. If one of them is already active
+    (raised meanwhile by another path), falls back to `flag_raise` one at a time. Returns the new flags."""
+    now = now or timezone.now()
+    if not wanted:
+        return []
+    flags = [Flag(officer_id=officer_id, reason_code=code, kind=reason(code).kind, urgent=urgent,
+                  assessment=assessment, raised_at=now, acknowledge_by=now + timedelta(hours=acknowledge_within_hours))
+             for officer_id, code, urgent, assessment in wanted]
+    try:
+        with transaction.atomic():
+            Flag.objects.bulk_create(flags)
+    except IntegrityError:
+        officers = User.objects.in_bulk({officer_id for officer_id, *_ in wanted})
+        raised = (flag_raise(officer=officers[officer_id], reason_code=code, urgent=urgent, assessment=assessment,
+                             acknowledge_within_hours=acknowledge_within_hours, now=now)
+                  for officer_id, code, urgent, assessment in wanted)
+        return [flag for flag, created in raised if created]
+    AuditEvent.objects.bulk_create([
+        AuditEvent(action="flag_raised", subject_id=f.officer_id, object_type=f._meta.label_lower, object_id=str(f.pk),
+                   detail={"reason": f.reason_code, "urgent": f.urgent}) for f in flags])
+    _route(flags)
+    return flags
 
 
 def supervisor_label(flag: Flag) -> str:
@@ -51,32 +80,41 @@ def supervisor_label(flag: Flag) -> str:
     return str(WELFARE_CONTACT if r.kind == CLINICAL else r.category)
 
 
-def _route(flag: Flag) -> None:
-    name = flag.officer.get_full_name() or flag.officer.username
-    for supervisor in access.supervisors_of(flag.officer):
-        with user_language(supervisor):  # in the recipient's language, not the requester's
-            title = _("%(label)s: %(name)s") % {"label": supervisor_label(flag), "name": name}
-        notification_send(
-            user=supervisor,
-            title=title,
-            link=reverse("team:index"),
-            dedupe_key=f"flag:{flag.pk}:supervisor",
-            email=True,
-        )
-    if flag.kind == CLINICAL or flag.urgent:
-        _notify_oh(flag)
+def _route(flags: list[Flag]) -> None:
+    """Tell the right people about new flags: the supervisors of each person's team (the category,
+    or only "welfare contact recommended"), and OH for clinical and urgent flags. A few queries
+    however many flags."""
+    officers = User.objects.only("id", "first_name", "last_name", "username", "team_id", "organisation_id").in_bulk(
+        {f.officer_id for f in flags})
+    supervisors = access.supervisors_by_team({o.team_id for o in officers.values() if o.team_id})
+    needs_oh = {officers[f.officer_id].organisation_id for f in flags if f.kind == CLINICAL or f.urgent}
+    oh_staff = access.oh_staff_by_organisation(needs_oh - {None}) if needs_oh else {}
+    notes = []
+    for flag in flags:
+        officer = officers[flag.officer_id]
+        name = officer.get_full_name() or officer.username
+        for supervisor in supervisors.get(officer.team_id, []):
+            with user_language(supervisor):  # in the recipient's language, not the requester's
+                title = _("%(label)s: %(name)s") % {"label": supervisor_label(flag), "name": name}
+            notes.append(Notification(user=supervisor, title=title, link=reverse("team:index"),
+                                      dedupe_key=f"flag:{flag.pk}:supervisor"))
+        if flag.kind == CLINICAL or flag.urgent:
+            notes += [_oh_note(flag, name, oh) for oh in oh_staff.get(officer.organisation_id, [])]
+    notifications_send_many(notes, email=True)
+
+
+def _oh_note(flag: Flag, name: str, oh) -> Notification:
+    with user_language(oh):
+        title = (_("Urgent: contact %(name)s today") if flag.urgent
+                 else _("Welfare review needed: %(name)s")) % {"name": name}
+    return Notification(user=oh, title=title, link=reverse("oh:index"),
+                        dedupe_key=f"flag:{flag.pk}:oh{':urgent' if flag.urgent else ''}")
 
 
 def _notify_oh(flag: Flag) -> None:
+    """An active flag that has just become urgent: OH is told at once."""
     name = flag.officer.get_full_name() or flag.officer.username
-    for oh in access.oh_staff_for(flag.officer):
-        with user_language(oh):
-            title = (_("Urgent: contact %(name)s today") if flag.urgent
-                     else _("Welfare review needed: %(name)s")) % {"name": name}
-        notification_send(
-            user=oh, title=title, link=reverse("oh:index"),
-            dedupe_key=f"flag:{flag.pk}:oh{':urgent' if flag.urgent else ''}", email=True,
-        )
+    notifications_send_many([_oh_note(flag, name, oh) for oh in access.oh_staff_for(flag.officer)], email=True)
 
 
 def flag_escalate(*, flag_id: int, now=None) -> bool:

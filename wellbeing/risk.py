@@ -4,7 +4,8 @@ gathers the inputs with SQL aggregates and `wellbeing/risk_service.py` saves the
 For one officer at one moment the engine takes:
 - their decayed exposure load now, and their own usual load (from the 12 weeks before the last
   2 weeks), and the median load of officers in the same role (peers);
-- critical incidents, long viewing sessions without a break, and their last check-in;
+- critical incidents, long viewing sessions without a break, and their last check-in (which also
+  tells whether a critical-incident follow-up was done: a check-in at or after it was due);
 - the latest result of each validated instrument, their recent pulse totals, and any urgent answer.
 
 It returns a level (green < amber < red < urgent), a score used only to sort people by need, and
@@ -14,9 +15,9 @@ the reasons, each with its code, kind (operational or clinical) and the numbers 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from wellbeing.reasons import REASONS
 
@@ -47,7 +48,7 @@ class ScreenResult:
         return cutoff is not None and self.total >= cutoff
 
 
-@dataclass
+@dataclass(slots=True)
 class OfficerInputs:
     officer_id: int
     role: str
@@ -57,15 +58,13 @@ class OfficerInputs:
     critical_incidents: list[date] = field(default_factory=list)
     long_viewing_without_breaks: int = 0  # entries in the recent window
     last_checkin_at: datetime | None = None
-    checkin_times: list[datetime] = field(default_factory=list)  # recent check-ins (follow-ups)
     screens: list[ScreenResult] = field(default_factory=list)  # latest per instrument
     pulses: list[int] = field(default_factory=list)  # pulse totals, oldest first
     urgent_at: datetime | None = None  # latest urgent answer
     urgent_code: str = "phq9_item9"  # or "safety_question" (PHQ-4's own safety item)
 
 
-@dataclass(frozen=True)
-class ReasonResult:
+class ReasonResult(NamedTuple):  # a tuple: made tens of thousands of times a night, cheaply
     code: str
     level: str
     numbers: dict
@@ -84,11 +83,16 @@ class Assessment:
     def as_json(self) -> list[dict]:
         return [{"code": r.code, "kind": r.kind, "level": r.level, "numbers": r.numbers} for r in self.reasons]
 
+    def finding(self, rules_version: int) -> str:
+        """What was found: the rules version, the level and each reason with its level, without the
+        numbers. A new finding is a new assessment in the officer's history; the same finding with
+        new numbers (a load that decays a little every day) only refreshes the current one."""
+        payload = repr((rules_version, self.level, [(r.code, r.level) for r in self.reasons]))
+        return hashlib.sha256(payload.encode()).hexdigest()
+
     def digest(self, rules_version: int) -> str:
-        payload = json.dumps(
-            {"v": rules_version, "level": self.level, "score": round(self.score, 4), "reasons": self.as_json()},
-            sort_keys=True, default=str,
-        )
+        """The whole result, numbers included: an equal digest means there is nothing to write."""
+        payload = repr((rules_version, self.level, round(self.score, 4), self.reasons))
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -139,7 +143,8 @@ def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: in
             due = start + timedelta(hours=hours)
             if not (due <= now < due + timedelta(days=FOLLOWUP_GRACE_DAYS)):
                 continue
-            done = any(t >= due - timedelta(hours=12) for t in inputs.checkin_times)
+            # "Any check-in from 12 hours before it was due" is the same as "the last one was".
+            done = inputs.last_checkin_at is not None and inputs.last_checkin_at >= due - timedelta(hours=12)
             if not done:
                 due_followups.append({"incident": incident.isoformat(), "due": due.date().isoformat()})
     if due_followups:

@@ -1,13 +1,16 @@
 """Recomputing risk and saving the result: the thin shell around the pure rules.
 
 `risk_recompute(officer_ids=[...])` serves the Celery task after each save; `risk_sweep()` serves
-the nightly pass over everyone. Both gather inputs the same way, evaluate with the same pure
-function, store a new RiskAssessment only when the result differs from the officer's latest (so a
-rerun changes nothing), and raise each flag once (the database keeps one active flag per person
-and reason)."""
+the nightly pass over everyone. Both gather inputs the same way and evaluate with the same pure
+function. A new finding (level, reasons or rules version) is stored as a new RiskAssessment and
+raises its flags once (the database keeps one active flag per person and reason); the same
+finding with new numbers (a decaying load, one more day since a check-in) refreshes the current
+assessment in place, so history holds the changes that matter; an equal result writes nothing, so
+a rerun changes nothing."""
 
 from __future__ import annotations
 
+import json
 import logging
 from contextlib import contextmanager
 
@@ -15,9 +18,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from portal.models import AuditEvent
 from portal.record_audit import audit_bulk
 from wellbeing import risk, risk_inputs
-from wellbeing.flags import flag_raise
+from wellbeing.flags import flags_raise_many
 from wellbeing.models import Flag, RiskAssessment, RoleBaseline, RuleSet
 from wellbeing.rules import DEFAULT_RULES
 
@@ -71,11 +75,13 @@ def role_baselines_refresh(*, now, rules, role=None) -> dict[str, tuple[float, i
     return medians
 
 
-def _current_digests(officer_ids=None) -> dict[int, str]:
+def _current(officer_ids=None) -> dict[int, tuple[int, str, str]]:
+    """Each officer's current assessment as (id, finding, digest)."""
     qs = RiskAssessment.objects.filter(is_current=True)
     if officer_ids is not None:
         qs = qs.filter(officer_id__in=list(officer_ids))
-    return dict(qs.values_list("officer_id", "inputs_digest"))
+    return {pk: (aid, finding, digest) for pk, aid, finding, digest in
+            qs.values_list("officer_id", "id", "finding_digest", "inputs_digest")}
 
 
 def _active_flags(officer_ids=None) -> set[tuple[int, str]]:
@@ -98,44 +104,83 @@ def _retire_current(officer_ids: list[int]) -> None:
         RiskAssessment.objects.filter(is_current=True, officer_id__in=officer_ids).update(is_current=False)
 
 
-def _save(inputs: dict, *, now, rules, rules_version, baselines, digests: dict, active: set) -> list[RiskAssessment]:
-    """Evaluate each officer and store what changed. `digests` (current result per officer) and
+REFRESH_SQL = """
+    UPDATE wellbeing_riskassessment AS a
+    SET score = v.score, reasons = v.reasons::jsonb, inputs_digest = v.digest, refreshed_at = v.at
+    FROM (VALUES %s) AS v (id, score, reasons, digest, at)
+    WHERE a.id = v.id AND a.is_current
+    RETURNING a.id
+"""
+
+
+def _refresh(rows: list[tuple[int, risk.Assessment, str]], *, now) -> int:
+    """Bring the numbers of current assessments up to date (same finding). Only a row that is still
+    current is touched: if another recompute moved on meanwhile, its newer row stands. Returns how
+    many rows were refreshed."""
+    if not rows:
+        return 0
+    if connection.vendor == "postgresql":
+        from psycopg2.extras import execute_values
+
+        with connection.cursor() as cursor:
+            return len(execute_values(cursor.cursor, REFRESH_SQL, [
+                (aid, result.score, json.dumps(result.as_json()), digest, now) for aid, result, digest in rows
+            ], page_size=2000, fetch=True))
+    return sum(RiskAssessment.objects.filter(pk=aid, is_current=True).update(
+        score=result.score, reasons=result.as_json(), inputs_digest=digest, refreshed_at=now)
+        for aid, result, digest in rows)
+
+
+def _save(inputs: dict, *, now, rules, rules_version, baselines, current: dict, active: set) -> tuple[list, int]:
+    """Evaluate each officer and store what changed: a new finding as a new assessment (with its
+    flags), new numbers for the same finding as a refresh of the current one. `current` and
     `active` (active flags) may be read before the officers were locked: a stale reading costs at
-    most a redundant row, never a second current row or a second flag (constraints see to that)."""
-    created = []
+    most a redundant row, never a second current row or a second flag (constraints see to that).
+    Returns the new assessments and how many were refreshed."""
+    created, refreshed = [], []
     for pk, officer_inputs in inputs.items():
         median, count = baselines.get(officer_inputs.role, (None, 0))
         result = risk.evaluate(officer_inputs, peer_median=median, peer_count=count, rules=rules, now=now)
         digest = result.digest(rules_version)
-        if digests.get(pk) == digest:
+        known = current.get(pk)
+        if known is not None and known[2] == digest:
+            continue
+        finding = result.finding(rules_version)
+        if known is not None and known[1] == finding:
+            refreshed.append((known[0], result, digest))
             continue
         assessment = RiskAssessment(officer_id=pk, computed_at=now, level=result.level, score=result.score,
                                     reasons=result.as_json(), rules_version=rules_version, inputs_digest=digest,
-                                    is_current=True)
+                                    finding_digest=finding, is_current=True)
         created.append((assessment, result))
     _retire_current([a.officer_id for a, _ in created])
     RiskAssessment.objects.bulk_create([a for a, _ in created])
     audit_bulk([a for a, _ in created], "created", "officer_id")
-    for assessment, result in created:
-        for reason in result.reasons:
-            if (assessment.officer_id, reason.code) in active:
-                continue
-            flag_raise(officer=assessment.officer, reason_code=reason.code, urgent=reason.level == risk.URGENT,
-                       assessment=assessment if assessment.pk else None,
-                       acknowledge_within_hours=rules["acknowledge_within_hours"], now=now)
-    return [a for a, _ in created]
+    count = _refresh(refreshed, now=now)
+    if count:
+        # Content-free: the numbers of an unchanged finding moved on (no person did anything).
+        AuditEvent.objects.create(action="riskassessment_refreshed", object_type="wellbeing.riskassessment",
+                                  detail={"count": count})
+    wanted = [(a.officer_id, reason.code, reason.level == risk.URGENT, a if a.pk else None)
+              for a, result in created for reason in result.reasons if (a.officer_id, reason.code) not in active]
+    flags_raise_many(wanted, acknowledge_within_hours=rules["acknowledge_within_hours"], now=now)
+    return [a for a, _ in created], count
 
 
 def risk_recompute(*, officer_ids, now=None) -> list[RiskAssessment]:
-    """Recompute the given officers now. Returns the assessments it created (none when nothing changed)."""
+    """Recompute the given officers now. Returns their assessments that changed: new ones, and
+    current ones whose numbers were refreshed (none when nothing changed)."""
     now = now or timezone.now()
     with transaction.atomic():
         _lock_officers(officer_ids)
         rules_version, rules = current_rules()
         inputs = risk_inputs.gather(list(officer_ids), now=now, rules=rules)
         baselines = _peer_context(inputs, {i.role for i in inputs.values()}, now=now, rules=rules, baselines=None)
-        return _save(inputs, now=now, rules=rules, rules_version=rules_version, baselines=baselines,
-                     digests=_current_digests(inputs), active=_active_flags(inputs))
+        created, refreshed = _save(inputs, now=now, rules=rules, rules_version=rules_version, baselines=baselines,
+                                   current=_current(inputs), active=_active_flags(inputs))
+        if refreshed:
+            created += RiskAssessment.objects.filter(officer_id__in=list(inputs), is_current=True, refreshed_at=now)
+        return created
 
 
 @contextmanager
@@ -156,16 +201,28 @@ def _sweep_lock():
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [SWEEP_LOCK_KEY])
 
 
+@contextmanager
+def _aggregate_settings():
+    """For the sweep's few large aggregates (inside a transaction): enough memory to hash 20,000
+    officers without spilling to disk, and no JIT compilation (it costs more than it saves on
+    statements that run once a night)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
+    yield
+
+
 def risk_sweep(*, now=None) -> int | None:
-    """Recompute every active officer in one pass. Returns how many assessments changed, or None
-    when another sweep holds the lock."""
+    """Recompute every active officer in one pass. Returns how many assessments changed (new or
+    refreshed), or None when another sweep holds the lock."""
     now = now or timezone.now()
     with _sweep_lock() as got:
         if not got:
             logger.info("risk sweep skipped: another sweep is running")
             return None
         rules_version, rules = current_rules()
-        inputs = risk_inputs.gather(None, now=now, rules=rules)
+        with transaction.atomic(), _aggregate_settings():
+            inputs = risk_inputs.gather(None, now=now, rules=rules)
         loads = {pk: i.load_now for pk, i in inputs.items()}
         import pandas as pd
 
@@ -174,7 +231,7 @@ def risk_sweep(*, now=None) -> int | None:
         for role, (median, count) in medians.items():
             RoleBaseline.objects.update_or_create(role=role, defaults={"median_load": median, "officers": count,
                                                                        "computed_at": now})
-        digests, active = _current_digests(), _active_flags()
+        current, active = _current(), _active_flags()
         changed = 0
         ids = sorted(inputs)
         size = settings.RISK_SWEEP_CHUNK
@@ -182,6 +239,7 @@ def risk_sweep(*, now=None) -> int | None:
             chunk = {pk: inputs[pk] for pk in ids[start:start + size]}
             with transaction.atomic():
                 _lock_officers(chunk)
-                changed += len(_save(chunk, now=now, rules=rules, rules_version=rules_version, baselines=medians,
-                                     digests=digests, active=active))
+                created, refreshed = _save(chunk, now=now, rules=rules, rules_version=rules_version,
+                                           baselines=medians, current=current, active=active)
+                changed += len(created) + refreshed
         return changed

@@ -61,7 +61,7 @@ def _my_level(user) -> dict | None:
         "label": assessment.get_level_display(),
         "words": LEVEL_WORDS[assessment.level],
         "reasons": [str(REASONS[r["code"]].officer_text) for r in assessment.reasons if r["code"] in REASONS],
-        "computed_at": assessment.computed_at,
+        "computed_at": assessment.refreshed_at or assessment.computed_at,
     }
 
 

@@ -56,6 +56,20 @@ def test_supervisors_and_oh_of_a_person(officer, supervisor, other_supervisor, o
     assert list(access.oh_staff_for(officer)) == [oh]
 
 
+def test_supervisors_and_oh_for_many_teams_and_organisations_at_once(
+        officer, outsider, supervisor, other_supervisor, team_a, team_b, oh, foreign_oh, force, other_force):
+    inactive = type(supervisor).objects.create(username="gone", organisation=force, is_supervisor=True,
+                                               is_active=False)
+    team_b.supervisors.add(supervisor, inactive)
+    assert access.supervisors_by_team([team_a.pk, team_b.pk]) == {
+        team_a.pk: [supervisor], team_b.pk: sorted([supervisor, other_supervisor], key=lambda u: u.pk)}
+    oh.granted_organisations.add(other_force)
+    assert access.oh_staff_by_organisation([force.pk, other_force.pk]) == {
+        force.pk: [oh], other_force.pk: sorted([oh, foreign_oh], key=lambda u: u.pk)}
+    assert access.oh_staff_by_organisation([other_force.pk]) == {other_force.pk: sorted([oh, foreign_oh],
+                                                                                    key=lambda u: u.pk)}
+
+
 def test_an_unknown_purpose_is_a_programming_error(officer):
     with pytest.raises(ValueError):
         access.people_visible_to(officer, "curiosity")

@@ -43,7 +43,12 @@ class RiskAssessment(models.Model):
     # [{"code", "kind", "text", "numbers": {...}}]: codes and numbers only, never answers or free text
     reasons = models.JSONField(default=list)
     rules_version = models.PositiveIntegerField()
-    inputs_digest = models.CharField(max_length=64, help_text="Hash of the result; an equal result gives no new row.")
+    inputs_digest = models.CharField(max_length=64, help_text="Hash of the result; an equal result writes nothing.")
+    # Hash of the level, the reasons with their levels and the rules version (risk.Assessment.finding).
+    # A new finding is a new row; the same finding with new numbers refreshes this row in place.
+    finding_digest = models.CharField(max_length=64, blank=True, default="")
+    refreshed_at = models.DateTimeField(null=True, blank=True,
+                                        help_text="When the numbers were last brought up to date (same finding).")
     # The officer's latest assessment. A flag rather than "newest by date" so that reading everyone's
     # current level is an index lookup, however many nights of history have piled up.
     is_current = models.BooleanField(default=True)

@@ -1,5 +1,9 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from portal.models import AuditEvent, Notification
-from wellbeing.flags import flag_raise, supervisor_label
+from tests.factories import OfficerFactory
+from wellbeing.flags import flag_raise, flags_raise_many, supervisor_label
 from wellbeing.models import Flag
 
 
@@ -48,3 +52,38 @@ def test_each_recipient_is_told_in_their_own_language(officer, supervisor, oh):
     flag_raise(officer=officer, reason_code="screen_over_cutoff")
     assert titles(supervisor) == [f"Argymhellir cysylltu ynghylch lles: {officer.get_full_name()}"]
     assert titles(oh) == [f"Welfare review needed: {officer.get_full_name()}"]
+
+
+def test_many_flags_at_once_are_routed_as_one_flag_is(officer, outsider, supervisor, other_supervisor, oh,
+                                                      foreign_oh):
+    flags = flags_raise_many([(officer.pk, "exposure_load_high", False, None),
+                              (officer.pk, "screen_over_cutoff", False, None),
+                              (outsider.pk, "phq9_item9", True, None)])
+    assert len(flags) == 3 and all(f.pk for f in flags)
+    assert sorted(titles(supervisor)) == [f"Exposure load high for the role: {officer.get_full_name()}",
+                                          f"Welfare contact recommended: {officer.get_full_name()}"]
+    assert titles(other_supervisor) == [f"Welfare contact recommended: {outsider.get_full_name()}"]
+    assert sorted(titles(oh)) == [f"Urgent: contact {outsider.get_full_name()} today",
+                                  f"Welfare review needed: {officer.get_full_name()}"]
+    assert titles(foreign_oh) == []
+    assert AuditEvent.objects.filter(action="flag_raised").count() == 3
+
+
+def test_many_flags_cost_the_same_queries_as_a_few(force, team_a, supervisor, oh):
+    def raise_for(n):
+        people = [OfficerFactory(organisation=force, team=team_a) for _ in range(n)]
+        with CaptureQueriesContext(connection) as queries:
+            flags_raise_many([(p.pk, "screen_over_cutoff", False, None) for p in people])
+        return len(queries)
+
+    assert raise_for(2) == raise_for(20)
+    assert Notification.objects.filter(user=supervisor).count() == 22 and Flag.objects.count() == 22
+
+
+def test_a_flag_already_active_is_not_raised_twice_and_the_others_still_are(officer, supervisor):
+    first, _ = flag_raise(officer=officer, reason_code="exposure_load_high")
+    flags = flags_raise_many([(officer.pk, "exposure_load_high", False, None),
+                              (officer.pk, "viewing_without_breaks", False, None)])
+    assert [f.reason_code for f in flags] == ["viewing_without_breaks"]
+    assert Flag.objects.filter(officer=officer, reason_code="exposure_load_high").get() == first
+    assert len(titles(supervisor)) == 2

@@ -78,21 +78,26 @@ def test_load_well_above_their_own_usual_is_amber():
 
 def test_a_critical_incident_follow_up_is_due_after_72_hours_until_a_check_in():
     incident = (NOW - timedelta(days=4)).date()
-    result = run(calm(critical_incidents=[incident], last_checkin_at=NOW - timedelta(days=5),
-                      checkin_times=[NOW - timedelta(days=5)]))
+    result = run(calm(critical_incidents=[incident], last_checkin_at=NOW - timedelta(days=5)))
     reason = next(r for r in result.reasons if r.code == "critical_incident_followup")
     due = (incident + timedelta(days=3)).isoformat()
     assert reason.numbers["due"] == [{"incident": incident.isoformat(), "due": due}]
-    done = run(calm(critical_incidents=[incident], checkin_times=[NOW - timedelta(hours=2)]))
+    done = run(calm(critical_incidents=[incident], last_checkin_at=NOW - timedelta(hours=2)))
     assert "critical_incident_followup" not in codes(done)
+    # a check-in up to 12 hours before the follow-up was due counts as the follow-up
+    due_at = datetime.combine(incident, datetime.min.time(), tzinfo=UTC) + timedelta(hours=72)
+    early = run(calm(critical_incidents=[incident], last_checkin_at=due_at - timedelta(hours=12)))
+    too_early = run(calm(critical_incidents=[incident], last_checkin_at=due_at - timedelta(hours=12, seconds=1)))
+    assert "critical_incident_followup" not in codes(early)
+    assert "critical_incident_followup" in codes(too_early)
 
 
 def test_the_28_day_follow_up_comes_due_and_expires_after_the_grace_period():
     incident = (NOW - timedelta(days=29)).date()
-    checked_after_72h = [datetime.combine(incident, datetime.min.time(), tzinfo=UTC) + timedelta(hours=80)]
-    due = run(calm(critical_incidents=[incident], checkin_times=checked_after_72h))
+    checked_after_72h = datetime.combine(incident, datetime.min.time(), tzinfo=UTC) + timedelta(hours=80)
+    due = run(calm(critical_incidents=[incident], last_checkin_at=checked_after_72h))
     assert "critical_incident_followup" in codes(due)
-    stale = run(calm(critical_incidents=[(NOW - timedelta(days=60)).date()], checkin_times=[]))
+    stale = run(calm(critical_incidents=[(NOW - timedelta(days=60)).date()], last_checkin_at=None))
     assert "critical_incident_followup" not in codes(stale)
 
 
@@ -180,6 +185,15 @@ def test_the_digest_changes_with_the_result_and_the_rules_version():
     assert a.digest(1) != b.digest(1) and a.digest(1) != a.digest(2)
 
 
+def test_the_finding_ignores_the_numbers_but_not_the_levels_reasons_or_rules():
+    amber, amber_later, red = run(calm(load_now=16.0)), run(calm(load_now=17.0)), run(calm(load_now=26.0))
+    assert amber.level == amber_later.level == AMBER and red.level == RED
+    assert amber.finding(1) == amber_later.finding(1) and amber.digest(1) != amber_later.digest(1)
+    assert amber.finding(1) != red.finding(1) and amber.finding(1) != amber.finding(2)
+    overdue = run(calm(load_now=16.0, last_checkin_at=None))
+    assert overdue.level == AMBER and overdue.finding(1) != amber.finding(1)
+
+
 inputs_strategy = st.builds(
     OfficerInputs,
     officer_id=st.just(1),
@@ -190,8 +204,6 @@ inputs_strategy = st.builds(
     critical_incidents=st.lists(st.dates(date(2026, 9, 1), date(2026, 11, 26)), max_size=4),
     long_viewing_without_breaks=st.integers(0, 3),
     last_checkin_at=st.none() | st.datetimes(datetime(2026, 8, 1), datetime(2026, 11, 26), timezones=st.just(UTC)),
-    checkin_times=st.lists(st.datetimes(datetime(2026, 9, 1), datetime(2026, 11, 26), timezones=st.just(UTC)),
-                           max_size=5),
     screens=st.lists(st.builds(ScreenResult, instrument=st.sampled_from(["phq9", "gad7", "pcl5"]),
                                completed_at=st.just(NOW - timedelta(days=3)), total=st.integers(0, 27)),
                      max_size=3),
@@ -216,7 +228,7 @@ def test_the_order_of_the_inputs_does_not_matter(inputs, seed):
         return seed.sample(items, len(items))
 
     shuffled = replace(inputs, critical_incidents=mix(inputs.critical_incidents),
-                       checkin_times=mix(inputs.checkin_times), screens=mix(inputs.screens))
+                       screens=mix(inputs.screens))
     assert run(shuffled) == run(inputs)
 
 

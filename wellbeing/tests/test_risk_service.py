@@ -188,3 +188,56 @@ def test_a_check_in_after_a_critical_incident_covers_its_72_hour_follow_up(offic
     _checkin(officer, "pulse", 15, days_ago=0)
     [after] = risk_recompute(officer_ids=[officer.pk])
     assert "critical_incident_followup" not in {r["code"] for r in after.reasons}
+
+
+def test_new_numbers_for_the_same_finding_refresh_the_current_assessment(officer, supervisor):
+    from portal.models import AuditEvent
+
+    usual_then_heavy(officer)
+    now = timezone.now()
+    [first] = risk_recompute(officer_ids=[officer.pk], now=now)
+    flags = Flag.objects.filter(officer=officer).count()
+    # A day later the load has decayed a little: the same reasons at the same levels, other numbers.
+    [same] = risk_recompute(officer_ids=[officer.pk], now=now + timedelta(days=1))
+    assert same.pk == first.pk and RiskAssessment.objects.filter(officer=officer).count() == 1
+    assert same.refreshed_at == now + timedelta(days=1) and same.computed_at == first.computed_at
+    assert same.level == first.level and [r["code"] for r in same.reasons] == [r["code"] for r in first.reasons]
+    assert same.reasons != first.reasons  # the numbers moved on
+    assert Flag.objects.filter(officer=officer).count() == flags
+    assert AuditEvent.objects.filter(action="riskassessment_refreshed").count() == 1
+    assert risk_recompute(officer_ids=[officer.pk], now=now + timedelta(days=1)) == []
+
+
+def test_a_closed_flag_is_not_raised_again_while_the_finding_stays_the_same(officer, supervisor):
+    usual_then_heavy(officer)
+    now = timezone.now()
+    risk_recompute(officer_ids=[officer.pk], now=now)
+    Flag.objects.filter(officer=officer).update(status=Flag.Status.CLOSED)
+    risk_recompute(officer_ids=[officer.pk], now=now + timedelta(days=1))
+    assert not Flag.objects.filter(officer=officer, status__in=Flag.ACTIVE).exists()
+
+
+def test_a_new_finding_is_a_new_assessment_and_the_old_one_is_kept_as_it_was(officer, supervisor):
+    usual_then_heavy(officer)
+    now = timezone.now()
+    [first] = risk_recompute(officer_ids=[officer.pk], now=now)
+    _checkin(officer, "phq9", 15, days_ago=0)
+    [second] = risk_recompute(officer_ids=[officer.pk], now=now + timedelta(minutes=5))
+    assert second.pk != first.pk and "screen_over_cutoff" in {r["code"] for r in second.reasons}
+    old = RiskAssessment.objects.get(pk=first.pk)
+    assert not old.is_current and old.reasons == first.reasons and old.refreshed_at is None
+
+
+def test_a_refresh_never_rewrites_an_assessment_that_is_no_longer_current(officer, supervisor):
+    from wellbeing.risk import Assessment
+    from wellbeing.risk_service import _refresh
+
+    usual_then_heavy(officer)
+    now = timezone.now()
+    [first] = risk_recompute(officer_ids=[officer.pk], now=now)
+    _checkin(officer, "phq9", 15, days_ago=0)
+    risk_recompute(officer_ids=[officer.pk], now=now)
+    stale = Assessment(level="green", score=0.0, reasons=())
+    assert _refresh([(first.pk, stale, "x" * 64)], now=now) == 0
+    old = RiskAssessment.objects.get(pk=first.pk)
+    assert old.level == first.level and old.reasons == first.reasons and old.inputs_digest == first.inputs_digest

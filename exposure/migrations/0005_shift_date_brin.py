@@ -1,0 +1,14 @@
+from django.db import migrations
+
+from portal.migration_ops import brin_index
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("exposure", "0004_outcome_shared"),
+    ]
+
+    operations = [
+        brin_index("exposure_exposure", "shift_date", "exposure_shift_date_brin"),
+    ]
