@@ -241,3 +241,31 @@ def test_a_refresh_never_rewrites_an_assessment_that_is_no_longer_current(office
     assert _refresh([(first.pk, stale, "x" * 64)], now=now) == 0
     old = RiskAssessment.objects.get(pk=first.pk)
     assert old.level == first.level and old.reasons == first.reasons and old.inputs_digest == first.inputs_digest
+
+
+def test_the_sweep_turns_the_cycle_collector_back_on(officer):
+    import gc
+
+    assert gc.isenabled()
+    risk_sweep()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        risk_sweep()
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
+
+
+def test_a_refresh_stores_the_numbers_exactly(officer, supervisor):
+    from wellbeing.risk import Assessment, ReasonResult
+    from wellbeing.risk_service import _refresh
+
+    usual_then_heavy(officer)
+    [current] = risk_recompute(officer_ids=[officer.pk])
+    awkward = {"text": 'back\\slash, "quotes", tab\tand ü', "ratio": 0.1 + 0.2}
+    reason = ReasonResult("exposure_load_high", "amber", awkward)
+    result = Assessment(level=current.level, score=12.3, reasons=(reason,))
+    assert _refresh([(current.pk, result, "d" * 64)], now=timezone.now()) == 1
+    current.refresh_from_db()
+    assert current.reasons == result.as_json() and current.score == 12.3 and current.inputs_digest == "d" * 64
