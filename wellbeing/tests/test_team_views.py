@@ -59,6 +59,18 @@ def test_sorting_and_filtering(login, supervisor, officer, teammate):
     assert escape(teammate.get_full_name()) in content and escape(officer.get_full_name()) not in content
 
 
+def test_the_table_escapes_what_people_typed_into_their_names(login, supervisor, officer):
+    officer.first_name, officer.last_name = '<script>alert("x")</script>', "O'Neil & Sons"
+    officer.save()
+    assess(officer, "amber")
+    flag(officer)
+    content = login(supervisor).get("/team/").content.decode()
+    assert "<script>alert" not in content
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#x27;Neil &amp; Sons</a></th>" in content
+    assert '<span class="visually-hidden"> flag for &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#x27;Neil' \
+        in content
+
+
 def test_bad_filter_values_show_every_one_with_a_message_never_a_500(login, supervisor, officer):
     response = login(supervisor).get("/team/?sort=%27;drop&level=purple&page=abc")
     assert response.status_code == 200
