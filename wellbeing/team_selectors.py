@@ -131,6 +131,31 @@ class Person:
         return f"{self.first_name} {self.last_name}".strip() or self.username
 
 
+@dataclass(frozen=True)
+class ActiveFlag:
+    """An active flag as the dashboard shows it: its supervisor label (`flags.supervisor_label`),
+    never its assessment or numbers."""
+
+    pk: int
+    officer_id: int
+    reason_code: str
+    urgent: bool
+    status: str
+    acknowledge_by: datetime
+    label: str
+
+
+@dataclass(frozen=True)
+class LastAction:
+    """The kind and time of a person's latest welfare action."""
+
+    kind: str
+    recorded_at: datetime
+
+    def get_kind_display(self) -> str:
+        return str(dict(WelfareAction.Kind.choices).get(self.kind, self.kind))
+
+
 @dataclass
 class PersonRow:
     person: Person
@@ -142,8 +167,8 @@ class PersonRow:
     last_checkin: datetime | None = None
     pulses_30: int = 0
     shifts_30: int = 0
-    flags: list[Flag] = field(default_factory=list)
-    last_action: WelfareAction | None = None
+    flags: list[ActiveFlag] = field(default_factory=list)
+    last_action: LastAction | None = None
     outcomes: int = 0  # calls whose outcome the person wants to hear, not yet shared
     follow_ups: int = 0  # welfare follow-ups due (today or earlier) and not done
     attention: tuple = ()
@@ -182,7 +207,7 @@ class PersonRow:
         return min(100, round(100 * self.pulses_30 / self.shifts_30))
 
     @property
-    def open_flags(self) -> list[Flag]:
+    def open_flags(self) -> list[ActiveFlag]:
         return [f for f in self.flags if f.status == Flag.Status.OPEN]
 
 
@@ -269,7 +294,7 @@ SELECT u.id, u.first_name, u.last_name, u.username, u.high_risk_role, a.level, a
          WHERE o.officer_id = u.id AND o.outcome_wanted AND o.outcome_shared_at IS NULL),
        (SELECT COUNT(*) FROM wellbeing_welfareaction f
          WHERE f.officer_id = u.id AND NOT f.follow_up_done AND f.follow_up_on <= %s),
-       l.load, l.usual
+       l.load, l.usual, g.ids, g.codes, g.urgent, g.statuses, g.due
 FROM portal_user u
 LEFT JOIN LATERAL (SELECT r.level, r.reasons FROM wellbeing_riskassessment r
                    WHERE r.officer_id = u.id ORDER BY r.computed_at DESC LIMIT 1) a ON TRUE
@@ -279,13 +304,17 @@ LEFT JOIN LATERAL (SELECT SUM(e.dose * POWER(0.5, (%s::date - e.shift_date)::flo
                           COALESCE(SUM(e.dose) FILTER (WHERE e.shift_date > %s AND e.shift_date <= %s), 0) AS usual
                    FROM exposure_exposure e
                    WHERE e.officer_id = u.id AND e.shift_date > %s AND e.shift_date <= %s) l ON TRUE
+LEFT JOIN LATERAL (SELECT array_agg(v.id) AS ids, array_agg(v.reason_code) AS codes, array_agg(v.urgent) AS urgent,
+                          array_agg(v.status) AS statuses, array_agg(v.acknowledge_by) AS due
+                   FROM wellbeing_flag v WHERE v.officer_id = u.id AND v.status IN (%s, %s, %s)) g ON TRUE
 WHERE u.id IN ({people})
 """
 
 
 def _summaries_postgresql(people: QuerySet, *, now: datetime, half_life: float) -> list[tuple]:
-    """`SUMMARY_COLUMNS` plus (load, usual daily dose) per person, in one statement. The same
-    figures as `_summaries_portable` (a test holds them equal)."""
+    """`SUMMARY_COLUMNS`, (load, usual daily dose) and the active flags as (id, reason code, urgent,
+    status, acknowledge by) per person, in one statement. The same as `_summaries_portable` (a test
+    holds them equal)."""
     try:
         people_sql, people_params = person_ids(people).query.sql_with_params()
     except EmptyResultSet:
@@ -297,57 +326,67 @@ def _summaries_postgresql(people: QuerySet, *, now: datetime, half_life: float) 
     params = [since, timezone.localdate(since), today,  # pulses, shifts, follow-ups
               today, float(half_life), usual_after, usual_until,  # load and usual
               today - timedelta(days=load_lookback_days(half_life)), today,  # exposure that still counts
+              *Flag.ACTIVE,
               *people_params]
     with connection.cursor() as cursor:
         cursor.execute(SUMMARY_SQL.format(people=people_sql), params)
         rows = cursor.fetchall()
-    return [(*row[:-2], float(row[-2] or 0.0), float(row[-1] or 0.0) / risk.USUAL_WINDOW_DAYS) for row in rows]
+    out = []
+    for row in rows:
+        ids, codes, urgent, statuses, due = row[-5:]
+        flags = list(zip(ids, codes, urgent, statuses, due, strict=True)) if ids else []
+        out.append((*row[:-7], float(row[-7] or 0.0), float(row[-6] or 0.0) / risk.USUAL_WINDOW_DAYS, flags))
+    return out
 
 
 def _summaries_portable(people: QuerySet, *, now: datetime, half_life: float) -> list[tuple]:
-    """The same as `_summaries_postgresql` through the ORM, for SQLite (development and tests): two
+    """The same as `_summaries_postgresql` through the ORM, for SQLite (development and tests): three
     queries."""
     rows = list(with_summary_columns(people, now=now).order_by().values_list(*SUMMARY_COLUMNS))
     if not rows:
         return []
-    loads = exposure_loads_by_person([row[0] for row in rows], today=timezone.localdate(now),
-                                     half_life_days=half_life)
-    return [(*row, *loads.get(row[0], (0.0, 0.0))) for row in rows]
+    ids = [row[0] for row in rows]
+    loads = exposure_loads_by_person(ids, today=timezone.localdate(now), half_life_days=half_life)
+    flags = defaultdict(list)
+    for officer_id, *flag in Flag.objects.filter(officer_id__in=ids, status__in=Flag.ACTIVE).order_by().values_list(
+            "officer_id", "id", "reason_code", "urgent", "status", "acknowledge_by"):
+        flags[officer_id].append(tuple(flag))
+    return [(*row, *loads.get(row[0], (0.0, 0.0)), flags.get(row[0], [])) for row in rows]
 
 
 def team_rows(people: QuerySet, *, now: datetime | None = None) -> list[PersonRow]:
     """One row per person, sorted by attention. A fixed number of queries whatever the number of
-    people: the rule set's half-life, the people with every figure of their row (one statement on
-    PostgreSQL, two elsewhere), active flags."""
+    people: the rule set's half-life, then the people with every figure of their row and their
+    active flags (one statement on PostgreSQL, three elsewhere)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     half_life = half_life_days()
     summarise = _summaries_postgresql if connection.vendor == "postgresql" else _summaries_portable
-    rows: dict[int, PersonRow] = {}
+    rows: list[PersonRow] = []
     labels = category_labels()
+    flag_labels: dict[str, str] = {}  # supervisor label per reason code, translated once
     for (pk, first_name, last_name, username, role, level, reasons, last_checkin, pulses, shifts, action_kind,
-         action_at, role_median, outcomes, follow_ups, load, usual_daily) in summarise(people, now=now,
-                                                                                       half_life=half_life):
-        row = rows[pk] = PersonRow(
+         action_at, role_median, outcomes, follow_ups, load, usual_daily, flags) in summarise(people, now=now,
+                                                                                              half_life=half_life):
+        row = PersonRow(
             person=Person(pk, first_name, last_name, username, role),
             last_checkin=last_checkin, pulses_30=pulses or 0, shifts_30=shifts or 0,
-            last_action=WelfareAction(officer_id=pk, kind=action_kind, recorded_at=action_at) if action_kind else None,
+            last_action=LastAction(action_kind, action_at) if action_kind else None,
             role_median=role_median or None, outcomes=outcomes or 0, follow_ups=follow_ups or 0,
             load=load, usual=risk.steady_state_load(usual_daily, half_life))
         if level:
             row.level = level
             row.categories = reason_categories(json.loads(reasons) if isinstance(reasons, str) else reasons, labels)
-    if not rows:
-        return []
-
-    for flag in Flag.objects.filter(officer_id__in=list(rows), status__in=Flag.ACTIVE).order_by("-urgent",
-                                                                                                 "acknowledge_by"):
-        flag.label = supervisor_label(flag)
-        rows[flag.officer_id].flags.append(flag)
-
-    for row in rows.values():
+        for flag_pk, code, urgent, status, due in flags:
+            label = flag_labels.get(code)
+            if label is None:
+                label = flag_labels[code] = supervisor_label(Flag(reason_code=code))
+            row.flags.append(ActiveFlag(flag_pk, pk, code, urgent, status, due, label))
+        # Urgent first, then the soonest to escalate.
+        row.flags.sort(key=lambda f: (not f.urgent, f.acknowledge_by, f.pk))
         row.attention = attention_key(row, now, today=today)
-    return sorted(rows.values(), key=lambda r: r.attention)
+        rows.append(row)
+    return sorted(rows, key=lambda r: r.attention)
 
 
 SORTS = {

@@ -216,6 +216,10 @@ def test_the_postgresql_summary_matches_the_portable_one(supervisor, officer, te
     WelfareAction.objects.create(officer=officer, recorded_by=supervisor, kind="peer_support",
                                  recorded_at=now - timedelta(days=1))
     RoleBaseline.objects.create(role="cse_review", median_load=12.5, officers=4)
+    flag(officer)
+    flag(officer, "phq9_item9", urgent=True, status=Flag.Status.ACKNOWLEDGED)
+    flag(officer, "pulse_falling", status=Flag.Status.CLOSED)
+    flag(outsider)
     team = supervisor.supervised_teams.get()
 
     def normal(rows):
@@ -224,6 +228,7 @@ def test_the_postgresql_summary_matches_the_portable_one(supervisor, officer, te
             values = list(row)
             if isinstance(values[6], str):
                 values[6] = json.loads(values[6])
+            values[-1] = sorted(values[-1])
             out.append(values)
         return out
 
@@ -231,6 +236,9 @@ def test_the_postgresql_summary_matches_the_portable_one(supervisor, officer, te
     portable = normal(_summaries_portable(members(supervisor, team), now=now, half_life=14.0))
     assert [row[0] for row in ours] == sorted([officer.pk, teammate.pk])
     for mine, theirs in zip(ours, portable, strict=True):
-        assert mine[:-2] == theirs[:-2]
-        assert mine[-2:] == pytest.approx(theirs[-2:], rel=1e-12, abs=1e-12)
+        assert mine[:-3] == theirs[:-3] and mine[-1] == theirs[-1]
+        assert mine[-3:-1] == pytest.approx(theirs[-3:-1], rel=1e-12, abs=1e-12)
     assert ours[0][5] == "red" and ours[0][8] == 3 and ours[0][10] == "peer_support" and ours[0][14] == 1
+    assert [f[1:4] for f in ours[0][-1]] == [("exposure_load_high", False, "open"),
+                                             ("phq9_item9", True, "acknowledged")]
+    assert ours[1][-1] == []
