@@ -95,7 +95,7 @@ def with_summary_columns(people: QuerySet, *, now: datetime) -> QuerySet:
     """`people` with the per-person figures the dashboard needs, as correlated subqueries of the
     one query that loads them (each served by an index on officer): last check-in, post-shift
     check-ins and shifts over 30 days, last welfare action, the role's median load, and the counts
-    behind the "today" list."""
+    behind the "today" list. The dashboard uses it on SQLite; PostgreSQL runs `SUMMARY_SQL`."""
     since = now - timedelta(days=COMPLETION_DAYS)
     today = timezone.localdate(now)
     actions = WelfareAction.objects.all()
