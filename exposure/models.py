@@ -128,7 +128,9 @@ class Exposure(models.Model):
     class Meta:
         ordering = ["-shift_date", "-id"]
         indexes = [
-            models.Index(fields=["officer", "shift_date"], name="exposure_officer_date"),
+            # With the dose in the index, the exposure loads (risk engine, team dashboard) read an
+            # officer's recent days from the index alone, without visiting the table.
+            models.Index(fields=["officer", "shift_date", "dose"], name="exposure_officer_date_dose"),
             models.Index(fields=["role", "shift_date"], name="exposure_role_date"),
             models.Index(
                 fields=["officer", "shift_date"], condition=models.Q(critical_incident=True),

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, FloatField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.expressions import RawSQL
@@ -94,7 +95,7 @@ def with_summary_columns(people: QuerySet, *, now: datetime) -> QuerySet:
     """`people` with the per-person figures the dashboard needs, as correlated subqueries of the
     one query that loads them (each served by an index on officer): last check-in, post-shift
     check-ins and shifts over 30 days, last welfare action, the role's median load, and the counts
-    behind the "today" list."""
+    behind the "today" list. The dashboard uses it on SQLite; PostgreSQL runs `SUMMARY_SQL`."""
     since = now - timedelta(days=COMPLETION_DAYS)
     today = timezone.localdate(now)
     actions = WelfareAction.objects.all()
@@ -130,6 +131,31 @@ class Person:
         return f"{self.first_name} {self.last_name}".strip() or self.username
 
 
+@dataclass(frozen=True)
+class ActiveFlag:
+    """An active flag as the dashboard shows it: its supervisor label (`flags.supervisor_label`),
+    never its assessment or numbers."""
+
+    pk: int
+    officer_id: int
+    reason_code: str
+    urgent: bool
+    status: str
+    acknowledge_by: datetime
+    label: str
+
+
+@dataclass(frozen=True)
+class LastAction:
+    """The kind and time of a person's latest welfare action."""
+
+    kind: str
+    recorded_at: datetime
+
+    def get_kind_display(self) -> str:
+        return str(dict(WelfareAction.Kind.choices).get(self.kind, self.kind))
+
+
 @dataclass
 class PersonRow:
     person: Person
@@ -141,8 +167,8 @@ class PersonRow:
     last_checkin: datetime | None = None
     pulses_30: int = 0
     shifts_30: int = 0
-    flags: list[Flag] = field(default_factory=list)
-    last_action: WelfareAction | None = None
+    flags: list[ActiveFlag] = field(default_factory=list)
+    last_action: LastAction | None = None
     outcomes: int = 0  # calls whose outcome the person wants to hear, not yet shared
     follow_ups: int = 0  # welfare follow-ups due (today or earlier) and not done
     attention: tuple = ()
@@ -181,7 +207,7 @@ class PersonRow:
         return min(100, round(100 * self.pulses_30 / self.shifts_30))
 
     @property
-    def open_flags(self) -> list[Flag]:
+    def open_flags(self) -> list[ActiveFlag]:
         return [f for f in self.flags if f.status == Flag.Status.OPEN]
 
 
@@ -215,14 +241,14 @@ def category_labels() -> dict[str, str]:
     return {**{code: str(r.category) for code, r in REASONS.items()}, WELFARE_KEY: str(WELFARE_CONTACT)}
 
 
-def attention_key(row: PersonRow, now: datetime) -> tuple:
+def attention_key(row: PersonRow, now: datetime, *, today: date | None = None) -> tuple:
     """Sort key, most in need first: an urgent flag, then a flag past or near its escalation time,
     then the level, then the number of open flags, then the longest since a check-in. Pure."""
     active = [f for f in row.flags if f.status in (Flag.Status.OPEN, Flag.Status.ESCALATED)]
     urgent = any(f.urgent for f in active)
     soonest = min((f.acknowledge_by for f in active if f.status == Flag.Status.OPEN), default=None)
     due_within_day = soonest is not None and soonest - now <= timedelta(hours=24)
-    days = row.days_since_checkin
+    days = row.days_since_checkin_on(today or timezone.localdate(now))
     return (not urgent, not due_within_day, -row.level_rank, -len(active), -(days if days is not None else 10_000),
             row.person.last_name.lower(), row.person.first_name.lower(), row.person.pk)
 
@@ -247,48 +273,120 @@ def exposure_loads_by_person(ids, *, today: date, half_life_days: float) -> dict
     return {pk: (float(load or 0.0), float(usual or 0.0) / risk.USUAL_WINDOW_DAYS) for pk, load, usual in rows}
 
 
-def team_rows(people: QuerySet, *, now: datetime | None = None) -> list[PersonRow]:
-    """One row per person, sorted by attention. Four queries whatever the number of people: the
-    people with their summary columns (latest assessment included: one index probe per person,
-    where `risk_service.latest_assessments`' window would rank every assessment of the year), the
-    rule set's half-life, exposure loads, active flags."""
-    now = now or timezone.now()
-    rows: dict[int, PersonRow] = {}
-    labels = category_labels()
-    columns = ["id", "first_name", "last_name", "username", "high_risk_role", "t_level", "t_reasons",
-               "t_last_checkin", "t_pulses", "t_shifts", "t_action_kind", "t_action_at",
-               "t_role_median", "t_outcomes", "t_follow_ups"]
-    for p in with_summary_columns(people, now=now).values(*columns):
-        pk = p["id"]
-        action = None
-        if p["t_action_kind"]:
-            action = WelfareAction(officer_id=pk, kind=p["t_action_kind"],
-                                   recorded_at=p["t_action_at"])
-        row = rows[pk] = PersonRow(
-            person=Person(pk, p["first_name"], p["last_name"], p["username"], p["high_risk_role"]),
-            last_checkin=p["t_last_checkin"], pulses_30=p["t_pulses"], shifts_30=p["t_shifts"], last_action=action,
-            role_median=p["t_role_median"] or None, outcomes=p["t_outcomes"], follow_ups=p["t_follow_ups"])
-        if p["t_level"]:
-            reasons = json.loads(p["t_reasons"]) if isinstance(p["t_reasons"], str) else p["t_reasons"]
-            row.level = p["t_level"]
-            row.categories = reason_categories(reasons, labels)
+# The per-person figures of `team_rows`, one tuple per person, in this order.
+SUMMARY_COLUMNS = ["id", "first_name", "last_name", "username", "high_risk_role", "t_level", "t_reasons",
+                   "t_last_checkin", "t_pulses", "t_shifts", "t_action_kind", "t_action_at", "t_role_median",
+                   "t_outcomes", "t_follow_ups"]
+
+# PostgreSQL: the people and every figure of their row in one statement, latest assessment, latest
+# welfare action and exposure load each as one LATERAL probe per person on the officer's index. Fixed
+# text: the only thing put into it is the SQL Django compiles for the people (`portal.access`); every
+# value is a parameter, passed in the order the placeholders appear.
+SUMMARY_SQL = """
+SELECT u.id, u.first_name, u.last_name, u.username, u.high_risk_role, a.level, a.reasons,
+       (SELECT MAX(c.completed_at) FROM wellbeing_checkin c WHERE c.officer_id = u.id),
+       (SELECT COUNT(*) FROM wellbeing_checkin c
+         WHERE c.officer_id = u.id AND c.instrument = 'pulse' AND c.completed_at >= %s),
+       (SELECT COUNT(*) FROM exposure_shiftlog s WHERE s.officer_id = u.id AND s.shift_date > %s),
+       w.kind, w.recorded_at,
+       (SELECT b.median_load FROM wellbeing_rolebaseline b WHERE b.role = u.high_risk_role LIMIT 1),
+       (SELECT COUNT(*) FROM exposure_exposure o
+         WHERE o.officer_id = u.id AND o.outcome_wanted AND o.outcome_shared_at IS NULL),
+       (SELECT COUNT(*) FROM wellbeing_welfareaction f
+         WHERE f.officer_id = u.id AND NOT f.follow_up_done AND f.follow_up_on <= %s),
+       l.load, l.usual, g.ids, g.codes, g.urgent, g.statuses, g.due
+FROM portal_user u
+LEFT JOIN LATERAL (SELECT r.level, r.reasons FROM wellbeing_riskassessment r
+                   WHERE r.officer_id = u.id ORDER BY r.computed_at DESC LIMIT 1) a ON TRUE
+LEFT JOIN LATERAL (SELECT x.kind, x.recorded_at FROM wellbeing_welfareaction x
+                   WHERE x.officer_id = u.id ORDER BY x.recorded_at DESC LIMIT 1) w ON TRUE
+LEFT JOIN LATERAL (SELECT SUM(e.dose * POWER(0.5, (%s::date - e.shift_date)::float8 / %s)) AS load,
+                          COALESCE(SUM(e.dose) FILTER (WHERE e.shift_date > %s AND e.shift_date <= %s), 0) AS usual
+                   FROM exposure_exposure e
+                   WHERE e.officer_id = u.id AND e.shift_date > %s AND e.shift_date <= %s) l ON TRUE
+LEFT JOIN LATERAL (SELECT array_agg(v.id) AS ids, array_agg(v.reason_code) AS codes, array_agg(v.urgent) AS urgent,
+                          array_agg(v.status) AS statuses, array_agg(v.acknowledge_by) AS due
+                   FROM wellbeing_flag v WHERE v.officer_id = u.id AND v.status IN (%s, %s, %s)) g ON TRUE
+WHERE u.id IN ({people})
+"""
+
+
+def _summaries_postgresql(people: QuerySet, *, now: datetime, half_life: float) -> list[tuple]:
+    """`SUMMARY_COLUMNS`, (load, usual daily dose) and the active flags as (id, reason code, urgent,
+    status, acknowledge by) per person, in one statement. The same as `_summaries_portable` (a test
+    holds them equal)."""
+    try:
+        people_sql, people_params = person_ids(people).query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    since = now - timedelta(days=COMPLETION_DAYS)
+    today = timezone.localdate(now)
+    usual_after = today - timedelta(days=risk.RECENT_DAYS + risk.USUAL_WINDOW_DAYS)
+    usual_until = today - timedelta(days=risk.RECENT_DAYS)
+    params = [since, timezone.localdate(since), today,  # pulses, shifts, follow-ups
+              today, float(half_life), usual_after, usual_until,  # load and usual
+              today - timedelta(days=load_lookback_days(half_life)), today,  # exposure that still counts
+              *Flag.ACTIVE,
+              *people_params]
+    with connection.cursor() as cursor:
+        cursor.execute(SUMMARY_SQL.format(people=people_sql), params)
+        rows = cursor.fetchall()
+    out = []
+    for row in rows:
+        ids, codes, urgent, statuses, due = row[-5:]
+        flags = list(zip(ids, codes, urgent, statuses, due, strict=True)) if ids else []
+        out.append((*row[:-7], float(row[-7] or 0.0), float(row[-6] or 0.0) / risk.USUAL_WINDOW_DAYS, flags))
+    return out
+
+
+def _summaries_portable(people: QuerySet, *, now: datetime, half_life: float) -> list[tuple]:
+    """The same as `_summaries_postgresql` through the ORM, for SQLite (development and tests): three
+    queries."""
+    rows = list(with_summary_columns(people, now=now).order_by().values_list(*SUMMARY_COLUMNS))
     if not rows:
         return []
-    ids = list(rows)
+    ids = [row[0] for row in rows]
+    loads = exposure_loads_by_person(ids, today=timezone.localdate(now), half_life_days=half_life)
+    flags = defaultdict(list)
+    for officer_id, *flag in Flag.objects.filter(officer_id__in=ids, status__in=Flag.ACTIVE).order_by().values_list(
+            "officer_id", "id", "reason_code", "urgent", "status", "acknowledge_by"):
+        flags[officer_id].append(tuple(flag))
+    return [(*row, *loads.get(row[0], (0.0, 0.0)), flags.get(row[0], [])) for row in rows]
 
+
+def team_rows(people: QuerySet, *, now: datetime | None = None) -> list[PersonRow]:
+    """One row per person, sorted by attention. A fixed number of queries whatever the number of
+    people: the rule set's half-life, then the people with every figure of their row and their
+    active flags (one statement on PostgreSQL, three elsewhere)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     half_life = half_life_days()
-    for pk, (load, usual_daily) in exposure_loads_by_person(ids, today=timezone.localdate(now),
-                                                            half_life_days=half_life).items():
-        rows[pk].load = load
-        rows[pk].usual = risk.steady_state_load(usual_daily, half_life)
-
-    for flag in Flag.objects.filter(officer_id__in=ids, status__in=Flag.ACTIVE).order_by("-urgent", "acknowledge_by"):
-        flag.label = supervisor_label(flag)
-        rows[flag.officer_id].flags.append(flag)
-
-    for row in rows.values():
-        row.attention = attention_key(row, now)
-    return sorted(rows.values(), key=lambda r: r.attention)
+    summarise = _summaries_postgresql if connection.vendor == "postgresql" else _summaries_portable
+    rows: list[PersonRow] = []
+    labels = category_labels()
+    flag_labels: dict[str, str] = {}  # supervisor label per reason code, translated once
+    for (pk, first_name, last_name, username, role, level, reasons, last_checkin, pulses, shifts, action_kind,
+         action_at, role_median, outcomes, follow_ups, load, usual_daily, flags) in summarise(people, now=now,
+                                                                                              half_life=half_life):
+        row = PersonRow(
+            person=Person(pk, first_name, last_name, username, role),
+            last_checkin=last_checkin, pulses_30=pulses or 0, shifts_30=shifts or 0,
+            last_action=LastAction(action_kind, action_at) if action_kind else None,
+            role_median=role_median or None, outcomes=outcomes or 0, follow_ups=follow_ups or 0,
+            load=load, usual=risk.steady_state_load(usual_daily, half_life))
+        if level:
+            row.level = level
+            row.categories = reason_categories(json.loads(reasons) if isinstance(reasons, str) else reasons, labels)
+        for flag_pk, code, urgent, status, due in flags:
+            label = flag_labels.get(code)
+            if label is None:
+                label = flag_labels[code] = supervisor_label(Flag(reason_code=code))
+            row.flags.append(ActiveFlag(flag_pk, pk, code, urgent, status, due, label))
+        # Urgent first, then the soonest to escalate.
+        row.flags.sort(key=lambda f: (not f.urgent, f.acknowledge_by, f.pk))
+        row.attention = attention_key(row, now, today=today)
+        rows.append(row)
+    return sorted(rows, key=lambda r: r.attention)
 
 
 SORTS = {

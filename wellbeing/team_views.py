@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from datetime import datetime
+from html import escape
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -53,9 +55,11 @@ def _team_query(team) -> str:
     return urlencode({"team": team.pk}) if team else ""
 
 
-def _display_rows(rows) -> list[dict]:
-    """The dashboard's cells as ready-made text. Each fixed phrase is translated once per page, not
-    once per cell, so that the page costs little more than its queries however big the team."""
+def _table_rows(rows) -> list[SafeString]:
+    """The dashboard table's rows as HTML. The table is the one part of the page that grows with
+    the team, so it is built here in one pass rather than by a dozen template nodes per person: every
+    value is escaped as the template would (`html.escape`, what Django's `escape` calls), and each
+    fixed phrase is translated once per page, not once per cell. The markup is the template's."""
     words = {"no_usual": _("No usual yet"), "no_role": _("No role figure yet"), "no_checkin": _("No check-in yet"),
              "today": _("Last: today"), "no_shifts": _("No shifts in 30 days"), "urgent": _("Urgent:"),
              "none": _("None"), "no_action": _("None recorded"), "usual": _("%(r)s× their usual"),
@@ -64,18 +68,21 @@ def _display_rows(rows) -> list[dict]:
     statuses = {value: str(label).lower() for value, label in Flag.Status.choices}
     levels = {**{k: str(v) for k, v in team_selectors.LEVEL_LABELS.items()},
               team_selectors.NO_ASSESSMENT: _("Not assessed")}
-    kinds = dict(WelfareAction.Kind.choices)
-    dates: dict = {}
+    kinds = {value: str(label) for value, label in WelfareAction.Kind.choices}
+    months: dict = {}  # "Oct 2026" per month: a page spans few months but many days
+    ago: dict = {}  # "Last: 3 days ago" per number of days
 
-    def day(value) -> str:
+    def day(value) -> str:  # date_format(local, "j M Y"), the month formatted once
         local = timezone.localtime(value).date()
-        if local not in dates:
-            dates[local] = date_format(local, "j M Y")
-        return dates[local]
+        month = months.get((local.year, local.month))
+        if month is None:
+            month = months[local.year, local.month] = date_format(local, "M Y")
+        return f"{local.day} {month}"
 
     # One reverse() per page: the row links differ only by id.
-    person_url = reverse("team:person", args=[0])[:-2]
-    flag_url = reverse("team:flag", args=[0])[:-2]
+    person_url = escape(reverse("team:person", args=[0])[:-2])
+    flag_url = escape(reverse("team:flag", args=[0])[:-2])
+    none, urgent = escape(words["none"]), words["urgent"]
     out = []
     today = timezone.localdate()
     for r in rows:
@@ -85,22 +92,37 @@ def _display_rows(rows) -> list[dict]:
         elif days == 0:
             checkin = words["today"]
         else:
-            checkin = ngettext("Last: %(n)d day ago", "Last: %(n)d days ago", days) % {"n": days}
-        name = str(r.person)
-        out.append({
-            "pk": r.person.pk, "url": f"{person_url}{r.person.pk}/", "name": name, "level": r.level,
-            "level_label": levels[r.level],
-            "categories": r.categories,
-            "usual": words["usual"] % {"r": r.ratio_usual} if r.ratio_usual is not None else words["no_usual"],
-            "role": words["role"] % {"r": r.ratio_role} if r.ratio_role is not None else words["no_role"],
-            "checkin": checkin,
-            "completion": words["done"] % {"p": r.completion} if r.shifts_30 else words["no_shifts"],
-            "flags": [{"pk": f.pk, "url": f"{flag_url}{f.pk}/", "status": statuses[f.status],
-                       "text": f"{words['urgent']} {f.label}" if f.urgent else f.label} for f in r.flags],
-            "flag_for": words["flag_for"] % {"name": name},
-            "action": str(kinds.get(r.last_action.kind, "")) if r.last_action else words["no_action"],
-            "action_on": day(r.last_action.recorded_at) if r.last_action else "",
-        })
+            checkin = ago.get(days)
+            if checkin is None:
+                checkin = ago[days] = ngettext("Last: %(n)d day ago", "Last: %(n)d days ago", days) % {"n": days}
+        name = escape(str(r.person))
+        usual = words["usual"] % {"r": r.ratio_usual} if r.ratio_usual is not None else words["no_usual"]
+        role = words["role"] % {"r": r.ratio_role} if r.ratio_role is not None else words["no_role"]
+        completion = words["done"] % {"p": r.completion} if r.shifts_30 else words["no_shifts"]
+        categories = ""
+        if r.categories:
+            categories = '<ul class="small mb-0 ps-3">' + "".join(f"<li>{escape(c)}</li>" for c in r.categories) \
+                + "</ul>"
+        flags = none
+        if r.flags:
+            flag_for = escape(words["flag_for"] % {"name": str(r.person)})
+            flags = '<ul class="team-flag-list">' + "".join(
+                f'<li><a href="{flag_url}{f.pk}/">{escape(f"{urgent} {f.label}" if f.urgent else f.label)} '
+                f'({escape(statuses[f.status])})<span class="visually-hidden"> {flag_for}</span></a></li>'
+                for f in r.flags) + "</ul>"
+        if r.last_action:
+            action = f"{escape(kinds.get(r.last_action.kind, ''))}<br>{escape(day(r.last_action.recorded_at))}"
+        else:
+            action = escape(words["no_action"])
+        level = escape(r.level)
+        out.append(SafeString(
+            f'<tr>\n<th scope="row"><a href="{person_url}{r.person.pk}/">{name}</a></th>\n'
+            f'<td><span class="team-level team-level-{level}"><span aria-hidden="true" class="team-level-mark"></span>'
+            f"{escape(levels[r.level])}</span>{categories}</td>\n"
+            f'<td class="small">{escape(usual)}<br>{escape(role)}</td>\n'
+            f'<td class="small">{escape(checkin)}<br>{escape(completion)}</td>\n'
+            f'<td class="small">{flags}</td>\n'
+            f'<td class="small">{action}</td>\n</tr>\n'))
     return out
 
 
@@ -114,7 +136,7 @@ def index(request: HttpRequest) -> HttpResponse:
     shown = team_selectors.sort_and_filter(rows, sort=criteria.get("sort") or "attention",
                                            level=criteria.get("level") or "", flagged=bool(criteria.get("flagged")))
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = _display_rows(page.object_list)
+    page.object_list = _table_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     counts = {"outcomes": sum(r.outcomes for r in rows), "follow_ups": sum(r.follow_ups for r in rows)}

@@ -1,4 +1,7 @@
-"""The team pages run the same number of queries for a team of 10 as for a team of 100 (at most 15)."""
+"""The team pages run the same number of queries for a team of 10 as for a team of 100 (at most 15),
+and the dashboard's queries never read answers, scores or exposure detail."""
+
+import re
 
 import pytest
 from django.db import connection
@@ -39,3 +42,19 @@ def test_query_count_does_not_grow_with_the_team(login, supervisor, team_a, forc
     large = count_queries(client, url)
     assert small == large
     assert large <= 15
+
+
+FORBIDDEN_COLUMNS = re.compile(r"\b(answers|total|band|positive|result|comment|share_comment_with_oh|score|detail|"
+                               r"notes|mitigations|instrument_version|numbers)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("url", ["/team/", "/team/?sort=load&flagged=on", "/team/export.csv"])
+def test_the_dashboard_reads_no_answers_scores_or_detail(login, supervisor, team_a, force, url):
+    client = login(supervisor)
+    grow_team(team_a, force, supervisor, 5)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    read = [q["sql"] for q in ctx.captured_queries
+            if q["sql"].lstrip().upper().startswith("SELECT") and "django_session" not in q["sql"]]
+    assert any("wellbeing_riskassessment" in sql for sql in read)
+    assert [sql for sql in read if FORBIDDEN_COLUMNS.search(sql)] == []

@@ -1,14 +1,18 @@
 """The team pages as a supervisor uses them: who needs attention first, sorting and filtering, the
 flag page, recording actions, outcomes and the export."""
 
+import json
 from datetime import timedelta
 
+import pytest
+from django.db import connection
 from django.utils import timezone
 from django.utils.html import escape
 
 from portal.models import AuditEvent
 from wellbeing.models import Flag, WelfareAction
 from wellbeing.team_selectors import reason_categories, sort_and_filter, team_rows, week_starts
+from wellbeing.tests.helpers import make_checkin
 from wellbeing.tests.team_helpers import assess, exposure, flag
 
 
@@ -53,6 +57,18 @@ def test_sorting_and_filtering(login, supervisor, officer, teammate):
     assert [r.person.last_name for r in by_name] == sorted(r.person.last_name for r in rows)
     content = login(supervisor).get("/team/?level=red").content.decode()
     assert escape(teammate.get_full_name()) in content and escape(officer.get_full_name()) not in content
+
+
+def test_the_table_escapes_what_people_typed_into_their_names(login, supervisor, officer):
+    officer.first_name, officer.last_name = '<script>alert("x")</script>', "O'Neil & Sons"
+    officer.save()
+    assess(officer, "amber")
+    flag(officer)
+    content = login(supervisor).get("/team/").content.decode()
+    assert "<script>alert" not in content
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#x27;Neil &amp; Sons</a></th>" in content
+    assert '<span class="visually-hidden"> flag for &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#x27;Neil' \
+        in content
 
 
 def test_bad_filter_values_show_every_one_with_a_message_never_a_500(login, supervisor, officer):
@@ -177,3 +193,52 @@ def test_a_name_that_looks_like_a_formula_is_made_harmless_in_the_export(login, 
     officer.save()
     export = login(supervisor).get("/team/export.csv").content.decode()
     assert "'=HYPERLINK(1)" in export
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement summary runs on PostgreSQL only")
+def test_the_postgresql_summary_matches_the_portable_one(supervisor, officer, teammate, outsider):
+    from wellbeing.models import RiskAssessment, RoleBaseline
+    from wellbeing.team_selectors import _summaries_portable, _summaries_postgresql, members
+
+    now = timezone.now()
+    RiskAssessment.objects.create(officer=officer, computed_at=now - timedelta(days=2), level="green", score=0.0,
+                                  reasons=[], rules_version=1, inputs_digest="older", is_current=False)
+    assess(officer, "red", ("exposure_load_high", "screen_over_cutoff"), at=now - timedelta(hours=3))
+    for n, days in enumerate([1, 5, 15, 40, 90, 110, 120]):
+        exposure(officer, days_ago=days, dose=1.5 + n, outcome_wanted=n == 2)
+        exposure(teammate, days_ago=days + 2, dose=4.0, role="cse_review")
+        exposure(outsider, days_ago=days, dose=9.0, role="firearms")
+    for days in (0, 3, 29, 31, 200):
+        make_checkin(officer, at=now - timedelta(days=days))
+    make_checkin(teammate, "phq9", at=now - timedelta(days=1))
+    WelfareAction.objects.create(officer=officer, recorded_by=supervisor, kind="other",
+                                 recorded_at=now - timedelta(days=9), follow_up_on=timezone.localdate(now))
+    WelfareAction.objects.create(officer=officer, recorded_by=supervisor, kind="peer_support",
+                                 recorded_at=now - timedelta(days=1))
+    RoleBaseline.objects.create(role="cse_review", median_load=12.5, officers=4)
+    flag(officer)
+    flag(officer, "phq9_item9", urgent=True, status=Flag.Status.ACKNOWLEDGED)
+    flag(officer, "pulse_falling", status=Flag.Status.CLOSED)
+    flag(outsider)
+    team = supervisor.supervised_teams.get()
+
+    def normal(rows):
+        out = []
+        for row in sorted(rows):
+            values = list(row)
+            if isinstance(values[6], str):
+                values[6] = json.loads(values[6])
+            values[-1] = sorted(values[-1])
+            out.append(values)
+        return out
+
+    ours = normal(_summaries_postgresql(members(supervisor, team), now=now, half_life=14.0))
+    portable = normal(_summaries_portable(members(supervisor, team), now=now, half_life=14.0))
+    assert [row[0] for row in ours] == sorted([officer.pk, teammate.pk])
+    for mine, theirs in zip(ours, portable, strict=True):
+        assert mine[:-3] == theirs[:-3] and mine[-1] == theirs[-1]
+        assert mine[-3:-1] == pytest.approx(theirs[-3:-1], rel=1e-12, abs=1e-12)
+    assert ours[0][5] == "red" and ours[0][8] == 3 and ours[0][10] == "peer_support" and ours[0][14] == 1
+    assert [f[1:4] for f in ours[0][-1]] == [("exposure_load_high", False, "open"),
+                                             ("phq9_item9", True, "acknowledged")]
+    assert ours[1][-1] == []
