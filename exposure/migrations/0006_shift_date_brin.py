@@ -6,7 +6,7 @@ from portal.migration_ops import brin_index
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("exposure", "0004_outcome_shared"),
+        ("exposure", "0005_officer_date_index_carries_dose"),
     ]
 
     operations = [
