@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import override_settings
 from django.utils import timezone
+from django.utils.html import escape
 from openpyxl import load_workbook
 
 from portal.models import AuditEvent, Unit
@@ -231,7 +232,7 @@ def test_the_people_list_finds_by_name_and_its_query_count_does_not_grow(login, 
                                                                           django_assert_num_queries):
     client = login(oh)
     html = client.get("/oh/people/", {"q": officer.last_name}).content.decode()
-    assert str(officer) in html and str(foreign_officer) not in html
+    assert escape(officer) in html and escape(foreign_officer) not in html
     client.get("/oh/people/")
     with django_assert_num_queries(PEOPLE_QUERIES) as small:
         client.get("/oh/people/")
