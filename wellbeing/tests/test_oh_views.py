@@ -319,7 +319,13 @@ def test_the_subject_access_export_holds_everything_and_is_audited(login, oh, of
     assert checkins[0]["answers"] == [1] * 9
     assert "'=private comment" in archive.read("checkins.csv").decode()  # neutralised in the CSV
     assert "A note the person may ask to read." in archive.read("oh_case_notes.csv").decode()
-    event = AuditEvent.objects.get(action="subject_access_export")
+    # an assessment's numbers are as of its last refresh: the person gets that time too
+    assessment = RiskAssessment.objects.create(officer=officer, level="green", score=0.4, rules_version=1,
+                                               inputs_digest="x", refreshed_at=timezone.now())
+    response = login(oh).post(f"/oh/people/{officer.pk}/subject-access-export/")
+    assessments = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("risk_assessments.json"))
+    assert [a["id"] for a in assessments] == [assessment.pk] and assessments[0]["refreshed_at"]
+    event = AuditEvent.objects.filter(action="subject_access_export").first()
     assert (event.actor, event.subject) == (oh, officer) and event.detail["tables"]["checkins"] == 1
 
 
