@@ -99,7 +99,7 @@ def with_summary_columns(people: QuerySet, *, now: datetime) -> QuerySet:
     since = now - timedelta(days=COMPLETION_DAYS)
     today = timezone.localdate(now)
     actions = WelfareAction.objects.all()
-    assessments = RiskAssessment.objects.all()
+    assessments = RiskAssessment.objects.filter(is_current=True)  # one per person (a constraint)
     return people.annotate(
         t_level=_per_person_latest(assessments, "-computed_at", "level"),
         t_reasons=_per_person_latest(assessments, "-computed_at", "reasons"),
@@ -278,10 +278,11 @@ SUMMARY_COLUMNS = ["id", "first_name", "last_name", "username", "high_risk_role"
                    "t_last_checkin", "t_pulses", "t_shifts", "t_action_kind", "t_action_at", "t_role_median",
                    "t_outcomes", "t_follow_ups"]
 
-# PostgreSQL: the people and every figure of their row in one statement, latest assessment, latest
-# welfare action and exposure load each as one LATERAL probe per person on the officer's index. Fixed
-# text: the only thing put into it is the SQL Django compiles for the people (`portal.access`); every
-# value is a parameter, passed in the order the placeholders appear.
+# PostgreSQL: the people and every figure of their row in one statement: the current assessment (one
+# per person, on its partial unique index), latest welfare action and exposure load each as one
+# LATERAL probe per person on the officer's index. Fixed text: the only thing put into it is the
+# SQL Django compiles for the people (`portal.access`); every value is a parameter, passed in the
+# order the placeholders appear.
 SUMMARY_SQL = """
 SELECT u.id, u.first_name, u.last_name, u.username, u.high_risk_role, a.level, a.reasons,
        (SELECT MAX(c.completed_at) FROM wellbeing_checkin c WHERE c.officer_id = u.id),
@@ -296,8 +297,7 @@ SELECT u.id, u.first_name, u.last_name, u.username, u.high_risk_role, a.level, a
          WHERE f.officer_id = u.id AND NOT f.follow_up_done AND f.follow_up_on <= %s),
        l.load, l.usual, g.ids, g.codes, g.urgent, g.statuses, g.due
 FROM portal_user u
-LEFT JOIN LATERAL (SELECT r.level, r.reasons FROM wellbeing_riskassessment r
-                   WHERE r.officer_id = u.id ORDER BY r.computed_at DESC LIMIT 1) a ON TRUE
+LEFT JOIN wellbeing_riskassessment a ON a.officer_id = u.id AND a.is_current
 LEFT JOIN LATERAL (SELECT x.kind, x.recorded_at FROM wellbeing_welfareaction x
                    WHERE x.officer_id = u.id ORDER BY x.recorded_at DESC LIMIT 1) w ON TRUE
 LEFT JOIN LATERAL (SELECT SUM(e.dose * POWER(0.5, (%s::date - e.shift_date)::float8 / %s)) AS load,
