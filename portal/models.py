@@ -1,5 +1,7 @@
 """Core models: organisations and their structure, users with roles, audit events, notifications."""
 
+import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -25,6 +27,17 @@ class Organisation(models.Model):
     slug = models.SlugField(unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.POLICE)
     nation = models.CharField(_("nation"), max_length=20, choices=Nation.choices, default=Nation.ENGLAND)
+    # When occupational health answers. Outside these hours an officer who gave an urgent answer is
+    # pointed to the 24-hour crisis lines first (docs/clinical-safety.md, hazard H7). Bank holidays
+    # are not modelled: a force that closes OH on them should say so in its support contacts.
+    oh_opens_at = models.TimeField(_("occupational health opens at"), default=datetime.time(8, 0))
+    oh_closes_at = models.TimeField(_("occupational health closes at"), default=datetime.time(17, 0))
+    oh_open_weekends = models.BooleanField(_("occupational health works at weekends"), default=False)
+    # Where an urgent notice goes when it cannot be delivered to any OH member's own address
+    # (a duty manager or a monitored team mailbox).
+    oh_escalation_email = models.EmailField(
+        _("second occupational health contact"), blank=True,
+        help_text=_("Receives urgent notices that could not be delivered to occupational health staff."))
 
     class Meta:
         ordering = ["name"]
