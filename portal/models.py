@@ -180,7 +180,11 @@ class AuditEvent(models.Model):
 
 class Notification(models.Model):
     """An in-app notification (also emailed where the sender asks). Text never carries health
-    detail: it points to a page the recipient is allowed to see."""
+    detail: it points to a page the recipient is allowed to see.
+
+    It is also the email outbox (portal/notify.py): a row that wants an email is written in the
+    sender's transaction and stays unsent until a worker has delivered it, so nothing is lost when
+    the broker, the worker or the mail server is down; the resend sweep finds it again."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     created_at = models.DateTimeField(default=timezone.now)
@@ -188,14 +192,28 @@ class Notification(models.Model):
     body = models.TextField(blank=True)
     link = models.CharField(max_length=300, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
     dedupe_key = models.CharField(
         max_length=120, blank=True, default="", help_text="Same key for the same user is sent once only."
     )
+    # An urgent notice (an urgent flag to OH) that cannot be delivered goes to a second OH contact.
+    urgent = models.BooleanField(default=False)
+    # The outbox. Error fields hold an exception class and SMTP code only, never an address.
+    email_wanted = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)  # delivered to the mail server
+    email_due_at = models.DateTimeField(null=True, blank=True)  # next attempt not before this
+    email_claimed_at = models.DateTimeField(null=True, blank=True)  # a worker is sending it now
+    email_attempts = models.PositiveSmallIntegerField(default=0)  # failed attempts to the current address
+    email_error = models.CharField(max_length=80, blank=True)
+    email_failed_at = models.DateTimeField(null=True, blank=True)  # failed for good (see TaskFailure)
+    email_second_contact = models.BooleanField(default=False)  # now addressed to the second OH contact
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_user_unread"),
+            models.Index(fields=["email_due_at"], name="notification_email_pending",
+                         condition=models.Q(email_wanted=True, emailed_at__isnull=True, email_failed_at__isnull=True)),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "dedupe_key"],

@@ -14,6 +14,14 @@ BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 4 * MINUTE},
     },
+    # Every minute: re-enqueue notification emails still unsent a minute after they were due (the
+    # enqueue was lost, the broker flushed, a worker died mid-send); the row's claim stops a resend
+    # of one in flight. Urgent notices to OH go through here too, so keep it frequent.
+    "resend-pending-notification-emails": {
+        "task": "portal.resend_pending_notification_emails",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},
+    },
     # Daily at 08:00 (UK time): remind officers of overdue check-ins; once per item (dedupe key).
     "send-checkin-reminders": {
         "task": "wellbeing.send_checkin_reminders",

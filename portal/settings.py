@@ -146,6 +146,19 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="wellbeing-portal@localhost")
+# Seconds before the SMTP connection gives up on each step. Mail is sent only by the worker
+# (portal.tasks.notification_email_send), so this bounds a worker's wait, never a request's.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Where an urgent notice goes when it cannot be delivered to an OH member and their organisation
+# has no second OH contact (Organisation.oh_escalation_email). Blank: the failure record says so.
+OH_ESCALATION_EMAIL = env.str("OH_ESCALATION_EMAIL", default="")
+# The notification outbox (portal/notify.py): attempts per address, with exponential backoff
+# (base doubling per attempt, capped, with jitter) between them. A claim older than
+# NOTIFY_EMAIL_CLAIM_TIMEOUT belongs to a worker that died mid-send; the resend sweep takes it over.
+NOTIFY_EMAIL_MAX_ATTEMPTS = env.int("NOTIFY_EMAIL_MAX_ATTEMPTS", default=6)
+NOTIFY_EMAIL_RETRY_BASE = env.float("NOTIFY_EMAIL_RETRY_BASE", default=30.0)
+NOTIFY_EMAIL_RETRY_MAX_DELAY = env.float("NOTIFY_EMAIL_RETRY_MAX_DELAY", default=300.0)
+NOTIFY_EMAIL_CLAIM_TIMEOUT = env.int("NOTIFY_EMAIL_CLAIM_TIMEOUT", default=300)
 
 # Celery: Redis when REDIS_URL is set, otherwise tasks run eagerly inside the request.
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -170,6 +183,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
 }
 CELERY_TASK_PUBLISH_RETRY = False
+# A task waiting for its retry (an ETA message) is redelivered to a second worker by Redis once the
+# visibility timeout passes, so every retry delay must stay below it (tests/test_task_config.py).
+if NOTIFY_EMAIL_RETRY_MAX_DELAY >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
+    raise ImproperlyConfigured("NOTIFY_EMAIL_RETRY_MAX_DELAY must be below the broker's visibility timeout.")
 from portal.schedule import BEAT_SCHEDULE as CELERY_BEAT_SCHEDULE  # noqa: E402,F401
 
 # Security. Production defaults are strict; development keeps plain HTTP working.

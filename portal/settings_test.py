@@ -7,7 +7,11 @@ os.environ.setdefault("SECRET_KEY", "test-only-key-" + "x" * 50)
 from portal.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if os.environ.get("TEST_EMAIL_URL"):
+    # A worker process started by a test that runs its own local SMTP server (tests/smtp_support.py).
+    vars().update(env.email_url("TEST_EMAIL_URL"))  # noqa: F405
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

@@ -107,7 +107,7 @@ def _oh_note(flag: Flag, name: str, oh) -> Notification:
     with user_language(oh):
         title = (_("Urgent: contact %(name)s today") if flag.urgent
                  else _("Welfare review needed: %(name)s")) % {"name": name}
-    return Notification(user=oh, title=title, link=reverse("oh:index"),
+    return Notification(user=oh, title=title, link=reverse("oh:index"), urgent=flag.urgent,
                         dedupe_key=f"flag:{flag.pk}:oh{':urgent' if flag.urgent else ''}")
 
 
