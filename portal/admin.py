@@ -68,5 +68,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "user", "title", "read_at", "emailed_at"]
+    list_display = ["created_at", "user", "title", "urgent", "read_at", "emailed_at", "email_attempts",
+                    "email_error", "email_failed_at"]
+    list_filter = ["urgent", "email_wanted", "email_second_contact"]
     list_select_related = ["user"]

@@ -33,7 +33,9 @@ def checkin_record(
 
     In the same transaction: the risk recompute is requested (enqueued after commit; a pending
     mark survives a broker outage) and any urgent answer raises an urgent flag to occupational
-    health, so OH is told inside this request with no broker or batch job in the way.
+    health, so OH's queue and in-app notifications have it inside this request with no broker or
+    batch job in the way. Their emails are outbox rows the worker sends after commit
+    (portal/notify.py): the request never waits on a mail server.
     Raises instruments.InvalidAnswers for answers that do not fit the instrument."""
     definition = instruments.get(instrument)
     score = definition.score(answers, safety=safety)
