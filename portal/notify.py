@@ -29,6 +29,7 @@ import smtplib
 import ssl
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -154,8 +155,11 @@ def is_transient(exc: BaseException) -> bool:
     credentials). A refused recipient (SMTPRecipientsRefused: every recipient was refused) is
     retried only if every refusal was 4xx: a 5xx refusal would be refused again, and waiting would
     only delay the second OH contact. A dropped connection, a refused or timed-out connection and
-    network errors may pass. Other SMTP errors (no TLS or AUTH support) and a failed certificate
-    check are configuration, and bugs are bugs: retrying changes nothing."""
+    network errors may pass, and so does a send cut off by the task's soft time limit. Other SMTP
+    errors (no TLS or AUTH support) and a failed certificate check are configuration, and bugs are
+    bugs: retrying changes nothing."""
+    if isinstance(exc, SoftTimeLimitExceeded):  # the whole send outlasted the task's limit: a slow server
+        return True
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _msg in exc.recipients.values()]
         return bool(codes) and all(400 <= code < 500 for code in codes)

@@ -13,7 +13,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from celery.exceptions import Retry
+from celery.exceptions import Retry, SoftTimeLimitExceeded
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -211,6 +211,7 @@ def test_notification_lost_retry_delays_double_up_to_a_cap_and_are_jittered(sett
 @pytest.mark.parametrize(("exc", "transient"), [
     (ConnectionRefusedError(111, "Connection refused"), True),
     (TimeoutError("timed out"), True),
+    (SoftTimeLimitExceeded(), True),
     (socket.gaierror(-3, "Temporary failure in name resolution"), True),
     (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), True),
     (smtplib.SMTPResponseException(421, b"closing"), True),
