@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+
 LONDON = ZoneInfo("Europe/London")
 SATURDAY = 5
 
@@ -70,7 +72,7 @@ def oh_next_opening(now_local: datetime, opens: time, closes: time, weekends: bo
     hours = OhHours(opens, closes, weekends)
     now = _naive(now_local)
     day = now.date()
-    for _ in range(8):  # a working day is at most a week away (Friday evening -> Monday)
+    for _day in range(8):  # a working day is at most a week away (Friday evening -> Monday)
         start, _end = _period(day, hours)
         if _works_on(day, weekends) and start > now:
             return start.replace(tzinfo=LONDON)
@@ -95,6 +97,26 @@ def oh_status(now: datetime, hours: OhHours | None) -> OhStatus:
         return OhStatus(open_now=True, next_opening=None, hours=hours)
     return OhStatus(open_now=False, next_opening=oh_next_opening(local, hours.opens, hours.closes, hours.weekends),
                     hours=hours)
+
+
+def hours_text(hours: OhHours | None) -> str:
+    """OH's working hours in one plain sentence (times on the 24-hour clock, London time)."""
+    if hours is None:
+        return _("Your organisation has not said when occupational health works, so use the 24-hour lines "
+                 "below if you need someone now.")
+    values = {"opens": hours.opens.strftime("%H:%M"), "closes": hours.closes.strftime("%H:%M")}
+    if hours.opens == hours.closes:
+        if hours.weekends:
+            return _("Occupational health works at any hour, every day.")
+        return _("Occupational health works all day, Monday to Friday.")
+    if hours.closes < hours.opens:
+        if hours.weekends:
+            return _("Occupational health works every day, from %(opens)s until %(closes)s the next morning.") % values
+        return _("Occupational health works from %(opens)s until %(closes)s the next morning, starting Monday to "
+                 "Friday.") % values
+    if hours.weekends:
+        return _("Occupational health works every day, %(opens)s to %(closes)s.") % values
+    return _("Occupational health works Monday to Friday, %(opens)s to %(closes)s.") % values
 
 
 def crisis_first(contacts: list, *, oh_open: bool) -> list:

@@ -96,3 +96,20 @@ def test_out_of_hours_no_one_on_duty_crisis_lines_first_only_when_closed():
                 {"name": "Mind"}, {"name": "Samaritans", "always_open": True}]
     assert [c["name"] for c in crisis_first(contacts, oh_open=True)] == ["Force OH", "999", "Mind", "Samaritans"]
     assert [c["name"] for c in crisis_first(contacts, oh_open=False)] == ["999", "Samaritans", "Force OH", "Mind"]
+
+
+@pytest.mark.parametrize(("hours", "text"), [
+    (OhHours(time(8), time(17), False), "Occupational health works Monday to Friday, 08:00 to 17:00."),
+    (OhHours(time(8), time(17), True), "Occupational health works every day, 08:00 to 17:00."),
+    (OhHours(time(20), time(6), False),
+     "Occupational health works from 20:00 until 06:00 the next morning, starting Monday to Friday."),
+    (OhHours(time(20), time(6), True), "Occupational health works every day, from 20:00 until 06:00 the next morning."),
+    (OhHours(time(0), time(0), False), "Occupational health works all day, Monday to Friday."),
+    (OhHours(time(0), time(0), True), "Occupational health works at any hour, every day."),
+    (None, "Your organisation has not said when occupational health works, so use the 24-hour lines below "
+           "if you need someone now."),
+])
+def test_out_of_hours_no_one_on_duty_hours_in_words(hours, text):
+    from wellbeing.availability import hours_text
+
+    assert hours_text(hours) == text
