@@ -15,7 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from exposure.models import LOGGABLE_ROLES, ExposureCategory, ShiftLog
+from exposure.models import LOGGABLE_ROLES, ExposureCategory, ShiftLog, ViewingPolicy
 from exposure.services import EntryData
 
 MAX_CALLS = 1000
@@ -455,10 +455,28 @@ class HistoryFilterForm(forms.Form):
 
 
 class ViewingPreferenceForm(forms.Form):
+    """A reviewer's own break rhythm: only ever stricter than their organisation's ViewingPolicy
+    (no more viewing between breaks, no shorter breaks), hazard H9."""
+
     view_minutes = forms.IntegerField(label=_("Minutes of viewing before a break"),
                                       validators=[MinValueValidator(5), MaxValueValidator(240)])
     break_minutes = forms.IntegerField(label=_("Break length (minutes)"),
                                        validators=[MinValueValidator(1), MaxValueValidator(120)])
+
+    def __init__(self, *args, policy: ViewingPolicy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.policy = policy
+        self.fields["view_minutes"].widget.attrs["max"] = policy.view_minutes
+        self.fields["view_minutes"].help_text = _("At most %(n)d (your force's limit).") % {"n": policy.view_minutes}
+        self.fields["break_minutes"].widget.attrs["min"] = policy.break_minutes
+        self.fields["break_minutes"].help_text = _("At least %(n)d (your force's minimum).") % {
+            "n": policy.break_minutes}
+
+    def clean(self):
+        cleaned = super().clean()
+        for field, message in self.policy.problems(cleaned.get("view_minutes"), cleaned.get("break_minutes")).items():
+            self.add_error(field, message)
+        return cleaned
 
 
 DEFAULT_START = time(7, 0)

@@ -6,9 +6,12 @@ task, mitigations, outcome known, and the computed dose). Role-specific counts (
 items by CSE category and media type, ...) live in `detail`, a JSON object validated by the role's
 form, because each role has a different set and forces adapt them without a migration."""
 
+from __future__ import annotations
+
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -237,6 +240,28 @@ class ViewingPolicy(models.Model):
     def __str__(self):
         return f"Viewing policy of {self.organisation}"
 
+    @classmethod
+    def for_organisation(cls, organisation_id) -> ViewingPolicy:
+        """The organisation's policy, or the unsaved 50/10/240 default if it has none."""
+        return cls.objects.filter(organisation_id=organisation_id).first() or cls()
+
+    def problems(self, view_minutes: int | None, break_minutes: int | None) -> dict[str, str]:
+        """Field -> message for a personal rhythm looser than this policy (hazard H9): a person may
+        view for less time between breaks and take longer breaks, never the other way round."""
+        problems = {}
+        if view_minutes is not None and view_minutes > self.view_minutes:
+            problems["view_minutes"] = _("Your force allows at most %(n)d minutes before a break. Choose "
+                                         "%(n)d or fewer.") % {"n": self.view_minutes}
+        if break_minutes is not None and break_minutes < self.break_minutes:
+            problems["break_minutes"] = _("Your force asks for breaks of at least %(n)d minutes. Choose "
+                                          "%(n)d or more.") % {"n": self.break_minutes}
+        return problems
+
+    def clamp(self, view_minutes: int, break_minutes: int) -> tuple[int, int]:
+        """A personal rhythm made no looser than this policy (for preferences saved before the
+        policy was enforced, or before the policy was tightened). Pure."""
+        return min(view_minutes, self.view_minutes), max(break_minutes, self.break_minutes)
+
 
 class ViewingPreference(models.Model):
     """One reviewer's own break rhythm, where it differs from the organisation's."""
@@ -253,6 +278,17 @@ class ViewingPreference(models.Model):
 
     def __str__(self):
         return f"Viewing preference of {self.officer_id}"
+
+    def clean(self):
+        """Only stricter than the organisation's policy (checked here too, so the admin, a shell or
+        any future form cannot save a looser rhythm; the timer also clamps what it reads)."""
+        super().clean()
+        if self.officer_id is None:
+            return
+        problems = ViewingPolicy.for_organisation(self.officer.organisation_id).problems(
+            self.view_minutes, self.break_minutes)
+        if problems:
+            raise ValidationError(problems)
 
 
 class ViewingSession(models.Model):

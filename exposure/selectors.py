@@ -111,18 +111,25 @@ class ViewingRhythm:
     view_minutes: int
     break_minutes: int
     daily_limit_minutes: int
+    # The organisation's limits, and whether a saved personal rhythm looser than them was tightened.
+    policy_view_minutes: int = 50
+    policy_break_minutes: int = 10
+    clamped: bool = False
 
 
 def viewing_rhythm(officer) -> ViewingRhythm:
     """The break rhythm and daily limit that apply to `officer`: their own preference where set,
-    otherwise their organisation's policy, otherwise 50 minutes on, 10 off and 240 a day."""
-    policy = ViewingPolicy.objects.filter(organisation_id=officer.organisation_id).first()
-    defaults = policy or ViewingPolicy()
+    otherwise their organisation's policy, otherwise 50 minutes on, 10 off and 240 a day. A
+    preference is never looser than the policy (hazard H9): one saved before that rule, or before
+    the policy was tightened, is clamped to it here, where the timer reads it."""
+    policy = ViewingPolicy.for_organisation(officer.organisation_id)
     pref = ViewingPreference.objects.filter(officer=officer).first()
+    view, rest = (pref.view_minutes, pref.break_minutes) if pref else (policy.view_minutes, policy.break_minutes)
+    effective = policy.clamp(view, rest)
     return ViewingRhythm(
-        view_minutes=pref.view_minutes if pref else defaults.view_minutes,
-        break_minutes=pref.break_minutes if pref else defaults.break_minutes,
-        daily_limit_minutes=defaults.daily_limit_minutes,
+        view_minutes=effective[0], break_minutes=effective[1], daily_limit_minutes=policy.daily_limit_minutes,
+        policy_view_minutes=policy.view_minutes, policy_break_minutes=policy.break_minutes,
+        clamped=effective != (view, rest),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -27,7 +28,15 @@ from exposure.forms import (
     ShiftForm,
     ViewingPreferenceForm,
 )
-from exposure.models import LOGGABLE_ROLES, Exposure, ShiftChange, ShiftLog, ViewingPreference, ViewingSession
+from exposure.models import (
+    LOGGABLE_ROLES,
+    Exposure,
+    ShiftChange,
+    ShiftLog,
+    ViewingPolicy,
+    ViewingPreference,
+    ViewingSession,
+)
 from portal.access import NOTICES, area_required, get_own_or_404, scope
 
 PAGE_SIZE = 20
@@ -279,7 +288,8 @@ def viewing(request: HttpRequest) -> HttpResponse:
     session = selectors.open_session(sessions)
     rhythm = selectors.viewing_rhythm(request.user)
     pref_form = ViewingPreferenceForm(initial={"view_minutes": rhythm.view_minutes,
-                                               "break_minutes": rhythm.break_minutes})
+                                               "break_minutes": rhythm.break_minutes},
+                                      policy=ViewingPolicy.for_organisation(request.user.organisation_id))
     state = _viewing_state(request, session)
     return render(request, "exposure/viewing.html", {
         "session": session, "state": state, "today_minutes": state["today_seconds"] // 60, "rhythm": rhythm,
@@ -329,12 +339,23 @@ def viewing_stop(request: HttpRequest, pk: int) -> HttpResponse:
 @area_required("exposure")
 @require_POST
 def viewing_preference(request: HttpRequest) -> HttpResponse:
-    form = ViewingPreferenceForm(request.POST)
+    form = ViewingPreferenceForm(request.POST, policy=ViewingPolicy.for_organisation(request.user.organisation_id))
     if form.is_valid():
-        with transaction.atomic():
-            ViewingPreference.objects.update_or_create(officer=request.user, defaults=form.cleaned_data)
-        messages.success(request, _("Your break rhythm is saved."))
-        return redirect(reverse("exposure:viewing"))
+        preference = ViewingPreference.objects.filter(officer=request.user).first() or \
+            ViewingPreference(officer=request.user)
+        preference.view_minutes = form.cleaned_data["view_minutes"]
+        preference.break_minutes = form.cleaned_data["break_minutes"]
+        try:
+            preference.full_clean()  # the model's own check as well (hazard H9)
+        except ValidationError as problems:
+            for field, errors in problems.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            with transaction.atomic():
+                preference.save()
+            messages.success(request, _("Your break rhythm is saved."))
+            return redirect(reverse("exposure:viewing"))
     sessions = scope(request.user, ViewingSession.objects.all())
     session = selectors.open_session(sessions)
     state = _viewing_state(request, session)

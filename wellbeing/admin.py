@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from wellbeing.contact_links import contact_parts
 from wellbeing.models import CheckInSchedule, Flag, RuleSet, SupportContact, WelfareAction
 
 
@@ -38,11 +40,19 @@ class CheckInScheduleAdmin(admin.ModelAdmin):
 
 @admin.register(SupportContact)
 class SupportContactAdmin(admin.ModelAdmin):
-    list_display = ["name", "contact", "organisation", "nation", "order", "active"]
-    list_filter = ["organisation", "nation", "active"]
-    list_editable = ["order", "active"]
+    list_display = ["name", "contact", "tap_link", "organisation", "nation", "order", "always_open", "active"]
+    list_filter = ["organisation", "nation", "always_open", "active"]
+    list_editable = ["order", "always_open", "active"]
+    readonly_fields = ["tap_link"]
     list_select_related = ["organisation"]
     search_fields = ["name", "contact"]
+
+    @admin.display(description=_("tap link on a phone"))
+    def tap_link(self, obj):
+        """What the contact text becomes on the page (wellbeing/contact_links.py), so an admin can
+        see a number that will not be linked before an officer meets it."""
+        links = [p.href for p in contact_parts(obj.contact) if p.href] if obj and obj.contact else []
+        return ", ".join(links) or _("none: shown as text")
 
 
 # --- Occupational health (casework and retention). Note text is never shown here; referrals show

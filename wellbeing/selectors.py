@@ -95,14 +95,15 @@ def history(checkins: QuerySet) -> QuerySet:
 def trends(checkins: QuerySet, *, now: datetime, instrument: str | None = None) -> list[dict]:
     """One series per questionnaire the officer has completed in the last year, oldest first, with
     a one-sentence summary: [{"code", "name", "max", "cutoff", "higher_is_better", "points": [...],
-    "summary"}]. One query."""
+    "summary", "any_urgent"}]; each point says whether that check-in had an urgent answer. One query."""
     rows = checkins.filter(completed_at__gte=now - timedelta(days=TREND_DAYS))
     if instrument:
         rows = rows.filter(instrument=instrument)
     series: dict[str, list] = defaultdict(list)
-    for code, at, total in rows.order_by("completed_at", "id").values_list("instrument", "completed_at", "total"):
+    for code, at, total, urgent in rows.order_by("completed_at", "id").values_list(
+            "instrument", "completed_at", "total", "urgent"):
         series[code].append({"date": timezone.localtime(at).date().isoformat(), "total": total,
-                             "label": date_format(timezone.localtime(at).date(), "j M Y")})
+                             "label": date_format(timezone.localtime(at).date(), "j M Y"), "urgent": urgent})
     out = []
     for code, definition in INSTRUMENTS.items():
         points = series.get(code)
@@ -112,7 +113,9 @@ def trends(checkins: QuerySet, *, now: datetime, instrument: str | None = None) 
             "code": code, "name": str(definition.short_name), "max": definition.max_total,
             "cutoff": definition.cutoff, "higher_is_better": definition.higher_is_better, "points": points,
             "summary": trend_summary(definition, points),
+            "any_urgent": any(p["urgent"] for p in points),
             "labels": {
+                "urgent": _("urgent answer: occupational health told"),
                 "cutoff": _("cut-off %(n)d") % {"n": definition.cutoff} if definition.cutoff else "",
                 "axis": _("higher is better") if definition.higher_is_better else _("higher means harder"),
             },
@@ -121,14 +124,33 @@ def trends(checkins: QuerySet, *, now: datetime, instrument: str | None = None) 
 
 
 def trend_summary(definition, points: list[dict]) -> str:
-    """One calm sentence describing a series (pure)."""
+    """One calm sentence describing a series (pure). Points are {"total", "urgent"?}.
+
+    Hazard H6: if any check-in in the series had an urgent answer (PHQ-9 item 9, the PHQ-4 safety
+    question), a lower total says nothing reassuring. The summary then never calls a direction
+    better (or worse): it gives the numbers and says that an urgent answer was given."""
     name = definition.short_name
+    urgent = any(p.get("urgent") for p in points)
     if len(points) == 1:
+        if urgent:
+            return _("You have completed the %(name)s once. It included an answer that needs support straight away, "
+                     "so occupational health was told; its score on its own does not show how you are.") % {
+                "name": name}
         return _("You have completed the %(name)s once, scoring %(total)d out of %(max)d.") % {
             "name": name, "total": points[0]["total"], "max": definition.max_total}
     recent = points[-6:]
     first, last = recent[0]["total"], recent[-1]["total"]
     values = {"name": name, "n": len(recent), "first": first, "last": last, "max": definition.max_total}
+    if urgent:
+        if last == first:
+            text = _("Over your last %(n)d %(name)s check-ins your score stayed at %(last)d out of %(max)d.")
+        else:
+            text = _("Over your last %(n)d %(name)s check-ins your score went from %(first)d to %(last)d out of "
+                     "%(max)d.")
+        return " ".join([text % values, _(
+            "At least one of your %(name)s check-ins included an answer that needs support straight away, so "
+            "occupational health was told. The score alone does not show whether things are better or worse."
+        ) % values])
     if last == first:
         return _("Over your last %(n)d %(name)s check-ins your score stayed at %(last)d out of %(max)d.") % values
     better = (last > first) == definition.higher_is_better
@@ -144,10 +166,11 @@ def trend_summary(definition, points: list[dict]) -> str:
 # Shown if no national contact is configured at all (say, the table was emptied by mistake), so
 # the urgent support page is never without somewhere to turn. Admins edit the real rows.
 FALLBACK_NATIONAL = [
-    {"name": "Emergency services", "contact": "999",
+    {"name": "Emergency services", "contact": "999", "always_open": True,
      "detail": _lazy("If you or someone else is in immediate danger, or life is at risk.")},
-    {"name": "Samaritans", "contact": "116 123", "detail": _lazy("Free from any phone, 24 hours a day, every day.")},
-    {"name": "Shout", "contact": _lazy("Text SHOUT to 85258"),
+    {"name": "Samaritans", "contact": "116 123", "always_open": True,
+     "detail": _lazy("Free from any phone, 24 hours a day, every day.")},
+    {"name": "Shout", "contact": _lazy("Text SHOUT to 85258"), "always_open": True,
      "detail": _lazy("Free, confidential text support, 24 hours a day.")},
     {"name": "Police Care UK", "contact": "0300 012 0030",
      "detail": _lazy("Confidential support for serving and former police officers, staff and volunteers.")},

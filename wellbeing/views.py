@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 from portal import access
 from portal.access import area_required
 from portal.language import instrument_language
-from wellbeing import instruments, selectors, services
+from wellbeing import availability, instruments, selectors, services
 from wellbeing.forms import CheckInForm, SharingForm, TokenProblem, submission_from_token, submission_token
 from wellbeing.instruments.schedule import DUE, OVERDUE, UPCOMING
-from wellbeing.models import CheckIn, RiskAssessment
+from wellbeing.models import CheckIn, Flag, RiskAssessment
 from wellbeing.reasons import REASONS
 
 URGENT_SESSION_KEY = "wellbeing_support_after_checkin"
@@ -116,6 +116,35 @@ def checkin(request, code: str):
     })
 
 
+def _oh_status(user) -> availability.OhStatus:
+    """Whether the person's occupational health is working now (Europe/London), and when it next opens."""
+    organisation = user.organisation
+    hours = None
+    if organisation is not None:
+        hours = availability.OhHours(organisation.oh_opens_at, organisation.oh_closes_at,
+                                     organisation.oh_open_weekends)
+    return availability.oh_status(timezone.now(), hours)
+
+
+def _next_steps(user, checkin) -> dict:
+    """What happens after an urgent answer, for the result and support pages (hazards H6, H8): who
+    has been told, that OH will contact them (or has followed it up), and when OH works."""
+    status = _oh_status(user)
+    # "OH will contact you" stays true until OH has closed the urgent flag (with an outcome) since.
+    flags = Flag.objects.filter(officer=user, urgent=True)
+    followed_up = not flags.filter(status__in=Flag.ACTIVE).exists() and flags.filter(
+        status=Flag.Status.CLOSED, closed_at__gte=checkin.completed_at).exists()
+    return {"status": status, "hours_text": availability.hours_text(status.hours), "followed_up": followed_up,
+            "safety_question": checkin.instrument != "phq9"}
+
+
+def _contacts(user, status: availability.OhStatus | None) -> list:
+    contacts = selectors.support_contacts_for(user)
+    if status is None:
+        return contacts
+    return availability.crisis_first(contacts, oh_open=status.open_now)
+
+
 @area_required("wellbeing")
 def result(request, pk: int):
     checkin = access.get_own_or_404(request.user, CheckIn.objects.all(), pk)
@@ -125,11 +154,17 @@ def result(request, pk: int):
         for item, value in zip(definition.items, checkin.answers, strict=False)
     ]
     checkins = access.scope(request.user, CheckIn.objects.all())
+    # An urgent check-in is never summarised by a band ("Minimal: few or no symptoms"): hazard H6.
+    next_steps = _next_steps(request.user, checkin) if checkin.urgent else None
     return render(request, "wellbeing/result.html", {
-        "checkin": checkin, "definition": definition, "band": checkin.band_info, "answers": answers,
+        "checkin": checkin, "definition": definition, "answers": answers,
+        "band": None if checkin.urgent else checkin.band_info,
+        "next_steps": next_steps,
         "trends": selectors.trends(checkins, now=timezone.now(), instrument=checkin.instrument),
-        "contacts": selectors.support_contacts_for(request.user),
+        "contacts": _contacts(request.user, next_steps["status"] if next_steps else None),
         "sharing_form": SharingForm(initial={"share_comment_with_oh": checkin.share_comment_with_oh}),
+        # Who sees what: the very words of the form (portal.access.NOTICES), not a paraphrase.
+        "notice": access.NOTICES["checkin"], "comment_notice": access.NOTICES["checkin_comment"],
     })
 
 
@@ -151,11 +186,14 @@ def sharing(request, pk: int):
 def support(request):
     after_checkin = request.session.pop(URGENT_SESSION_KEY, None)
     if after_checkin is not None:
-        after_checkin = access.scope(request.user, CheckIn.objects.only("id", "officer_id")).filter(
+        after_checkin = access.scope(request.user, CheckIn.objects.only("id", "officer_id", "instrument",
+                                                                         "completed_at")).filter(
             pk=after_checkin).first()
+    next_steps = _next_steps(request.user, after_checkin) if after_checkin is not None else None
     return render(request, "wellbeing/support.html", {
-        "contacts": selectors.support_contacts_for(request.user),
+        "contacts": _contacts(request.user, next_steps["status"] if next_steps else None),
         "after_checkin": after_checkin,
+        "next_steps": next_steps,
     })
 
 

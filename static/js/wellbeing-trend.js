@@ -15,6 +15,11 @@
     }
     var x = trend.points.map(function (p) { return p.date; });
     var y = trend.points.map(function (p) { return p.total; });
+    // A check-in with an urgent answer is marked by shape and words, never colour alone, and its
+    // hover text says so: its total on its own would read as reassuring (hazard H6).
+    var notes = trend.points.map(function (p) { return p.urgent ? " (" + trend.labels.urgent + ")" : ""; });
+    var symbols = trend.points.map(function (p) { return p.urgent ? "diamond" : "circle"; });
+    var sizes = trend.points.map(function (p) { return p.urgent ? 12 : 7; });
     // A short series (one day, say) gets a few days either side so the axis reads as dates.
     var times = x.map(function (d) { return Date.parse(d); });
     var first = Math.min.apply(null, times);
@@ -35,8 +40,8 @@
     }
     Plotly.newPlot(el, [{
       x: x, y: y, type: "scatter", mode: "lines+markers", name: trend.name,
-      line: { color: "#0072B2", width: 2 }, marker: { symbol: "circle", size: 7, color: "#0072B2" },
-      hovertemplate: "%{x|%d %b %Y}: %{y}<extra></extra>"
+      line: { color: "#0072B2", width: 2 }, marker: { symbol: symbols, size: sizes, color: "#0072B2" },
+      customdata: notes, hovertemplate: "%{x|%d %b %Y}: %{y}%{customdata}<extra></extra>"
     }], {
       height: 260, margin: { l: 40, r: 10, t: 10, b: 40 }, showlegend: false,
       yaxis: { range: [0, trend.max], title: { text: trend.labels.axis }, fixedrange: true },

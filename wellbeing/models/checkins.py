@@ -123,6 +123,11 @@ class SupportContact(models.Model):
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=50)
     active = models.BooleanField(_("shown"), default=True)
+    # Outside occupational health's hours these come first after an urgent answer (hazard H8).
+    always_open = models.BooleanField(
+        _("answers 24 hours a day"), default=False,
+        help_text=_("Tick for crisis lines that answer at any hour, every day. Outside occupational health's "
+                    "hours they are listed first."))
 
     class Meta:
         ordering = ["order", "name"]
