@@ -28,7 +28,7 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.POLICE)
     nation = models.CharField(_("nation"), max_length=20, choices=Nation.choices, default=Nation.ENGLAND)
     # When occupational health answers. Outside these hours an officer who gave an urgent answer is
-    # pointed to the 24-hour crisis lines first (docs/clinical-safety.md, hazard H7). Bank holidays
+    # pointed to the 24-hour crisis lines first (docs/clinical-safety.md, hazard H8). Bank holidays
     # are not modelled: a force that closes OH on them should say so in its support contacts.
     oh_opens_at = models.TimeField(_("occupational health opens at"), default=datetime.time(8, 0))
     oh_closes_at = models.TimeField(_("occupational health closes at"), default=datetime.time(17, 0))
