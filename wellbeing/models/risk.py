@@ -139,7 +139,8 @@ class Flag(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.reason_code} for {self.officer_id} ({self.status})"
+        # Never the reason, urgency or severity: this string reaches logs and admin pages.
+        return f"flag {self.pk} for {self.officer_id} ({self.status})"
 
     @property
     def is_active(self):

@@ -295,3 +295,10 @@ def test_clinical_inference_leaked_urgent_and_other_clinical_flags_order_alike_f
     assert [r.level for r in rows] == ["red", "red"]
     assert rows[0].attention[:4] == rows[1].attention[:4]
     assert not hasattr(rows[0].flags[0], "urgent")
+
+
+def test_clinical_inference_leaked_the_admin_does_not_list_flags(admin_user, officer):
+    from django.contrib import admin
+
+    flag(officer, "phq9_item9", urgent=True)
+    assert Flag not in admin.site._registry
