@@ -103,11 +103,11 @@ POLICY: dict[str, Rule] = {
     "team:person": Rule(PEOPLE, "team", method="get", purpose=access.TEAM_SUMMARY, subject="demo.officer",
                   kwargs=lambda o: {"pk": o["people"]["demo.officer"].pk}),
     "team:flag": Rule(PEOPLE, "team", method="get", purpose=access.TEAM_SUMMARY, subject="demo.officer",
-                  kwargs=lambda o: {"pk": o["flag"].pk}),
+                  kwargs=lambda o: {"pk": o["team_flag"].pk}),
     "team:flag-acknowledge": Rule(PEOPLE, "team", method="post", purpose=access.TEAM_SUMMARY, subject="demo.officer",
-                  kwargs=lambda o: {"pk": o["flag"].pk}),
+                  kwargs=lambda o: {"pk": o["team_flag"].pk}),
     "team:flag-close": Rule(PEOPLE, "team", method="post", purpose=access.TEAM_SUMMARY, subject="demo.officer",
-                  kwargs=lambda o: {"pk": o["flag"].pk}),
+                  kwargs=lambda o: {"pk": o["team_flag"].pk}),
     "team:outcome-shared": Rule(PEOPLE, "team", method="post", purpose=access.TEAM_SUMMARY, subject="demo.officer",
                   kwargs=lambda o: {"pk": o["outcome"].pk}),
     "team:follow-up-done": Rule(PEOPLE, "team", method="post", purpose=access.TEAM_SUMMARY, subject="demo.officer",
@@ -240,6 +240,7 @@ def world(db):
     people = {u.username: u for u in User.objects.filter(username__in=PERSONAS)}
     officer = people["demo.officer"]
     from exposure.models import ViewingSession
+    from wellbeing.flags import flag_raise
 
     viewing = ViewingSession.objects.filter(officer=officer).first() or ViewingSession.objects.create(
         officer=officer)
@@ -254,6 +255,10 @@ def world(db):
         "rule": latest("training.AutoAssignmentRule", organisation=officer.organisation),
         "referral": latest("wellbeing.Referral", person=officer),
         "flag": latest("wellbeing.Flag", officer=officer),
+        # The supervisor acknowledges and closes only operational flags (clinical ones are OH's and
+        # answer 403 to everyone but OH: wellbeing/tests/test_clinical_safety_flags.py), so the
+        # team routes are checked on an operational one.
+        "team_flag": flag_raise(officer=officer, reason_code="critical_incident_followup")[0],
         "hold": LegalHold.objects.create(person=officer, reason="matrix test", placed_by=people["demo.oh"]),
         "outcome": latest("exposure.Exposure", officer=officer, outcome_wanted=True),
         "follow_up": WelfareAction.objects.create(

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from wellbeing.contact_links import contact_parts
-from wellbeing.models import CheckInSchedule, Flag, RuleSet, SupportContact, WelfareAction
+from wellbeing.models import CheckInSchedule, RuleSet, SupportContact, WelfareAction
 
 
 @admin.register(RuleSet)
@@ -11,23 +11,10 @@ class RuleSetAdmin(admin.ModelAdmin):
     readonly_fields = ["version", "created_at", "created_by"]
 
 
-@admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
-    """Flags carry reason codes and dates only, never answers."""
-
-    list_display = ["officer", "reason_code", "kind", "urgent", "status", "raised_at", "acknowledge_by"]
-    list_filter = ["status", "kind", "urgent"]
-    list_select_related = ["officer"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 # CheckIn is deliberately not registered: answers and comments are seen only by the officer and,
-# through the OH pages (audited), by occupational health; never through the admin.
+# through the OH pages (audited), by occupational health; never through the admin. Nor is Flag: a
+# flag names a person with a clinical reason ("phq9_item9"), urgency and severity, a clinical
+# inference an admin must not read (hazard H4); OH reads flags on its own, audited pages.
 
 
 @admin.register(CheckInSchedule)
@@ -108,6 +95,7 @@ class ErasureReportAdmin(_ReadOnlyAdmin):
 class WelfareActionAdmin(_ReadOnlyAdmin):
     """Read-only: welfare actions are recorded by supervisors on the team pages, each audited."""
 
-    list_display = ["officer", "kind", "recorded_at", "recorded_by", "flag", "follow_up_on", "follow_up_done"]
+    list_display = ["officer", "kind", "recorded_at", "recorded_by", "follow_up_on", "follow_up_done"]
     list_filter = ["kind", "follow_up_done"]
-    list_select_related = ["officer", "recorded_by", "flag"]
+    list_select_related = ["officer", "recorded_by"]
+    exclude = ["flag"]  # a flag's reason is clinical (hazard H4): not for the admin

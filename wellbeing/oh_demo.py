@@ -25,7 +25,7 @@ def seed(ctx) -> None:
 
     waiting = User.objects.filter(username="m.kowalski").first() or ctx.officers[1]
     if not Flag.objects.filter(officer=waiting, status=Flag.Status.ESCALATED).exists():
-        flag, _created = flag_raise(officer=waiting, reason_code="screen_over_cutoff",
+        flag, _created = flag_raise(officer=waiting, reason_code="checkins_overdue",
                                     now=now - timedelta(days=3), acknowledge_within_hours=48)
         flag_escalate(flag_id=flag.pk, now=now - timedelta(days=1))
 

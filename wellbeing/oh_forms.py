@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import HighRiskRole, Organisation, Unit
 from wellbeing.instruments import CHOICES as INSTRUMENT_CHOICES
-from wellbeing.models import OHCaseNote, Referral
+from wellbeing.models import Flag, OHCaseNote, Referral
 
 
 def date_input():
@@ -67,6 +67,16 @@ class OutcomeForm(forms.ModelForm):
         if data.get("outcome_on") and data["outcome_on"] > timezone.localdate():
             self.add_error("outcome_on", _("The outcome date cannot be in the future."))
         return data
+
+
+class FlagCloseForm(forms.Form):
+    """Closing one of OH's flags: the outcome is required, and is a choice (never free text: it is
+    audited, exported and counted)."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=Flag.Outcome.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the outcome before closing the flag."),
+                        "invalid_choice": _("Choose one of the outcomes listed.")})
 
 
 class CaseNoteForm(forms.ModelForm):

@@ -18,18 +18,22 @@ from portal import access
 from portal.models import AuditEvent, Notification, User
 from wellbeing import instruments
 from wellbeing.exports import CachedNeutraliser
+from wellbeing.flags import OH, OWNER_FILTERS
 from wellbeing.models import CheckIn, Flag, LegalHold, OHCaseNote, Referral, RiskAssessment
 
 # ----------------------------------------------------------------------------- queue
 
 
 def queue(user) -> QuerySet:
-    """Urgent and escalated flags still active, of people OH may see, oldest first."""
+    """OH's triage queue: every active flag of OH's (clinical and urgent flags from the moment they
+    are raised, operational ones once escalated; `wellbeing.flags.OWNER_FILTERS`), of people OH may
+    see: urgent first, then the most severe, then the oldest within a severity (the `flag_triage`
+    index)."""
     people = access.people_visible_to(user, access.CLINICAL_DETAIL)
-    return (Flag.objects.filter(officer__in=people)
-            .filter(Q(status=Flag.Status.ESCALATED) | Q(urgent=True, status__in=Flag.ACTIVE))
-            .select_related("officer__team__unit")
-            .order_by("raised_at", "id"))
+    return (Flag.objects.filter(OWNER_FILTERS[OH], officer__in=people, status__in=Flag.ACTIVE)
+            .select_related("officer__team__unit", "checkin")
+            .defer("checkin__answers", "checkin__comment", "checkin__result")
+            .order_by("-urgent", "-severity", "raised_at", "id"))
 
 
 def notified_for(flags) -> dict[int, list[Notification]]:
@@ -58,7 +62,8 @@ def welfare_actions_for(person) -> list:
         model = apps.get_model("wellbeing", "WelfareAction")
     except LookupError:
         return []
-    return list(model.objects.filter(officer=person).select_related("recorded_by").order_by("-recorded_at")[:50])
+    return list(model.objects.filter(officer=person).select_related("recorded_by", "flag")
+                .order_by("-recorded_at")[:50])
 
 
 def checkin_rows(checkins) -> list[dict]:
@@ -73,8 +78,23 @@ def checkin_rows(checkins) -> list[dict]:
         rows.append({"checkin": c, "name": definition.short_name if definition else c.instrument,
                      "max": definition.max_total if definition else None, "answers": answers,
                      "band": c.band_info.label if definition and c.band_info else c.band,
-                     "comment": c.comment_for_oh})
+                     "comment": c.comment_for_oh, "pcl5": pcl5_clusters(c)})
     return rows
+
+
+def pcl5_clusters(checkin) -> dict | None:
+    """A PCL-5 check-in's cluster result as OH reads it: for each DSM-5 cluster (B intrusion,
+    C avoidance, D cognition and mood, E arousal) the items endorsed (rated 2 or more) against the
+    number the provisional rule needs, and whether the rule is met. None for other check-ins."""
+    if checkin.instrument != "pcl5" or not isinstance(checkin.result, dict):
+        return None
+    from wellbeing.instruments.pcl5 import CLUSTERS
+
+    endorsed = checkin.result.get("endorsed") or {}
+    return {"clusters": [{"name": name, "endorsed": endorsed.get(name, 0), "items": len(numbers), "needed": needed,
+                          "met": endorsed.get(name, 0) >= needed}
+                         for name, (numbers, needed) in CLUSTERS.items()],
+            "dsm5_provisional": bool(checkin.result.get("dsm5_provisional"))}
 
 
 def case_querysets(person) -> dict[str, QuerySet]:
@@ -82,7 +102,9 @@ def case_querysets(person) -> dict[str, QuerySet]:
         "checkins": CheckIn.objects.filter(officer=person).order_by("-completed_at", "-id"),
         "exposures": Exposure.objects.filter(officer=person).select_related("category").order_by("-shift_date", "-id"),
         "assessments": RiskAssessment.objects.filter(officer=person).order_by("-computed_at", "-id"),
-        "flags": Flag.objects.filter(officer=person).select_related("acknowledged_by", "closed_by")
+        "flags": Flag.objects.filter(officer=person).select_related("acknowledged_by", "closed_by", "checkin",
+                                                                    "assessment")
+        .defer("checkin__answers", "checkin__comment", "assessment__reasons")
         .order_by("-raised_at", "-id"),
         "referrals": Referral.objects.filter(person=person).select_related("recorded_by"),
         "notes": OHCaseNote.objects.filter(person=person).select_related("author"),

@@ -8,12 +8,15 @@ from datetime import date, datetime
 from io import BytesIO
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 from portal.models import User
 from wellbeing.exports import csv_bytes
+from wellbeing.flags import CLOSE, OH, flag_transition
 from wellbeing.models import ErasureReport, Flag, LegalHold, OHCaseNote, Referral, RetentionPolicy
 
 DEFAULT_RETENTION_YEARS = 6
@@ -40,16 +43,20 @@ def case_note_add(*, person, text: str, by, request=None) -> OHCaseNote:
     return note
 
 
-def flag_close(*, flag: Flag, by, request=None, now=None) -> bool:
-    """Close an active flag (OH closes escalations). Claimed with a conditional UPDATE, so a second
-    click or a colleague closing it at the same time closes it once. Returns False if it was not
-    active any more."""
+def flag_close(*, flag: Flag, by, outcome: str, request=None, now=None) -> bool:
+    """Close one of OH's flags (clinical, urgent, or escalated: `wellbeing.flags` decides; any
+    other raises FlagNotPermitted) with its outcome, one of `Flag.Outcome` (ValidationError
+    otherwise). Claimed with a conditional UPDATE, so a second click or a colleague closing it at
+    the same time closes it once. Returns False if it was not active any more."""
+    if outcome not in Flag.Outcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome before closing the flag.")})
     now = now or timezone.now()
-    closed = Flag.objects.filter(pk=flag.pk, status__in=Flag.ACTIVE).update(
-        status=Flag.Status.CLOSED, closed_at=now, closed_by=by)
-    if closed:
-        audit_record(action="oh_flag_closed", actor=by, request=request, subject=flag.officer, obj=flag,
-                     detail={"reason": flag.reason_code, "was": flag.status})
+    was = flag.status
+    with transaction.atomic():
+        closed = flag_transition(flag=flag, role=OH, action=CLOSE, closed_at=now, closed_by=by, outcome=outcome)
+        if closed:
+            audit_record(action="oh_flag_closed", actor=by, request=request, subject=flag.officer, obj=flag,
+                         detail={"reason": flag.reason_code, "was": was, "outcome": outcome})
     return bool(closed)
 
 

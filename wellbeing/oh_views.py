@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -25,18 +26,20 @@ from portal.access import area_required
 from portal.audit import audit_record
 from portal.models import User
 from wellbeing import exports, oh_selectors, oh_services
+from wellbeing import flags as flag_life
 from wellbeing.models import Flag, LegalHold, Referral
 from wellbeing.oh_forms import (
     AuditFilterForm,
     CaseNoteForm,
     CaseReasonForm,
     CohortForm,
+    FlagCloseForm,
     LegalHoldForm,
     OutcomeForm,
     ReferralForm,
     reason_label,
 )
-from wellbeing.reasons import REASONS
+from wellbeing.reasons import REASONS, oh_label
 
 PAGE_SIZE = 25
 CASE_SESSION_KEY = "oh_case_reasons"
@@ -54,7 +57,9 @@ def _person(request: HttpRequest, pk) -> User:
 def index(request: HttpRequest) -> HttpResponse:
     page = Paginator(oh_selectors.queue(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     notified = oh_selectors.notified_for(page.object_list)
-    rows = [{"flag": f, "notified": notified.get(f.pk, [])} for f in page.object_list]
+    now = timezone.now()
+    rows = [{"flag": f, "notified": notified.get(f.pk, []), "reason": oh_label(f.reason_code),
+             "age": timesince(f.raised_at, now, depth=1)} for f in page.object_list]
     return render(request, "wellbeing/oh_index.html", {
         "page": page, "rows": rows, "can_audit": oh_selectors.can_read_audit_log(request.user)})
 
@@ -95,8 +100,22 @@ def _remember_reason(request: HttpRequest, person_pk: int, code: str) -> None:
     request.session[CASE_SESSION_KEY] = reasons
 
 
-def _page(request: HttpRequest, queryset, param: str, size: int = 10):
-    return Paginator(queryset, size).get_page(request.GET.get(param))
+def _page(request: HttpRequest, queryset, param: str, size: int = 10, number=None):
+    return Paginator(queryset, size).get_page(number or request.GET.get(param))
+
+
+def _checkin_page(request: HttpRequest, checkins, size: int = 10):
+    """The page of check-ins holding `?checkin=<id>` (a flag's link to the check-in that raised
+    it): one count, made only when that link is followed."""
+    wanted = request.GET.get("checkin", "")
+    if not wanted.isdigit() or "checkins" in request.GET:
+        return None
+    found = checkins.filter(pk=int(wanted)).values_list("completed_at", "pk").first()
+    if found is None:
+        return None
+    at, pk = found
+    newer = checkins.filter(Q(completed_at__gt=at) | Q(completed_at=at, pk__gt=pk)).count()
+    return newer // size + 1
 
 
 @area_required("oh")
@@ -119,7 +138,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_case(request: HttpRequest, person: User, reason: str, forms: dict | None = None,
                  status: int = 200) -> HttpResponse:
     qs = oh_selectors.case_querysets(person)
-    checkins = _page(request, qs["checkins"], "checkins")
+    checkins = _page(request, qs["checkins"], "checkins", number=_checkin_page(request, qs["checkins"]))
     exposures = _page(request, qs["exposures"], "exposures")
     assessments = _page(request, qs["assessments"], "assessments")
     referrals = list(qs["referrals"])
@@ -132,6 +151,10 @@ def _render_case(request: HttpRequest, person: User, reason: str, forms: dict | 
         "checkins": checkins, "checkin_rows": oh_selectors.checkin_rows(checkins.object_list),
         "exposures": exposures, "assessments": assessments,
         "flags": flags, "active_flag": next((f for f in flags if f.is_active), None),
+        "flag_rows": [{"flag": f, "reason": oh_label(f.reason_code),
+                       "with_supervisor": f.is_active and not flag_life.flag_role_may(f, flag_life.OH, flag_life.CLOSE),
+                       "close_form": (forms.get(f"close-{f.pk}") or FlagCloseForm(prefix=f"close-{f.pk}"))
+                       if flag_life.flag_permitted(f, flag_life.OH, flag_life.CLOSE) else None} for f in flags],
         "reason_texts": {code: r.officer_text for code, r in REASONS.items()},
         "referrals": [{"referral": r, "form": forms.get(f"outcome-{r.pk}") or OutcomeForm(
             instance=r, prefix=f"outcome-{r.pk}")} for r in referrals],
@@ -200,7 +223,14 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 def flag_close(request: HttpRequest, pk: int, flag_pk: int) -> HttpResponse:
     person = _person(request, pk)
     flag = get_object_or_404(Flag, pk=flag_pk, officer=person)
-    if oh_services.flag_close(flag=flag, by=request.user, request=request):
+    flag_life.flag_require(flag, flag_life.OH, flag_life.CLOSE)  # a supervisor's own flag: 403
+    if not flag.is_active:
+        messages.info(request, _("That flag was already closed."))
+        return redirect("oh:case", pk=person.pk)
+    form = FlagCloseForm(request.POST, prefix=f"close-{flag.pk}")
+    if not form.is_valid():
+        return _after_write(request, person, f"close-{flag.pk}", form)
+    if oh_services.flag_close(flag=flag, by=request.user, outcome=form.cleaned_data["outcome"], request=request):
         messages.success(request, _("Flag closed."))
     else:
         messages.info(request, _("That flag was already closed."))

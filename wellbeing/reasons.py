@@ -48,3 +48,20 @@ REASONS = {
 
 def reason(code: str) -> Reason:
     return REASONS[code]
+
+
+# What occupational health reads for each clinical reason (OH sees the detail; never a supervisor).
+OH_LABELS = {
+    "screen_over_cutoff": _("Screen positive (at or over its cut-off, or the PCL-5 DSM-5 rule met)"),
+    "pulse_falling": _("Post-shift pulse scores falling"),
+    "phq9_item9": _("PHQ-9 item 9 answered above 0"),
+    "safety_question": _("PHQ-4 safety question answered yes"),
+}
+
+
+def oh_label(code: str) -> str:
+    """A reason as occupational health reads it: the clinical detail, or the operational category."""
+    if code in OH_LABELS:
+        return str(OH_LABELS[code])
+    known = REASONS.get(code)
+    return str(known.category) if known else code

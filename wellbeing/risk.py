@@ -19,11 +19,26 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from wellbeing.reasons import REASONS
+from wellbeing.instruments import INSTRUMENTS
+from wellbeing.reasons import CLINICAL, REASONS
 
 GREEN, AMBER, RED, URGENT = "green", "amber", "red", "urgent"
 LEVELS = [GREEN, AMBER, RED, URGENT]
 RANK = {level: i for i, level in enumerate(LEVELS)}
+
+# How soon occupational health should look at a flag: its place in OH's triage queue, highest
+# first (urgent flags first, then by severity, then oldest first). Stored on the flag when it is
+# raised, and raised (never lowered) while it stays active. Operational flags rank below every
+# clinical one: they reach OH only when a supervisor did not acknowledge them in time.
+SEVERITY_OPERATIONAL = 10  # an operational reason at amber
+SEVERITY_OPERATIONAL_RED = 20  # an operational reason at red (exposure load far above the role's)
+SEVERITY_CLINICAL = 30  # a screen at or over its cut-off (moderate), PCL-5 DSM-5 rule met, falling pulse
+SEVERITY_HIGH = 40  # PHQ-9 moderately severe (15-19), PCL-5 over its cut-off with the DSM-5 rule met,
+#                     two or more positive screens, or any clinical reason at red
+SEVERITY_SEVERE = 50  # a screen in its severe band: PHQ-9 20+, GAD-7 15+, PHQ-4 9+
+SEVERITY_URGENT = 60  # PHQ-9 item 9 above 0, or yes to PHQ-4's safety question
+SEVERITIES = [SEVERITY_OPERATIONAL, SEVERITY_OPERATIONAL_RED, SEVERITY_CLINICAL, SEVERITY_HIGH, SEVERITY_SEVERE,
+              SEVERITY_URGENT]
 
 RECENT_DAYS = 14  # "recent" exposure, and the window that a usual load excludes
 USUAL_WINDOW_DAYS = 84  # the 12 weeks before the recent window form the officer's usual
@@ -38,6 +53,8 @@ class ScreenResult:
     completed_at: datetime
     total: int
     subscales: dict = field(default_factory=dict)  # PHQ-4: {"anxiety": n, "depression": n}
+    dsm5_provisional: bool = False  # PCL-5: the DSM-5 cluster rule is met (B1, C1, D2, E2 items at 2+)
+    checkin_id: int | None = None  # the check-in this result comes from (a flag links to it)
 
     def over_cutoff(self, cutoffs: dict) -> bool:
         """At or over the rule set's cut-off (the published ones by default)."""
@@ -46,6 +63,43 @@ class ScreenResult:
                     or self.subscales.get("depression", 0) >= cutoffs["phq4_depression"])
         cutoff = cutoffs.get(self.instrument)
         return cutoff is not None and self.total >= cutoff
+
+    def positive(self, cutoffs: dict) -> bool:
+        """A positive screen: at or over its cut-off, or (PCL-5) the DSM-5 provisional rule met
+        whatever the total, since someone can meet every cluster with a total under 33."""
+        return self.over_cutoff(cutoffs) or (self.instrument == "pcl5" and self.dsm5_provisional)
+
+
+def screen_severity(screen: ScreenResult, cutoffs: dict) -> int:
+    """The severity of one screen result: 0 when it is not positive; otherwise from the published
+    band of its total (severe, moderately severe) and, for PCL-5, the DSM-5 rule. Pure."""
+    if not screen.positive(cutoffs):
+        return 0
+    definition = INSTRUMENTS.get(screen.instrument)
+    band = definition.band_for(screen.total) if definition else None
+    if band is not None and band.code == "severe":
+        return SEVERITY_SEVERE
+    if band is not None and band.code == "moderately_severe":
+        return SEVERITY_HIGH
+    if screen.instrument == "pcl5" and screen.dsm5_provisional and screen.over_cutoff(cutoffs):
+        return SEVERITY_HIGH
+    return SEVERITY_CLINICAL
+
+
+def reason_severity(code: str, level: str, screen_severities=()) -> int:
+    """The severity of a flag raised for `code` at `level`: urgent above everything; a screen by
+    its worst positive result (two or more positive screens at least high); any other clinical
+    reason by its level; operational reasons below every clinical one. Pure."""
+    if level == URGENT:
+        return SEVERITY_URGENT
+    known = REASONS.get(code)
+    if known is None or known.kind != CLINICAL:
+        return SEVERITY_OPERATIONAL_RED if level == RED else SEVERITY_OPERATIONAL
+    severities = [s for s in screen_severities if s]
+    worst = max(severities, default=SEVERITY_CLINICAL)
+    if len(severities) >= 2 or level == RED:
+        worst = max(worst, SEVERITY_HIGH)
+    return worst
 
 
 @dataclass(slots=True)
@@ -62,12 +116,15 @@ class OfficerInputs:
     pulses: list[int] = field(default_factory=list)  # pulse totals, oldest first
     urgent_at: datetime | None = None  # latest urgent answer
     urgent_code: str = "phq9_item9"  # or "safety_question" (PHQ-4's own safety item)
+    urgent_checkin_id: int | None = None  # the check-in with that answer
 
 
 class ReasonResult(NamedTuple):  # a tuple: made tens of thousands of times a night, cheaply
     code: str
     level: str
     numbers: dict
+    severity: int = 0  # `reason_severity`: the place of its flag in OH's triage queue
+    checkin_id: int | None = None  # the check-in behind it (screens: the latest positive one)
 
     @property
     def kind(self) -> str:
@@ -81,7 +138,8 @@ class Assessment:
     reasons: tuple[ReasonResult, ...]
 
     def as_json(self) -> list[dict]:
-        return [{"code": r.code, "kind": r.kind, "level": r.level, "numbers": r.numbers} for r in self.reasons]
+        return [{"code": r.code, "kind": r.kind, "level": r.level, "numbers": r.numbers, "severity": r.severity}
+                for r in self.reasons]
 
     def finding(self, rules_version: int) -> str:
         """What was found: the rules version, the level and each reason with its level, without the
@@ -166,10 +224,18 @@ def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: in
     # Validated screens over their published cut-offs (clinical).
     cutoffs = rules["instrument_cutoffs"]
     lookback = now - timedelta(days=SCREEN_LOOKBACK_DAYS)
-    positives = sorted({s.instrument for s in inputs.screens if s.completed_at >= lookback and s.over_cutoff(cutoffs)})
+    positive = [s for s in inputs.screens if s.completed_at >= lookback and s.positive(cutoffs)]
+    positives = sorted({s.instrument for s in positive})
     if positives:
-        reasons.append(ReasonResult("screen_over_cutoff", RED if len(positives) >= 2 else AMBER,
-                                    {"instruments": positives}))
+        level = RED if len(positives) >= 2 else AMBER
+        numbers = {"instruments": positives}
+        if any(s.instrument == "pcl5" and s.dsm5_provisional for s in positive):
+            numbers["pcl5_dsm5_provisional"] = True
+        latest = max(positive, key=lambda s: (s.completed_at, s.checkin_id or 0))
+        reasons.append(ReasonResult("screen_over_cutoff", level, numbers,
+                                    reason_severity("screen_over_cutoff", level,
+                                                    [screen_severity(s, cutoffs) for s in positive]),
+                                    latest.checkin_id))
 
     # Falling pulse: the latest window of pulses averages lower than the window before it.
     window = rules["pulse_trend_window"]
@@ -183,7 +249,11 @@ def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: in
                 "window": window}))
 
     if inputs.urgent_at and inputs.urgent_at >= now - timedelta(days=URGENT_LOOKBACK_DAYS):
-        reasons.append(ReasonResult(inputs.urgent_code, URGENT, {"answered_on": inputs.urgent_at.date().isoformat()}))
+        reasons.append(ReasonResult(inputs.urgent_code, URGENT, {"answered_on": inputs.urgent_at.date().isoformat()},
+                                    SEVERITY_URGENT, inputs.urgent_checkin_id))
+
+    # Every reason carries its severity (screens and urgent answers have theirs already).
+    reasons = [r if r.severity else r._replace(severity=reason_severity(r.code, r.level)) for r in reasons]
 
     level = max((r.level for r in reasons), key=RANK.__getitem__, default=GREEN)
     score = sum(RANK[r.level] for r in reasons) * 10 + max(peer_ratio or 0, own_ratio or 0)

@@ -124,7 +124,7 @@ CHECKINS_SQL = """
                FILTER (WHERE c.instrument = 'phq9' AND c.completed_at >= %(screen_since)s),
            max(ARRAY[c.at_us, c.id, c.total])
                FILTER (WHERE c.instrument = 'gad7' AND c.completed_at >= %(screen_since)s),
-           max(ARRAY[c.at_us, c.id, c.total])
+           max(ARRAY[c.at_us, c.id, c.total, COALESCE((c.result->>'dsm5_provisional')::boolean, false)::int])
                FILTER (WHERE c.instrument = 'pcl5' AND c.completed_at >= %(screen_since)s),
            max(ARRAY[c.at_us, c.id, c.total, (c.result->>'anxiety')::bigint, (c.result->>'depression')::bigint])
                FILTER (WHERE c.instrument = 'phq4' AND c.completed_at >= %(screen_since)s),
@@ -180,14 +180,18 @@ def _checkins_sql(result: dict, ids, *, now, window: int) -> None:
             continue
         seen.add(pk)
         inputs.last_checkin_at = last
-        for code, latest in (("phq9", phq9), ("gad7", gad7), ("pcl5", pcl5)):
+        for code, latest in (("phq9", phq9), ("gad7", gad7)):
             if latest is not None:
-                inputs.screens.append(ScreenResult(code, _from_us(latest[0]), latest[2]))
+                inputs.screens.append(ScreenResult(code, _from_us(latest[0]), latest[2], checkin_id=latest[1]))
+        if pcl5 is not None:
+            inputs.screens.append(ScreenResult("pcl5", _from_us(pcl5[0]), pcl5[2], dsm5_provisional=bool(pcl5[3]),
+                                               checkin_id=pcl5[1]))
         if phq4 is not None:
             subscales = {k: v for k, v in (("anxiety", phq4[3]), ("depression", phq4[4])) if v is not None}
-            inputs.screens.append(ScreenResult("phq4", _from_us(phq4[0]), phq4[2], subscales))
+            inputs.screens.append(ScreenResult("phq4", _from_us(phq4[0]), phq4[2], subscales, checkin_id=phq4[1]))
         if urgent is not None:
             inputs.urgent_at = _from_us(urgent[0])
+            inputs.urgent_checkin_id = urgent[1]
             inputs.urgent_code = "safety_question" if urgent[2] else "phq9_item9"
     with connection.cursor() as cursor:
         cursor.execute(PULSES_SQL, {"since": params["pulse_since"], "ids": ids, "count": 2 * window})
@@ -218,11 +222,13 @@ def _checkins_orm(result: dict, ids, *, now, window: int) -> None:
         instrument__in=SCREEN_INSTRUMENTS, completed_at__gte=now - timedelta(days=SCREEN_LOOKBACK_DAYS)
     ).annotate(rn=Window(RowNumber(), partition_by=[F("officer_id"), F("instrument")],
                          order_by=[F("completed_at").desc(), F("pk").desc()])).filter(rn=1)
-    for pk, instrument, at, total, extra in screens.values_list(
-            "officer_id", "instrument", "completed_at", "total", "result"):
+    for pk, checkin_id, instrument, at, total, extra in screens.values_list(
+            "officer_id", "pk", "instrument", "completed_at", "total", "result"):
         if pk in result:
-            subscales = {k: extra[k] for k in ("anxiety", "depression") if isinstance(extra, dict) and k in extra}
-            result[pk].screens.append(ScreenResult(instrument, at, total, subscales))
+            extra = extra if isinstance(extra, dict) else {}
+            subscales = {k: extra[k] for k in ("anxiety", "depression") if k in extra} if instrument == "phq4" else {}
+            dsm5 = instrument == "pcl5" and bool(extra.get("dsm5_provisional"))
+            result[pk].screens.append(ScreenResult(instrument, at, total, subscales, dsm5, checkin_id))
 
     pulses = checkins.filter(instrument="pulse", completed_at__gte=now - timedelta(days=PULSE_LOOKBACK_DAYS)).annotate(
         rn=Window(RowNumber(), partition_by=[F("officer_id")], order_by=[F("completed_at").desc(), F("pk").desc()])
@@ -235,10 +241,11 @@ def _checkins_orm(result: dict, ids, *, now, window: int) -> None:
             result[pk].pulses = [total for _, _, total in sorted(rows)]
 
     urgent = checkins.filter(urgent=True, completed_at__gte=now - timedelta(days=URGENT_LOOKBACK_DAYS))
-    for pk, at, instrument in urgent.values_list("officer_id", "completed_at", "instrument").order_by(
+    for pk, at, checkin_id, instrument in urgent.values_list("officer_id", "completed_at", "pk", "instrument").order_by(
             "completed_at", "pk"):
         if pk in result:
             result[pk].urgent_at = at
+            result[pk].urgent_checkin_id = checkin_id
             result[pk].urgent_code = URGENT_CODES.get(instrument, "phq9_item9")
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from portal.models import AuditEvent
 from portal.record_audit import audit_bulk
 from wellbeing import risk, risk_inputs
-from wellbeing.flags import flags_raise_many
+from wellbeing.flags import FlagWanted, flags_raise_many, flags_raise_severity
 from wellbeing.models import Flag, RiskAssessment, RoleBaseline, RuleSet
 from wellbeing.rules import DEFAULT_RULES
 
@@ -146,6 +146,7 @@ def _save(inputs: dict, *, now, rules, rules_version, baselines, current: dict, 
     most a redundant row, never a second current row or a second flag (constraints see to that).
     Returns the new assessments and how many were refreshed."""
     created, refreshed = [], []
+    changed = []  # (officer id, result) of every new or refreshed assessment
     for pk, officer_inputs in inputs.items():
         median, count = baselines.get(officer_inputs.role, (None, 0))
         result = risk.evaluate(officer_inputs, peer_median=median, peer_count=count, rules=rules, now=now)
@@ -154,6 +155,7 @@ def _save(inputs: dict, *, now, rules, rules_version, baselines, current: dict, 
         if known is not None and known[2] == digest:
             continue
         finding = result.finding(rules_version)
+        changed.append((pk, result))
         if known is not None and known[1] == finding:
             refreshed.append((known[0], result, digest))
             continue
@@ -169,9 +171,14 @@ def _save(inputs: dict, *, now, rules, rules_version, baselines, current: dict, 
         # Content-free: the numbers of an unchanged finding moved on (no person did anything).
         AuditEvent.objects.create(action="riskassessment_refreshed", object_type="wellbeing.riskassessment",
                                   detail={"count": count})
-    wanted = [(a.officer_id, reason.code, reason.level == risk.URGENT, a if a.pk else None)
+    wanted = [FlagWanted(a.officer_id, reason.code, reason.level == risk.URGENT, a if a.pk else None,
+                         reason.severity, reason.checkin_id)
               for a, result in created for reason in result.reasons if (a.officer_id, reason.code) not in active]
     flags_raise_many(wanted, acknowledge_within_hours=rules["acknowledge_within_hours"], now=now)
+    # A flag already active keeps its place, but moves up OH's queue if the new result is more
+    # severe (a PHQ-9 of 12 followed by one of 22 is the same finding, at a higher severity).
+    flags_raise_severity([(pk, reason.code, reason.severity, reason.checkin_id) for pk, result in changed
+                          for reason in result.reasons if (pk, reason.code) in active], now=now)
     return [a for a, _ in created], count
 
 

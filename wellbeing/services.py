@@ -50,7 +50,7 @@ def checkin_record(
             )
             recompute_request(officer_id=officer.pk)
             for reason_code in score.urgent_reasons:
-                flag_raise(officer=officer, reason_code=reason_code, urgent=True, now=now)
+                flag_raise(officer=officer, reason_code=reason_code, urgent=True, checkin=checkin, now=now)
     except IntegrityError:
         existing = CheckIn.objects.filter(submission=submission).first()
         if existing is None:

@@ -67,14 +67,14 @@ def sweep_all_risk() -> int | None:
 
 @shared_task(name="wellbeing.escalate_overdue_flags", base=RecordedFailureTask)
 def escalate_overdue_flags() -> int:
-    """Escalate to OH every open flag not acknowledged by its deadline. Each flag is claimed with a
-    conditional UPDATE before anyone is told, so a rerun (or a second beat) escalates nothing twice."""
-    from wellbeing.flags import flag_escalate
-    from wellbeing.models import Flag
+    """Escalate to OH every open operational flag not acknowledged by its deadline (clinical and
+    urgent flags are OH's from the moment they are raised: there is nothing to escalate). Each flag
+    is claimed with a conditional UPDATE before anyone is told, so a rerun (or a second beat)
+    escalates nothing twice."""
+    from wellbeing.flags import escalation_due, flag_escalate
 
     now = timezone.now()
-    due = list(Flag.objects.filter(status=Flag.Status.OPEN, acknowledge_by__lte=now).values_list("pk", flat=True))
-    return sum(1 for pk in due if flag_escalate(flag_id=pk, now=now))
+    return sum(1 for pk in escalation_due(now) if flag_escalate(flag_id=pk, now=now))
 
 
 @shared_task(name="wellbeing.send_checkin_reminders")

@@ -26,8 +26,7 @@ class TeamFilterForm(forms.Form):
     LEVEL_CHOICES = [
         ("", _("Everyone")),
         (risk.AMBER, _("Amber or above")),
-        (risk.RED, _("Red or above")),
-        (risk.URGENT, _("Urgent only")),
+        (risk.RED, _("Red")),
     ]
 
     # Rendered by hand in the template (Bootstrap classes here): the dashboard is the page
@@ -51,6 +50,8 @@ class WelfareActionForm(forms.Form):
     )
 
     def __init__(self, *args, with_flag: bool = True, **kwargs):
+        """`with_flag`: the supervisor may close the flag (one of their own, still active). Never for
+        occupational health's flags (clinical, urgent, escalated): those only OH closes."""
         super().__init__(*args, **kwargs)
         if not with_flag:
             del self.fields["close_flag"]

@@ -27,18 +27,27 @@ from exposure.selectors import half_life_days
 from portal import access
 from portal.models import Team, User
 from wellbeing import risk
-from wellbeing.flags import supervisor_label
+from wellbeing.flags import OH, flag_owner, supervisor_label, supervisor_status
 from wellbeing.models import CheckIn, Flag, RiskAssessment, RoleBaseline, WelfareAction
 from wellbeing.reasons import CLINICAL, REASONS, WELFARE_CONTACT
 from wellbeing.risk_inputs import load_lookback_days
 
 COMPLETION_DAYS = 30
 CHART_WEEKS = 12
+# The levels a supervisor sees. "Urgent" is not one of them: only a clinical answer (PHQ-9 item 9,
+# PHQ-4's safety question) produces it, and officers are told their supervisor sees no more than
+# that a welfare conversation is recommended. An urgent level reads as red, the highest level a
+# supervisor sees, on every team page, chart and export (`supervisor_level`).
+SUPERVISOR_LEVELS = [risk.GREEN, risk.AMBER, risk.RED]
 LEVEL_LABELS = {
     risk.GREEN: gettext_lazy("Green"), risk.AMBER: gettext_lazy("Amber"), risk.RED: gettext_lazy("Red"),
-    risk.URGENT: gettext_lazy("Urgent"),
 }
 NO_ASSESSMENT = "none"
+
+
+def supervisor_level(level: str) -> str:
+    """The level as a supervisor may read it: urgent reads as red. Pure."""
+    return risk.RED if level == risk.URGENT else level
 
 
 # Teams and people ---------------------------------------------------------------------------------
@@ -134,15 +143,20 @@ class Person:
 @dataclass(frozen=True)
 class ActiveFlag:
     """An active flag as the dashboard shows it: its supervisor label (`flags.supervisor_label`),
-    never its assessment or numbers."""
+    never its assessment, numbers or whether it is urgent. `with_oh`: the flag is occupational
+    health's (clinical, or escalated), so it is not the supervisor's to acknowledge."""
 
     pk: int
     officer_id: int
     reason_code: str
-    urgent: bool
+    with_oh: bool
     status: str
     acknowledge_by: datetime
     label: str
+
+    @property
+    def clinical(self) -> bool:
+        return REASONS[self.reason_code].kind == CLINICAL if self.reason_code in REASONS else False
 
 
 @dataclass(frozen=True)
@@ -208,7 +222,8 @@ class PersonRow:
 
     @property
     def open_flags(self) -> list[ActiveFlag]:
-        return [f for f in self.flags if f.status == Flag.Status.OPEN]
+        """The flags waiting for the supervisor to acknowledge them (their own, still open)."""
+        return [f for f in self.flags if f.status == Flag.Status.OPEN and not f.with_oh]
 
 
 def reason_categories(reasons: list[dict], labels: dict | None = None) -> list[str]:
@@ -242,14 +257,15 @@ def category_labels() -> dict[str, str]:
 
 
 def attention_key(row: PersonRow, now: datetime, *, today: date | None = None) -> tuple:
-    """Sort key, most in need first: an urgent flag, then a flag past or near its escalation time,
-    then the level, then the number of open flags, then the longest since a check-in. Pure."""
-    active = [f for f in row.flags if f.status in (Flag.Status.OPEN, Flag.Status.ESCALATED)]
-    urgent = any(f.urgent for f in active)
-    soonest = min((f.acknowledge_by for f in active if f.status == Flag.Status.OPEN), default=None)
+    """Sort key, most in need first: a welfare contact recommended (an active clinical flag, urgent
+    or not: the order must not tell them apart), then a flag of theirs past or near its escalation
+    time, then the level, then the number of active flags, then the longest since a check-in. Pure."""
+    active = [f for f in row.flags if f.status in (Flag.Status.OPEN, Flag.Status.ESCALATED) or f.clinical]
+    welfare = any(f.clinical for f in row.flags)
+    soonest = min((f.acknowledge_by for f in row.open_flags), default=None)
     due_within_day = soonest is not None and soonest - now <= timedelta(hours=24)
     days = row.days_since_checkin_on(today or timezone.localdate(now))
-    return (not urgent, not due_within_day, -row.level_rank, -len(active), -(days if days is not None else 10_000),
+    return (not welfare, not due_within_day, -row.level_rank, -len(active), -(days if days is not None else 10_000),
             row.person.last_name.lower(), row.person.first_name.lower(), row.person.pk)
 
 
@@ -375,15 +391,16 @@ def team_rows(people: QuerySet, *, now: datetime | None = None) -> list[PersonRo
             role_median=role_median or None, outcomes=outcomes or 0, follow_ups=follow_ups or 0,
             load=load, usual=risk.steady_state_load(usual_daily, half_life))
         if level:
-            row.level = level
+            row.level = supervisor_level(level)
             row.categories = reason_categories(json.loads(reasons) if isinstance(reasons, str) else reasons, labels)
         for flag_pk, code, urgent, status, due in flags:
             label = flag_labels.get(code)
             if label is None:
                 label = flag_labels[code] = supervisor_label(Flag(reason_code=code))
-            row.flags.append(ActiveFlag(flag_pk, pk, code, urgent, status, due, label))
-        # Urgent first, then the soonest to escalate.
-        row.flags.sort(key=lambda f: (not f.urgent, f.acknowledge_by, f.pk))
+            with_oh = flag_owner(Flag(reason_code=code, kind=_kind(code), urgent=urgent, status=status)) == OH
+            row.flags.append(ActiveFlag(flag_pk, pk, code, with_oh, status, due, label))
+        # Welfare contacts first (urgent or not alike), then the soonest to escalate.
+        row.flags.sort(key=lambda f: (not f.clinical, f.acknowledge_by, f.pk))
         row.attention = attention_key(row, now, today=today)
         rows.append(row)
     return sorted(rows, key=lambda r: r.attention)
@@ -399,9 +416,14 @@ SORTS = {
 }
 
 
+def _kind(code: str) -> str:
+    known = REASONS.get(code)
+    return known.kind if known else ""
+
+
 def sort_and_filter(rows: list[PersonRow], *, sort: str = "attention", level: str = "", flagged: bool = False,
                     ) -> list[PersonRow]:
-    """Pure. `level` keeps people at that level or above ("amber" keeps amber, red and urgent)."""
+    """Pure. `level` keeps people at that level or above ("amber" keeps amber and red)."""
     if level:
         floor = risk.RANK[level]
         rows = [r for r in rows if r.level_rank >= floor]
@@ -420,12 +442,17 @@ class InboxItem:
     actions: int
 
     @property
-    def age(self) -> timedelta:
-        return timezone.now() - self.flag.raised_at
+    def with_oh(self) -> bool:
+        return flag_owner(self.flag) == OH
+
+    @property
+    def status(self) -> str:
+        return supervisor_status(self.flag)
 
     @property
     def time_left(self) -> timedelta | None:
-        if self.flag.status != Flag.Status.OPEN:
+        """Time left to acknowledge one of the supervisor's own open flags (None for OH's)."""
+        if self.flag.status != Flag.Status.OPEN or self.with_oh:
             return None
         return self.flag.acknowledge_by - timezone.now()
 
@@ -436,14 +463,20 @@ class InboxItem:
 
 
 def flag_inbox(people) -> list[InboxItem]:
-    """Active flags of these people: urgent first, then open ones by time left before escalation,
-    then acknowledged and escalated ones by age. One query."""
+    """Active flags of these people: welfare contacts recommended first (clinical flags, urgent or
+    not alike, oldest first), then the supervisor's open ones by time left before escalation, then
+    escalated and acknowledged ones by age. One query."""
     flags = (Flag.objects.filter(officer_id__in=person_ids(people), status__in=Flag.ACTIVE)
              .select_related("officer").annotate(n_actions=Count("welfare_actions")))
     status_order = {Flag.Status.OPEN: 0, Flag.Status.ESCALATED: 1, Flag.Status.ACKNOWLEDGED: 2}
     items = [InboxItem(flag=f, label=supervisor_label(f), actions=f.n_actions) for f in flags]
-    return sorted(items, key=lambda i: (not i.flag.urgent, status_order[i.flag.status], i.flag.acknowledge_by,
-                                        i.flag.raised_at, i.flag.pk))
+
+    def key(i: InboxItem) -> tuple:
+        if i.flag.kind == CLINICAL:
+            return (0, 0, i.flag.raised_at, i.flag.raised_at, i.flag.pk)
+        return (1, status_order[i.flag.status], i.flag.acknowledge_by, i.flag.raised_at, i.flag.pk)
+
+    return sorted(items, key=key)
 
 
 def follow_ups_due(people, *, today: date):
@@ -523,7 +556,7 @@ def levels_by_week(ids: list[int], weeks: list[date], *, today: date) -> list[di
     for week in weeks:
         end = min(week + timedelta(days=6), today)
         cutoff = timezone.make_aware(datetime.combine(end, datetime.max.time()))
-        counts = {level: 0 for level in [*risk.LEVELS, NO_ASSESSMENT]}
+        counts = {level: 0 for level in [*SUPERVISOR_LEVELS, NO_ASSESSMENT]}
         for pk in ids:
             level = NO_ASSESSMENT
             for at, value in history.get(pk, []):
@@ -531,7 +564,7 @@ def levels_by_week(ids: list[int], weeks: list[date], *, today: date) -> list[di
                     level = value
                 else:
                     break
-            counts[level] += 1
+            counts[supervisor_level(level)] += 1
         out.append({"week": week, "counts": counts})
     return out
 
@@ -549,8 +582,10 @@ def person_levels(person: User, *, since: datetime) -> list[RiskAssessment]:
     labels = category_labels()
     for row in rows:
         cats = reason_categories(row.reasons, labels)
-        if changes and changes[-1]["level"] == row.level and changes[-1]["categories"] == cats:
+        level = supervisor_level(row.level)
+        if changes and changes[-1]["level"] == level and changes[-1]["categories"] == cats:
             continue
-        changes.append({"at": row.computed_at, "level": row.level, "label": str(LEVEL_LABELS[row.level]),
-                        "categories": cats})
+        # The day only: a level that changed at the minute of a check-in would say which one.
+        changes.append({"at": timezone.localtime(row.computed_at).date(), "level": level,
+                        "label": str(LEVEL_LABELS[level]), "categories": cats})
     return changes

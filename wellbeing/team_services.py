@@ -1,7 +1,8 @@
 """Writes of the supervisor's team pages: acknowledging and closing flags, recording welfare actions,
 closing the loop on call outcomes and follow-ups. Each changes state with a conditional UPDATE (a
 double click or a second tab changes nothing twice) and writes one audit event when it did change
-something. Callers have already fetched the flag, person or exposure through `portal.access`."""
+something. Callers have already fetched the flag, person or exposure through `portal.access`;
+which flags a supervisor may acknowledge or close is `wellbeing.flags`' to say."""
 
 from __future__ import annotations
 
@@ -14,19 +15,28 @@ from django.utils.translation import gettext as _
 
 from exposure.models import Exposure
 from portal.audit import audit_record
+from wellbeing.flags import (
+    ACKNOWLEDGE,
+    CLOSE,
+    RECORD_ACTION,
+    SUPERVISOR,
+    flag_permitted,
+    flag_require,
+    flag_transition,
+)
 from wellbeing.models import Flag, WelfareAction
 
-ACKNOWLEDGEABLE = [Flag.Status.OPEN, Flag.Status.ESCALATED]
 FLAG_CLOSE_NEEDS_ACTION = _("Record what was done before closing the flag.")
 
 
 def flag_acknowledge(*, flag: Flag, by, request=None, now=None) -> bool:
-    """Open or escalated -> acknowledged. Returns False if it was already acknowledged or closed."""
+    """Open -> acknowledged, for the supervisor's own flags (`wellbeing.flags` decides which: never
+    a clinical, urgent or escalated one, which raise FlagNotPermitted). Returns False if it was
+    already acknowledged or closed."""
     now = now or timezone.now()
     with transaction.atomic():
-        changed = Flag.objects.filter(pk=flag.pk, status__in=ACKNOWLEDGEABLE).update(
-            status=Flag.Status.ACKNOWLEDGED, acknowledged_at=now, acknowledged_by=by
-        )
+        changed = flag_transition(flag=flag, role=SUPERVISOR, action=ACKNOWLEDGE, acknowledged_at=now,
+                                  acknowledged_by=by)
         if changed:
             audit_record(action="flag_acknowledged", actor=by, request=request, subject=flag.officer, obj=flag,
                          detail={"reason": flag.reason_code})
@@ -36,12 +46,18 @@ def flag_acknowledge(*, flag: Flag, by, request=None, now=None) -> bool:
 
 def welfare_action_record(*, officer, by, kind: str, flag: Flag | None = None, follow_up_on: date | None = None,
                           close_flag: bool = False, request=None, now=None) -> WelfareAction:
-    """Record what was done for `officer`. An action on an open flag also acknowledges it; with
-    `close_flag` the flag is closed too (it now has an action)."""
+    """Record what was done for `officer`. An action on the supervisor's own open flag also
+    acknowledges it, and with `close_flag` closes it (it now has an action). On OH's flags
+    (clinical, urgent, escalated) the action is recorded for OH to see and the flag is left as it
+    is; asking to close one raises FlagNotPermitted and records nothing."""
     if kind not in WelfareAction.Kind.values:
         raise ValidationError({"kind": _("Choose what was done.")})
     if flag is not None and flag.officer_id != officer.pk:
         raise ValidationError(_("This flag belongs to someone else."))
+    if flag is not None:
+        flag_require(flag, SUPERVISOR, RECORD_ACTION)
+        if close_flag:
+            flag_require(flag, SUPERVISOR, CLOSE)
     now = now or timezone.now()
     with transaction.atomic():
         action = WelfareAction.objects.create(officer=officer, flag=flag, recorded_by=by, kind=kind,
@@ -50,21 +66,23 @@ def welfare_action_record(*, officer, by, kind: str, flag: Flag | None = None, f
                      detail={"kind": kind, "flag": flag.pk if flag else None,
                              "follow_up_on": follow_up_on.isoformat() if follow_up_on else None})
         if flag is not None:
-            flag_acknowledge(flag=flag, by=by, request=request, now=now)
+            if flag_permitted(flag, SUPERVISOR, ACKNOWLEDGE):
+                flag_acknowledge(flag=flag, by=by, request=request, now=now)
             if close_flag:
                 flag_close(flag=flag, by=by, request=request, now=now)
     return action
 
 
 def flag_close(*, flag: Flag, by, request=None, now=None) -> bool:
-    """Close an active flag. A flag can only be closed once a welfare action is recorded on it.
-    Returns False if it was already closed."""
+    """Close one of the supervisor's own flags (FlagNotPermitted for OH's). A flag can only be
+    closed once a welfare action is recorded on it. Returns False if it was already closed."""
+    flag_require(flag, SUPERVISOR, CLOSE)
     if not WelfareAction.objects.filter(flag=flag).exists():
         raise ValidationError(FLAG_CLOSE_NEEDS_ACTION)
     now = now or timezone.now()
     with transaction.atomic():
-        changed = Flag.objects.filter(pk=flag.pk, status__in=Flag.ACTIVE).update(
-            status=Flag.Status.CLOSED, closed_at=now, closed_by=by,
+        changed = flag_transition(
+            flag=flag, role=SUPERVISOR, action=CLOSE, closed_at=now, closed_by=by,
             # Closing answers the flag: a flag closed straight from "open" counts as acknowledged too.
             acknowledged_at=flag.acknowledged_at or now, acknowledged_by=flag.acknowledged_by or by,
         )

@@ -32,8 +32,9 @@ from portal import access
 from portal.access import TEAM_SUMMARY, area_required
 from portal.audit import audit_record
 from portal.models import User
+from wellbeing import flags as flag_life
 from wellbeing import risk, team_selectors, team_services
-from wellbeing.flags import supervisor_label
+from wellbeing.flags import supervisor_label, supervisor_status
 from wellbeing.models import Flag, WelfareAction
 from wellbeing.team_forms import TeamFilterForm, WelfareActionForm
 
@@ -61,8 +62,9 @@ def _table_rows(rows) -> list[SafeString]:
     value is escaped as the template would (`html.escape`, what Django's `escape` calls), and each
     fixed phrase is translated once per page, not once per cell. The markup is the template's."""
     words = {"no_usual": _("No usual yet"), "no_role": _("No role figure yet"), "no_checkin": _("No check-in yet"),
-             "today": _("Last: today"), "no_shifts": _("No shifts in 30 days"), "urgent": _("Urgent:"),
-             "none": _("None"), "no_action": _("None recorded"), "usual": _("%(r)s× their usual"),
+             "today": _("Last: today"), "no_shifts": _("No shifts in 30 days"),
+             "with_oh": str(flag_life.WITH_OH).lower(), "none": _("None"), "no_action": _("None recorded"),
+             "usual": _("%(r)s× their usual"),
              "role": _("%(r)s× the role"), "done": _("%(p)s%% done after shifts (30 days)"),
              "flag_for": _("flag for %(name)s")}
     statuses = {value: str(label).lower() for value, label in Flag.Status.choices}
@@ -82,7 +84,7 @@ def _table_rows(rows) -> list[SafeString]:
     # One reverse() per page: the row links differ only by id.
     person_url = escape(reverse("team:person", args=[0])[:-2])
     flag_url = escape(reverse("team:flag", args=[0])[:-2])
-    none, urgent = escape(words["none"]), words["urgent"]
+    none = escape(words["none"])
     out = []
     today = timezone.localdate()
     for r in rows:
@@ -107,8 +109,9 @@ def _table_rows(rows) -> list[SafeString]:
         if r.flags:
             flag_for = escape(words["flag_for"] % {"name": str(r.person)})
             flags = '<ul class="team-flag-list">' + "".join(
-                f'<li><a href="{flag_url}{f.pk}/">{escape(f"{urgent} {f.label}" if f.urgent else f.label)} '
-                f'({escape(statuses[f.status])})<span class="visually-hidden"> {flag_for}</span></a></li>'
+                f'<li><a href="{flag_url}{f.pk}/">{escape(f.label)} '
+                f'({escape(words["with_oh"] if f.with_oh else statuses[f.status])})'
+                f'<span class="visually-hidden"> {flag_for}</span></a></li>'
                 for f in r.flags) + "</ul>"
         if r.last_action:
             action = f"{escape(kinds.get(r.last_action.kind, ''))}<br>{escape(day(r.last_action.recorded_at))}"
@@ -142,10 +145,11 @@ def index(request: HttpRequest) -> HttpResponse:
     counts = {"outcomes": sum(r.outcomes for r in rows), "follow_ups": sum(r.follow_ups for r in rows)}
     active_flags = sum(len(r.flags) for r in rows)
     open_flags = sum(len(r.open_flags) for r in rows)
+    welfare = sum(1 for r in rows if any(f.clinical for f in r.flags))
     return render(request, "wellbeing/team_index.html", {
         "teams": teams, "team": team, "team_query": _team_query(team), "form": form, "page": page,
         "query": query.urlencode(), "rows_total": len(rows), "filtered": len(shown) != len(rows),
-        "active_flags": active_flags, "open_flags": open_flags, "counts": counts,
+        "active_flags": active_flags, "open_flags": open_flags, "welfare": welfare, "counts": counts,
     })
 
 
@@ -153,11 +157,11 @@ def _summary_levels(levels: list[dict]) -> str:
     if not levels:
         return ""
     last, first = levels[-1]["counts"], levels[0]["counts"]
-    above = sum(last[level] for level in (risk.AMBER, risk.RED, risk.URGENT))
-    before = sum(first[level] for level in (risk.AMBER, risk.RED, risk.URGENT))
-    return _("People at each level this week: amber %(amber)d, red %(red)d, urgent %(urgent)d; %(now)d at amber "
-             "or above, against %(then)d twelve weeks ago.") % {
-        "amber": last[risk.AMBER], "red": last[risk.RED], "urgent": last[risk.URGENT], "now": above, "then": before}
+    above = sum(last[level] for level in (risk.AMBER, risk.RED))
+    before = sum(first[level] for level in (risk.AMBER, risk.RED))
+    return _("People at each level this week: amber %(amber)d, red %(red)d; %(now)d at amber or above, against "
+             "%(then)d twelve weeks ago.") % {
+        "amber": last[risk.AMBER], "red": last[risk.RED], "now": above, "then": before}
 
 
 def _summary_completion(weeks: list[dict], *, who: str = "team") -> str:
@@ -207,14 +211,14 @@ def trends(request: HttpRequest) -> HttpResponse:
         {"id": "chart-levels", "kind": "bar", "x": labels, "yTitle": _("People"),
          "series": [{"name": level_names[level], "y": [w["counts"][level] for w in levels],
                      "colour": LEVEL_COLOURS[level][0], "pattern": LEVEL_COLOURS[level][1]}
-                    for level in [*risk.LEVELS, team_selectors.NO_ASSESSMENT]]},
+                    for level in [*team_selectors.SUPERVISOR_LEVELS, team_selectors.NO_ASSESSMENT]]},
     ]
     return render(request, "wellbeing/team_trends.html", {
         "teams": teams, "team": team, "team_query": _team_query(team), "people": people,
         "exposure": exposure, "exposure_rows": [(label, [s["values"][i] for s in exposure["series"]])
                                                for i, label in enumerate(labels)],
         "completion": completion, "levels": levels, "level_names": level_names,
-        "level_order": [*risk.LEVELS, team_selectors.NO_ASSESSMENT],
+        "level_order": [*team_selectors.SUPERVISOR_LEVELS, team_selectors.NO_ASSESSMENT],
         "summaries": {"exposure": _summary_exposure(exposure), "completion": _summary_completion(completion),
                       "levels": _summary_levels(levels)},
         "charts": {"charts": charts},
@@ -240,35 +244,60 @@ def _flag_or_404(request, pk) -> Flag:
         raise Http404 from exc
 
 
+def _render_flag(request: HttpRequest, flag: Flag, form, status: int = 200) -> HttpResponse:
+    actions = WelfareAction.objects.filter(flag=flag).select_related("recorded_by").order_by("-recorded_at", "-pk")
+    owned = flag_life.flag_owner(flag) == flag_life.SUPERVISOR
+    return render(request, "wellbeing/team_flag.html", {
+        "flag": flag, "label": supervisor_label(flag), "status": supervisor_status(flag), "form": form,
+        "actions": actions, "with_oh": not owned,
+        "can_acknowledge": flag_life.flag_permitted(flag, flag_life.SUPERVISOR, flag_life.ACKNOWLEDGE),
+        "can_close": flag_life.flag_permitted(flag, flag_life.SUPERVISOR, flag_life.CLOSE),
+        "time_left": flag.acknowledge_by - timezone.now() if owned and flag.status == Flag.Status.OPEN else None,
+        "person": flag.officer, "team_query": urlencode({"team": flag.officer.team_id}),
+    }, status=status)
+
+
+def _welfare_form(flag: Flag, data=None) -> WelfareActionForm:
+    """The action form; "close the flag" only where the supervisor may close it (their own flags)."""
+    return WelfareActionForm(data, with_flag=flag_life.flag_permitted(flag, flag_life.SUPERVISOR, flag_life.CLOSE))
+
+
+def _refuse(request: HttpRequest, flag: Flag, exc: flag_life.FlagNotPermitted) -> HttpResponse:
+    """403 with the flag page and the reason on it (audited like every other refusal)."""
+    audit_record(action="access_denied", request=request, reason=request.path[:200])
+    messages.error(request, str(exc))
+    return _render_flag(request, flag, _welfare_form(flag), status=403)
+
+
 @area_required("team")
 def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
     flag = _flag_or_404(request, pk)
     if request.method == "POST":
-        form = WelfareActionForm(request.POST, with_flag=flag.is_active)
+        form = _welfare_form(flag, request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            team_services.welfare_action_record(
-                officer=flag.officer, by=request.user, kind=data["kind"], flag=flag if flag.is_active else None,
-                follow_up_on=data["follow_up_on"], close_flag=bool(data.get("close_flag")), request=request)
+            try:
+                team_services.welfare_action_record(
+                    officer=flag.officer, by=request.user, kind=data["kind"], flag=flag if flag.is_active else None,
+                    follow_up_on=data["follow_up_on"], close_flag=bool(data.get("close_flag")), request=request)
+            except flag_life.FlagNotPermitted as exc:
+                return _refuse(request, flag, exc)
             messages.success(request, _("Welfare action recorded."))
             return redirect("team:flag", pk=flag.pk)
-    else:
-        form = WelfareActionForm(with_flag=flag.is_active)
-        audit_record(action="team_flag_viewed", request=request, subject=flag.officer, obj=flag)
-    actions = WelfareAction.objects.filter(flag=flag).select_related("recorded_by").order_by("-recorded_at", "-pk")
-    now = timezone.now()
-    return render(request, "wellbeing/team_flag.html", {
-        "flag": flag, "label": supervisor_label(flag), "form": form, "actions": actions,
-        "time_left": flag.acknowledge_by - now if flag.status == Flag.Status.OPEN else None,
-        "person": flag.officer, "team_query": urlencode({"team": flag.officer.team_id}),
-    }, status=400 if request.method == "POST" else 200)
+        return _render_flag(request, flag, form, status=400)
+    audit_record(action="team_flag_viewed", request=request, subject=flag.officer, obj=flag)
+    return _render_flag(request, flag, _welfare_form(flag))
 
 
 @require_POST
 @area_required("team")
 def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     flag = _flag_or_404(request, pk)
-    if team_services.flag_acknowledge(flag=flag, by=request.user, request=request):
+    try:
+        acknowledged = team_services.flag_acknowledge(flag=flag, by=request.user, request=request)
+    except flag_life.FlagNotPermitted as exc:
+        return _refuse(request, flag, exc)
+    if acknowledged:
         messages.success(request, _("Flag acknowledged. Record what you do next below."))
     else:
         messages.info(request, _("This flag was already acknowledged."))
@@ -281,6 +310,8 @@ def flag_close(request: HttpRequest, pk: int) -> HttpResponse:
     flag = _flag_or_404(request, pk)
     try:
         closed = team_services.flag_close(flag=flag, by=request.user, request=request)
+    except flag_life.FlagNotPermitted as exc:
+        return _refuse(request, flag, exc)
     except ValidationError:
         messages.error(request, team_services.FLAG_CLOSE_NEEDS_ACTION)
         return redirect("team:flag", pk=flag.pk)
@@ -315,12 +346,13 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
                         .order_by("-recorded_at", "-pk"), 20).get_page(request.GET.get("page"))
     flags = (Flag.objects.filter(officer=officer).annotate(n_actions=Count("welfare_actions"))
              .order_by("-raised_at", "-pk")[:20])
-    level_points = _level_points(levels, now, since)
+    level_points = _level_points(levels, today, since)
     charts = [
         {"id": "chart-person-levels", "kind": "step", "x": [p[0] for p in level_points],
-         "xRange": [timezone.localtime(since).isoformat(), timezone.localtime(now).isoformat()],
-         "yTitle": _("Level"), "yTicks": {"values": list(range(len(risk.LEVELS))),
-                                            "labels": [str(team_selectors.LEVEL_LABELS[lv]) for lv in risk.LEVELS]},
+         "xRange": [timezone.localtime(since).date().isoformat(), today.isoformat()],
+         "yTitle": _("Level"), "yTicks": {"values": list(range(len(team_selectors.SUPERVISOR_LEVELS))),
+                                            "labels": [str(team_selectors.LEVEL_LABELS[lv])
+                                                       for lv in team_selectors.SUPERVISOR_LEVELS]},
          "series": [{"name": _("Level"), "y": [p[1] for p in level_points]}]},
         {"id": "chart-person-load", "kind": "line", "x": [d.isoformat() for d, _v in load.days], "dates": True,
          "yTitle": _("Exposure load"),
@@ -331,7 +363,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     return render(request, "wellbeing/team_person.html", {
         "person": officer, "row": row, "levels": levels, "load": load, "completion": completion,
-        "actions": actions, "flags": [(f, supervisor_label(f)) for f in flags], "form": form,
+        "actions": actions, "flags": [(f, supervisor_label(f), supervisor_status(f)) for f in flags], "form": form,
         "team_query": urlencode({"team": officer.team_id}) if officer.team_id else "",
         "summaries": {
             "levels": _person_level_summary(levels), "load": _person_load_summary(row),
@@ -341,11 +373,14 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     }, status=400 if request.method == "POST" else 200)
 
 
-def _level_points(levels: list[dict], now, since) -> list[tuple[str, int]]:
-    # The level in force when the chart starts is drawn from its left edge.
-    points = [(timezone.localtime(max(c["at"], since)).isoformat(), risk.RANK[c["level"]]) for c in levels]
+def _level_points(levels: list[dict], today, since) -> list[tuple[str, int]]:
+    """The level chart's points, by day only (never the time of day: a level that changed at the
+    minute of a check-in would say which check-in changed it). The level in force when the chart
+    starts is drawn from its left edge."""
+    start = timezone.localtime(since).date()
+    points = [(max(c["at"], start).isoformat(), risk.RANK[c["level"]]) for c in levels]
     if points:
-        points.append((timezone.localtime(now).isoformat(), points[-1][1]))
+        points.append((today.isoformat(), points[-1][1]))
     return points
 
 

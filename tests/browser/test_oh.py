@@ -19,8 +19,9 @@ from wellbeing.tests.risk_data import add_exposure
 
 
 def escalate(person):
+    # An operational flag nobody acknowledged (clinical flags are OH's at once and never escalated).
     now = timezone.now()
-    flag, _ = flag_raise(officer=person, reason_code="screen_over_cutoff", now=now - timedelta(days=3))
+    flag, _ = flag_raise(officer=person, reason_code="checkins_overdue", now=now - timedelta(days=3))
     flag_escalate(flag_id=flag.pk, now=now - timedelta(days=1))
     return flag
 
@@ -31,7 +32,7 @@ def test_oh_opens_an_escalated_flag_records_a_referral_and_exports_xlsx(
     escalate(officer)
     sign_in(page, oh)
     page.goto("/oh/")
-    queue = page.get_by_role("table", name="Urgent and escalated flags, oldest first")
+    queue = page.get_by_role("table", name="Triage queue: urgent first, then by severity, then oldest first")
     assert str(officer) in queue.inner_text()
     page.get_by_role("link", name=f"Open case of {officer}").click()
 

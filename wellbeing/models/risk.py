@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wellbeing import risk
 from wellbeing.reasons import CLINICAL, OPERATIONAL
 
 
@@ -76,6 +77,24 @@ class Flag(models.Model):
         OPERATIONAL = OPERATIONAL, _("Operational")
         CLINICAL = CLINICAL, _("Clinical")
 
+    class Severity(models.IntegerChoices):
+        # Values from `wellbeing.risk` (the pure rules compute them); higher is seen first by OH.
+        OPERATIONAL = risk.SEVERITY_OPERATIONAL, _("Operational")
+        OPERATIONAL_RED = risk.SEVERITY_OPERATIONAL_RED, _("Operational, red")
+        CLINICAL = risk.SEVERITY_CLINICAL, _("Moderate")
+        HIGH = risk.SEVERITY_HIGH, _("High")
+        SEVERE = risk.SEVERITY_SEVERE, _("Severe")
+        URGENT = risk.SEVERITY_URGENT, _("Urgent")
+
+    class Outcome(models.TextChoices):
+        # How OH closed a flag: choices only, never free text (it is reported and exported).
+        CONTACTED_SUPPORT = "contacted_support", _("Contacted, support arranged")
+        CONTACTED_NO_ACTION = "contacted_no_action", _("Contacted, no further action")
+        REFERRED_CLINICIAN = "referred_clinician", _("Referred to an OH clinician")
+        REFERRED_EAP = "referred_eap", _("Referred to the employee assistance programme")
+        REFERRED_GP = "referred_gp", _("Referred to their GP")
+        NOT_CONTACTED = "not_contacted", _("Could not contact after repeated attempts")
+
     ACTIVE = [Status.OPEN, Status.ACKNOWLEDGED, Status.ESCALATED]
 
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags")
@@ -86,6 +105,10 @@ class Flag(models.Model):
     raised_at = models.DateTimeField(default=timezone.now)
     acknowledge_by = models.DateTimeField(help_text="Escalates to occupational health if not acknowledged by then.")
     assessment = models.ForeignKey(RiskAssessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The check-in that raised it: the urgent answer, or the latest positive screen the engine used.
+    checkin = models.ForeignKey("wellbeing.CheckIn", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+")
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.OPERATIONAL)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -95,9 +118,10 @@ class Flag(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
 
     class Meta:
-        ordering = ["-urgent", "raised_at"]
+        ordering = ["-urgent", "-severity", "raised_at"]
         constraints = [
             # One active flag per person and reason: re-raising the same reason is a no-op.
             models.UniqueConstraint(
@@ -109,10 +133,14 @@ class Flag(models.Model):
         indexes = [
             models.Index(fields=["status", "acknowledge_by"], name="flag_status_due"),
             models.Index(fields=["officer", "status"], name="flag_officer_status"),
+            # OH's triage queue: active flags, urgent first, then the most severe, then the oldest.
+            models.Index(fields=["-urgent", "-severity", "raised_at", "id"], name="flag_triage",
+                         condition=models.Q(status__in=["open", "acknowledged", "escalated"])),
         ]
 
     def __str__(self):
-        return f"{self.reason_code} for {self.officer_id} ({self.status})"
+        # Never the reason, urgency or severity: this string reaches logs and admin pages.
+        return f"flag {self.pk} for {self.officer_id} ({self.status})"
 
     @property
     def is_active(self):

@@ -26,7 +26,9 @@ def open_case(client, person, reason="screening_review"):
     return response
 
 
-def escalated_flag(person, *, days_ago=3, reason="screen_over_cutoff"):
+def escalated_flag(person, *, days_ago=3, reason="checkins_overdue"):
+    """An operational flag nobody acknowledged in time (clinical flags are OH's from the start and
+    are never escalated)."""
     now = timezone.now()
     flag, _ = flag_raise(officer=person, reason_code=reason, now=now - timedelta(days=days_ago))
     flag_escalate(flag_id=flag.pk, now=now - timedelta(days=days_ago) + timedelta(hours=49))
@@ -90,15 +92,16 @@ def test_a_record_of_someone_else_cannot_be_reached_through_a_visible_person(log
 # ----------------------------------------------------------------------------- queue
 
 
-def test_the_queue_lists_urgent_and_escalated_flags_oldest_first_with_who_was_told(login, oh, officer, teammate,
-                                                                                   outsider, supervisor):
+def test_the_queue_lists_urgent_first_then_escalated_flags_oldest_first_with_who_was_told(
+        login, oh, officer, teammate, outsider, supervisor):
+    # Updated: the queue used to be oldest first, so a fresh urgent flag sat under older ones.
     newer = escalated_flag(officer, days_ago=2)
     older = escalated_flag(teammate, days_ago=5)
     urgent, _ = flag_raise(officer=outsider, reason_code="phq9_item9", urgent=True)
-    flag_raise(officer=officer, reason_code="exposure_load_high")  # open, not urgent: not in the queue
+    flag_raise(officer=officer, reason_code="exposure_load_high")  # open, operational: the supervisor's
     html = login(oh).get("/oh/").content.decode()
     # names as the page writes them (a generated name may hold an apostrophe)
-    assert html.index(escape(teammate)) < html.index(escape(officer)) < html.index(escape(outsider))
+    assert html.index(escape(outsider)) < html.index(escape(teammate)) < html.index(escape(officer))
     assert html.count("Open case") == 3
     told = Notification.objects.filter(dedupe_key=f"flag:{older.pk}:escalated").get()
     assert escape(told.user) in html and escape(supervisor) in html
@@ -272,10 +275,12 @@ def test_a_case_note_is_saved_and_its_text_never_reaches_the_audit_log(login, oh
 def test_closing_an_escalated_flag_is_claimed_once(login, oh, officer):
     flag = escalated_flag(officer)
     client = login(oh)
-    client.post(f"/oh/people/{officer.pk}/flags/{flag.pk}/close/")
-    client.post(f"/oh/people/{officer.pk}/flags/{flag.pk}/close/")
+    open_case(client, officer)
+    outcome = {f"close-{flag.pk}-outcome": "contacted_no_action"}
+    client.post(f"/oh/people/{officer.pk}/flags/{flag.pk}/close/", outcome)
+    client.post(f"/oh/people/{officer.pk}/flags/{flag.pk}/close/", outcome)
     flag.refresh_from_db()
-    assert flag.status == Flag.Status.CLOSED and flag.closed_by == oh
+    assert flag.status == Flag.Status.CLOSED and flag.closed_by == oh and flag.outcome == "contacted_no_action"
     assert AuditEvent.objects.filter(action="oh_flag_closed").count() == 1
     assert str(officer) not in client.get("/oh/").content.decode()
 

@@ -33,14 +33,17 @@ def _random_history(rng: random.Random, officer, now) -> None:
         at = now - timedelta(days=rng.choice([0, 1, 5, 13, 15, 60, 89, 91, 119, 121, 200, 400]),
                              minutes=rng.choice([0, 0, 7, 300]))
         result = {"anxiety": rng.randint(0, 6), "depression": rng.randint(0, 6)} if instrument == "phq4" else None
+        if instrument == "pcl5":  # the DSM-5 rule met, not met, or (older rows) not recorded
+            result = rng.choice([{"dsm5_provisional": True}, {"dsm5_provisional": False}, None])
         _checkin(officer, instrument, at=at, total=rng.randint(0, 20), urgent=rng.random() < 0.1, result=result)
 
 
 def _comparable(inputs):
     return {pk: (i.role, round(i.load_now, 9), round(i.recent_dose, 9), round(i.usual_daily_dose, 9),
                  sorted(set(i.critical_incidents)), i.long_viewing_without_breaks, i.last_checkin_at,
-                 sorted((s.instrument, s.completed_at, s.total, sorted(s.subscales.items())) for s in i.screens),
-                 i.pulses, i.urgent_at, i.urgent_code if i.urgent_at else None)
+                 sorted((s.instrument, s.completed_at, s.total, sorted(s.subscales.items()), s.dsm5_provisional,
+                         s.checkin_id) for s in i.screens),
+                 i.pulses, i.urgent_at, i.urgent_code if i.urgent_at else None, i.urgent_checkin_id)
             for pk, i in inputs.items()}
 
 
@@ -95,3 +98,15 @@ def test_an_urgent_answer_and_the_latest_screens(officer):
     assert inputs.urgent_code == "safety_question" and inputs.urgent_at == now - timedelta(days=2)
     assert sorted((s.instrument, s.total, s.subscales) for s in inputs.screens) == [
         ("phq4", 6, {"anxiety": 3, "depression": 3}), ("phq9", 4, {})]
+
+
+def test_clinical_result_not_triaged_both_paths_carry_the_pcl5_rule_and_the_check_in(officer):
+    now = timezone.now()
+    pcl5 = _checkin(officer, "pcl5", at=now - timedelta(days=1), total=12, result={"dsm5_provisional": True})
+    urgent = _checkin(officer, "phq9", at=now - timedelta(days=2), total=3, urgent=True)
+    for portable in (False, True):
+        inputs = gather([officer.pk], now=now, rules=DEFAULT_RULES, portable=portable)[officer.pk]
+        screens = {s.instrument: s for s in inputs.screens}
+        assert (screens["pcl5"].dsm5_provisional, screens["pcl5"].checkin_id) == (True, pcl5.pk)
+        assert (screens["phq9"].dsm5_provisional, screens["phq9"].checkin_id) == (False, urgent.pk)
+        assert inputs.urgent_checkin_id == urgent.pk

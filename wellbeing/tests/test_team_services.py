@@ -23,12 +23,6 @@ def test_acknowledging_an_open_flag_once_changes_it_once(officer, supervisor):
     assert AuditEvent.objects.filter(action="flag_acknowledged", subject=officer).count() == 1
 
 
-def test_an_escalated_flag_can_still_be_acknowledged(officer, supervisor):
-    f = flag(officer, status=Flag.Status.ESCALATED)
-    assert team_services.flag_acknowledge(flag=f, by=supervisor)
-    assert Flag.objects.get(pk=f.pk).status == Flag.Status.ACKNOWLEDGED
-
-
 def test_a_flag_cannot_be_closed_without_an_action(officer, supervisor):
     f = flag(officer)
     with pytest.raises(ValidationError):

@@ -149,7 +149,7 @@ def test_trends_have_summaries_and_tables(login, supervisor, officer):
     content = login(supervisor).get("/team/trends/").content.decode()
     for chart in ("chart-exposure", "chart-completion", "chart-levels"):
         assert f'id="{chart}" class="team-chart" role="img"' in content
-    assert "People at each level this week: amber 1, red 0, urgent 0; 1 at amber or above" in content
+    assert "People at each level this week: amber 1, red 0; 1 at amber or above" in content
     assert content.count("Show the chart as a table") == 3
 
 
@@ -176,12 +176,15 @@ def test_dashboard_loads_match_the_risk_engines(officer, teammate):
     assert set(ours) == set(engine.index)
 
 
-def test_the_inbox_puts_urgent_first_then_the_least_time_left(login, supervisor, officer, teammate):
+def test_the_inbox_puts_welfare_contacts_first_then_the_least_time_left(login, supervisor, officer, teammate):
+    # Updated: it used to say "Urgent:" to the supervisor; a welfare contact now reads the same
+    # whether urgent or not, and comes first.
     flag(officer, hours_left=30)
     flag(teammate, "checkins_overdue", hours_left=2)
     flag(officer, "phq9_item9", urgent=True, hours_left=40)
     content = login(supervisor).get("/team/flags/").content.decode()
-    urgent = content.index("Urgent:</strong> Welfare contact recommended")
+    assert "Urgent" not in content
+    urgent = content.index("Welfare contact recommended")
     soon = content.index("Check-ins overdue while exposure continues")
     later = content.index("Exposure load high for the role")
     assert urgent < soon < later
