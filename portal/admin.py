@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import AuditEvent, Notification, Organisation, Team, Unit, User
+from portal.models import AuditEvent, Notification, Organisation, TaskFailure, Team, Unit, User
 
 
 @admin.register(Organisation)
@@ -68,7 +68,19 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "user", "title", "urgent", "read_at", "emailed_at", "email_attempts",
-                    "email_error", "email_failed_at"]
-    list_filter = ["urgent", "email_wanted", "email_second_contact"]
+    # Delivery state only. A notification's title names a person and, for OH, whether it is urgent: a
+    # clinical inference an administrator must not read (docs/clinical-safety.md, H4).
+    list_display = ["created_at", "user", "read_at", "emailed_at", "email_attempts", "email_error", "email_failed_at"]
+    fields = list_display
+    list_filter = ["email_wanted"]
     list_select_related = ["user"]
+
+
+@admin.register(TaskFailure)
+class TaskFailureAdmin(ReadOnlyAdmin):
+    """Background work that failed for good: an undeliverable email, a clinical flag nobody could be
+    told about, a task that kept failing. Ids and error classes only (docs/clinical-safety.md, H1, H7)."""
+
+    list_display = ["failed_at", "task_name", "args", "error"]
+    list_filter = ["task_name"]
+    date_hierarchy = "failed_at"

@@ -223,7 +223,8 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        # Not the title: it names a person and may say "urgent", and str() is what the admin shows.
+        return f"Notification {self.pk} to user {self.user_id}"
 
 
 class RecomputePending(models.Model):

@@ -3,7 +3,11 @@ may do what to which flag (a small state machine with the role as a parameter).
 
 Operational reasons go to the supervisors of the person's team, with their category. Clinical
 reasons go to occupational health; the supervisor is told only "welfare contact recommended".
-Urgent flags reach OH at once, inside the request that raised them (no broker, no batch job).
+Urgent flags reach OH at once, inside the request that raised them (no broker, no batch job): the
+flag and an in-app notification to every OH member are written in that transaction; their emails
+follow through the notification outbox (portal/notify.py). A clinical or urgent flag whose
+organisation has no OH member to tell is recorded as a TaskFailure at once, so an administrator
+sees that it is in nobody's queue (docs/clinical-safety.md, H1).
 
 Ownership: clinical and urgent flags belong to OH from the moment they are raised, and an
 operational flag belongs to OH once it has been escalated; every other flag is the supervisor's.
@@ -16,6 +20,7 @@ already. Team and OH views and services ask `flag_permitted` and change state on
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import NamedTuple
@@ -31,11 +36,13 @@ from django.utils.translation import gettext_lazy
 from portal import access
 from portal.audit import audit_record
 from portal.language import user_language
-from portal.models import AuditEvent, Notification, User
+from portal.models import AuditEvent, Notification, TaskFailure, User
 from portal.notify import notification_send, notifications_send_many
 from wellbeing import risk
 from wellbeing.models import Flag
 from wellbeing.reasons import CLINICAL, WELFARE_CONTACT, reason
+
+logger = logging.getLogger(__name__)
 
 # ----------------------------------------------------------------------------- the state machine
 
@@ -272,7 +279,7 @@ def _route(flags: list[Flag]) -> None:
     supervisors = access.supervisors_by_team({o.team_id for o in officers.values() if o.team_id})
     needs_oh = {officers[f.officer_id].organisation_id for f in flags if f.kind == CLINICAL or f.urgent}
     oh_staff = access.oh_staff_by_organisation(needs_oh - {None}) if needs_oh else {}
-    notes = []
+    notes, unrouted = [], []
     for flag in flags:
         officer = officers[flag.officer_id]
         name = officer.get_full_name() or officer.username
@@ -282,8 +289,12 @@ def _route(flags: list[Flag]) -> None:
             notes.append(Notification(user=supervisor, title=title, link=reverse("team:index"),
                                       dedupe_key=f"flag:{flag.pk}:supervisor"))
         if flag.kind == CLINICAL or flag.urgent:
-            notes += [_oh_note(flag, name, oh) for oh in oh_staff.get(officer.organisation_id, [])]
+            oh_notes = [_oh_note(flag, name, oh) for oh in oh_staff.get(officer.organisation_id, [])]
+            if not oh_notes:
+                unrouted.append(flag)
+            notes += oh_notes
     notifications_send_many(notes, email=True)
+    _record_unrouted(unrouted)
 
 
 def _oh_note(flag: Flag, name: str, oh) -> Notification:
@@ -297,7 +308,25 @@ def _oh_note(flag: Flag, name: str, oh) -> Notification:
 def _notify_oh(flag: Flag) -> None:
     """An active flag that has just become urgent: OH is told at once."""
     name = flag.officer.get_full_name() or flag.officer.username
-    notifications_send_many([_oh_note(flag, name, oh) for oh in access.oh_staff_for(flag.officer)], email=True)
+    notes = [_oh_note(flag, name, oh) for oh in access.oh_staff_for(flag.officer)]
+    notifications_send_many(notes, email=True)
+    if not notes:
+        _record_unrouted([flag])
+
+
+def _record_unrouted(flags: list[Flag]) -> None:
+    """Clinical or urgent flags that no OH member was told about (the organisation has nobody with
+    the OH role): a visible TaskFailure each, ids only, so an administrator can put someone in OH's
+    place today. The flag itself waits in OH's queue for the first OH member appointed."""
+    if not flags:
+        return
+    TaskFailure.objects.bulk_create([
+        TaskFailure(task_name="wellbeing.flag_route", args=[flag.pk],
+                    error=("no occupational health member covers this person's organisation: "
+                           "the flag is in nobody's queue; give someone the OH role now"))
+        for flag in flags])
+    logger.error("clinical or urgent flags with no occupational health recipient flag_ids=%s",
+                 [flag.pk for flag in flags])
 
 
 def flag_escalate(*, flag_id: int, now=None) -> bool:

@@ -302,3 +302,39 @@ def test_clinical_inference_leaked_the_admin_does_not_list_flags(admin_user, off
 
     flag(officer, "phq9_item9", urgent=True)
     assert Flag not in admin.site._registry
+
+
+def test_urgent_not_reaching_clinician_an_organisation_without_oh_is_a_visible_failure(client, admin_user, officer):
+    """Nobody holds the OH role in the officer's force: the urgent flag cannot reach a clinician by
+    any notice, so it is recorded at once where an administrator looks, by id only."""
+    from portal.models import TaskFailure, User
+
+    assert not User.objects.filter(is_oh=True).exists()
+    checkin, urgent = urgent_checkin(officer)
+    failure = TaskFailure.objects.get(task_name="wellbeing.flag_route")
+    assert failure.args == [urgent.pk] and "nobody's queue" in failure.error
+    assert officer.get_full_name() not in failure.error and "phq9" not in failure.error
+    client.force_login(admin_user)
+    page = client.get("/admin/portal/taskfailure/").content.decode()
+    assert "wellbeing.flag_route" in page and "give someone the OH role now" in page
+
+
+def test_urgent_not_reaching_clinician_an_organisation_with_oh_records_no_failure(officer, oh):
+    from portal.models import TaskFailure
+
+    urgent_checkin(officer)
+    assert not TaskFailure.objects.exists()
+
+
+def test_clinical_inference_leaked_the_notification_admin_shows_delivery_not_titles(client, admin_user, officer, oh):
+    from portal.models import Notification
+
+    urgent_checkin(officer)
+    note = Notification.objects.get(user=oh)
+    assert note.title.startswith("Urgent")
+    client.force_login(admin_user)
+    for url in ("/admin/portal/notification/", f"/admin/portal/notification/{note.pk}/change/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert note.title not in page and "Urgent" not in page, url
