@@ -24,7 +24,7 @@ REQUIRED = {
     "H5": "score or band",
     "H6": "wording",
     "H7": "lost",
-    "H8": "out of hours",
+    "H8": "out-of-hours",
     "H9": "viewing",
     "H10": "support numbers",
 }
