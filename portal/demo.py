@@ -7,6 +7,7 @@ history for its area.
 
 from __future__ import annotations
 
+import datetime
 import random
 from dataclasses import dataclass, field
 
@@ -93,6 +94,11 @@ def seed_core() -> DemoContext:
         defaults={"name": "Northmoor Constabulary", "kind": Organisation.Kind.POLICE,
                   "nation": Organisation.Nation.ENGLAND},
     )
+    # The demo OH service works 08:00 to 18:00 on weekdays (as its support contact says), and
+    # undeliverable urgent notices go to an invented duty mailbox.
+    Organisation.objects.filter(pk=force.pk).update(
+        oh_opens_at=datetime.time(8, 0), oh_closes_at=datetime.time(18, 0),
+        oh_escalation_email="oh-duty@northmoor.invalid")
     fire, _ = Organisation.objects.get_or_create(
         slug="northmoor-fire",
         defaults={"name": "Northmoor Fire and Rescue Service", "kind": Organisation.Kind.FIRE,
