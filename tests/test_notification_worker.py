@@ -35,6 +35,8 @@ def outbox_worker(server: SMTPServer) -> Worker:
 
 def test_urgent_not_reaching_clinician_an_urgent_check_in_reaches_oh_once_after_a_mail_outage(
         transactional_db, client, officer, oh, supervisor, mail_server):
+    mail_server.start()
+    mail_server.stop()  # the force's mail server was running, and has just gone down
     worker = outbox_worker(mail_server)
     try:
         client.force_login(officer)
@@ -52,7 +54,7 @@ def test_urgent_not_reaching_clinician_an_urgent_check_in_reaches_oh_once_after_
         assert wait_for(lambda: attempts() >= 2, 30), "the worker did not retry while the server was down"
         assert mail_server.messages == []
 
-        mail_server.start()
+        mail_server.start()  # the same server, on the same port, comes back
         assert wait_for(lambda: mail_server.to(oh.email), 30), "OH's email did not arrive after the outage"
         from portal.tasks import resend_pending_notification_emails
 
