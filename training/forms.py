@@ -179,6 +179,17 @@ class QuizTextForm(forms.Form):
         return text
 
 
+class CopyForm(forms.Form):
+    """Which organisation owns an editable copy of a module (one the trainer trains)."""
+
+    organisation = forms.ModelChoiceField(label=_("Copy for"), queryset=Organisation.objects.none(),
+                                          empty_label=None)
+
+    def __init__(self, *args, trainer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = selectors.organisations_of(trainer).order_by("name")
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Module.Status.choices)
 

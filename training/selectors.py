@@ -43,11 +43,20 @@ def units_of(trainer) -> QuerySet:
 
 
 def modules_for(trainer) -> QuerySet:
-    """Modules a trainer may edit and assign: those shipped with the portal and those written in
+    """Modules a trainer may see and assign: those shipped with the portal and those written in
     the organisations they train."""
     return Module.objects.filter(
         Q(organisation__isnull=True) | Q(organisation_id__in=access.organisation_ids(trainer))
     ).select_related("current_version")
+
+
+def module_is_editable(trainer, module: Module) -> bool:
+    """Whether `trainer` may change `module` (details, lessons, quiz, status) in the browser: only a
+    module owned by an organisation they train. Shipped modules (no organisation) change only
+    through the content files and `load_training`, so one force can never alter what every force
+    uses; a trainer copies one to edit it (services.module_copy)."""
+    return bool(trainer.is_trainer and module.organisation_id is not None
+                and module.organisation_id in access.organisation_ids(trainer))
 
 
 def target_people(trainer, *, kind: str, person=None, team=None, unit=None, role: str = "",

@@ -98,6 +98,30 @@ def _version_in_use(version: ModuleVersion) -> bool:
     return Assignment.objects.filter(version=version).exists() or Completion.objects.filter(version=version).exists()
 
 
+def _version_copy(*, source: ModuleVersion | None, module: Module, number: int, user) -> ModuleVersion:
+    """A new browser version of `module` holding a copy of `source` (its details, lessons and quiz)."""
+    new = ModuleVersion.objects.create(
+        module=module, number=number, title=source.title if source else module.slug,
+        summary=source.summary if source else "", introduction=source.introduction if source else "",
+        sources=source.sources if source else "", duration_minutes=source.duration_minutes if source else 45,
+        pass_mark=source.pass_mark if source else 80, source=ModuleVersion.Source.BROWSER, created_by=user,
+    )
+    if source is not None:
+        Lesson.objects.bulk_create(
+            Lesson(version=new, order=lesson.order, title=lesson.title, body=lesson.body)
+            for lesson in source.lessons.all()
+        )
+        for question in source.questions.prefetch_related("choices"):
+            copy = Question.objects.create(
+                version=new, order=question.order, text=question.text, explanation=question.explanation
+            )
+            Choice.objects.bulk_create(
+                Choice(question=copy, order=c.order, text=c.text, is_correct=c.is_correct)
+                for c in question.choices.all()
+            )
+    return new
+
+
 @transaction.atomic
 def module_version_for_edit(*, module: Module, user) -> ModuleVersion:
     """The version a trainer's edit may change. If anyone has started the current version, it is
@@ -107,28 +131,26 @@ def module_version_for_edit(*, module: Module, user) -> ModuleVersion:
     if current is not None and not _version_in_use(current):
         return current
     number = (module.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    new = ModuleVersion.objects.create(
-        module=module, number=number, title=current.title if current else module.slug,
-        summary=current.summary if current else "", introduction=current.introduction if current else "",
-        sources=current.sources if current else "", duration_minutes=current.duration_minutes if current else 45,
-        pass_mark=current.pass_mark if current else 80, source=ModuleVersion.Source.BROWSER, created_by=user,
-    )
-    if current is not None:
-        Lesson.objects.bulk_create(
-            Lesson(version=new, order=lesson.order, title=lesson.title, body=lesson.body)
-            for lesson in current.lessons.all()
-        )
-        for question in current.questions.prefetch_related("choices"):
-            copy = Question.objects.create(
-                version=new, order=question.order, text=question.text, explanation=question.explanation
-            )
-            Choice.objects.bulk_create(
-                Choice(question=copy, order=c.order, text=c.text, is_correct=c.is_correct)
-                for c in question.choices.all()
-            )
+    new = _version_copy(source=current, module=module, number=number, user=user)
     module.current_version = new
     module.save(update_fields=["current_version"])
     return new
+
+
+@transaction.atomic
+def module_copy(*, module: Module, organisation, user) -> Module:
+    """An editable draft copy of `module` (typically one shipped with the portal, which nobody edits
+    in the browser) owned by `organisation`. The copy has its own slug and starts at version 1."""
+    base = f"{module.slug}-{organisation.slug}"[:74]
+    slug, suffix = base, 1
+    while Module.objects.filter(slug=slug).exists():
+        suffix += 1
+        slug = f"{base}-{suffix}"
+    copy = Module.objects.create(slug=slug, status=Module.Status.DRAFT, organisation=organisation,
+                                 order=module.order)
+    copy.current_version = _version_copy(source=module.current_version, module=copy, number=1, user=user)
+    copy.save(update_fields=["current_version"])
+    return copy
 
 
 @transaction.atomic

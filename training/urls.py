@@ -13,6 +13,7 @@ urlpatterns = [
     path("manage/", manage_views.manage, name="manage"),
     path("manage/modules/new/", manage_views.module_new, name="module_new"),
     path("manage/modules/<int:pk>/", manage_views.module_edit, name="module_edit"),
+    path("manage/modules/<int:pk>/copy/", manage_views.module_copy, name="module_copy"),
     path("manage/modules/<int:pk>/status/", manage_views.module_status, name="module_status"),
     path("manage/modules/<int:pk>/lessons/new/", manage_views.lesson_edit, name="lesson_new"),
     path("manage/modules/<int:pk>/lessons/<int:order>/", manage_views.lesson_edit, name="lesson_edit"),

