@@ -32,7 +32,9 @@ class FeedbackForm(forms.ModelForm):
         model = Feedback
         fields = ["satisfaction", "would_recommend", "comment"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 4, "maxlength": 2000})}
-        help_texts = {"comment": _("Optional. Trainers read comments without your name attached.")}
+        help_texts = {"comment": _(
+            "Optional. Trainers read comments without your name attached, and only once 5 or more people "
+            "have given feedback on this module.")}
 
 
 class QuizForm(forms.Form):

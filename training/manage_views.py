@@ -335,7 +335,13 @@ def reports(request: HttpRequest) -> HttpResponse:
     return render(request, "training/manage/reports.html", {
         "completion": completion, "evaluation": evaluation, "overall": overall, "reach": reach,
         "comments": comments, "chart_data": chart_data, "levels": _satisfaction_labels(),
+        "min_responses": selectors.COMMENT_MIN_RESPONSES, "comments_hidden": _comments_hidden(),
     })
+
+
+def _comments_hidden() -> str:
+    return _("Fewer than %(n)d responses: comments hidden to protect anonymity.") % {
+        "n": selectors.COMMENT_MIN_RESPONSES}
 
 
 def _satisfaction_labels():
@@ -364,6 +370,9 @@ def _export_rows(trainer, report: str):
             yield [title, s.count, s.satisfied_pct, *[s.distribution[level] for level in (1, 2, 3, 4)]]
         yield []
         yield [_("Module"), _("Satisfaction"), _("Comment")]
+        for title, s in evaluation["per_module"]:
+            if s.count < selectors.COMMENT_MIN_RESPONSES:
+                yield [title, "", _comments_hidden()]
         labels = dict(_satisfaction_labels())
         for fb in selectors.evaluation_comments(trainer).iterator(chunk_size=500):
             yield [fb.completion.module.title, str(labels.get(fb.satisfaction, "")), fb.comment]

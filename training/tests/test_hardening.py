@@ -8,10 +8,10 @@ import json
 import re
 
 from portal.models import AuditEvent
-from tests.factories import UserFactory
+from tests.factories import OfficerFactory, UserFactory
 from training import services
-from training.models import Module
-from training.tests.conftest import QUIZ, make_module
+from training.models import Assignment, Module
+from training.tests.conftest import QUIZ, answers_for, make_module
 
 EVIL_TITLE = '<a href="https://evil.example">x</a>'
 
@@ -142,3 +142,55 @@ def test_shipped_modules_read_only_html_in_a_module_title_reaches_the_chart_esca
     labels = [row["label"] for row in _chart_data(html)["completion"]]
     assert labels == ['&lt;a href="https://evil.example"&gt;x&lt;/a&gt;']
     assert EVIL_TITLE not in html  # the tables escape it too
+
+
+# ----------------------------------------------------------------------------- item 8 (trainer half)
+
+def _complete(module, person, satisfaction=4, comment=""):
+    services.assignment_create_many(module=module, people=[person], due_on=None, notify=False)
+    assignment = Assignment.objects.get(module=module, person=person, completed_at__isnull=True)
+    services.quiz_submit(assignment=assignment, answers=answers_for(module.current_version))
+    services.feedback_create(completion=assignment.completion, satisfaction=satisfaction, would_recommend=True,
+                             comment=comment)
+
+
+def _csv(response):
+    return b"".join(response.streaming_content).decode()
+
+
+def test_export_disclosure_a_trainer_never_sees_whether_a_named_person_gave_feedback(login, trainer, module,
+                                                                                     officer):
+    _complete(module, officer, comment="My own words")
+    html = login(trainer).get(f"/training/manage/people/{officer.pk}/").content.decode()
+    assert "Feedback given" not in html and "My own words" not in html
+    assert "Completed" in html
+
+
+def test_export_disclosure_comments_from_fewer_than_5_responses_are_hidden_in_pages_and_exports(
+        login, trainer, force, team_a):
+    small = make_module(trainer, slug="small")
+    large = make_module(trainer, slug="large")
+    for n in range(4):
+        _complete(small, OfficerFactory(organisation=force, team=team_a), comment=f"SMALL-COMMENT-{n}")
+    for n in range(5):
+        _complete(large, OfficerFactory(organisation=force, team=team_a), comment=f"LARGE-COMMENT-{n}" if n else "")
+    client = login(trainer)
+    html = client.get("/training/manage/reports/").content.decode()
+    hidden = "Fewer than 5 responses: comments hidden to protect anonymity."
+    assert "SMALL-COMMENT" not in html and "LARGE-COMMENT-4" in html and hidden in html
+    for fmt in ("csv", "xlsx"):
+        response = client.get(f"/training/manage/reports/evaluation.{fmt}")
+        body = _csv(response) if fmt == "csv" else _xlsx_text(response.content)
+        assert "SMALL-COMMENT" not in body and "LARGE-COMMENT-4" in body and hidden in body
+    # one more response and the small module's comments appear
+    _complete(small, OfficerFactory(organisation=force, team=team_a), satisfaction=3)
+    assert "SMALL-COMMENT-0" in client.get("/training/manage/reports/").content.decode()
+
+
+def _xlsx_text(content):
+    import io
+
+    from openpyxl import load_workbook
+
+    rows = load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)
+    return "\n".join(" ".join(str(v) for v in row if v is not None) for row in rows)
