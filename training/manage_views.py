@@ -302,6 +302,8 @@ def people(request: HttpRequest) -> HttpResponse:
         .order_by("organisation__name", "last_name", "first_name", "pk")
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(action="training_list_view", request=request,
+                 detail={"page": "people", "page_number": page.number, "rows": len(page.object_list)})
     return render(request, "training/manage/people.html", {"page": page})
 
 
@@ -322,6 +324,10 @@ def reports(request: HttpRequest) -> HttpResponse:
     reach = selectors.reach_report(request.user)
     comments = Paginator(selectors.evaluation_comments(request.user), 10).get_page(request.GET.get("page"))
     overall = evaluation["overall"]
+    audit_record(action="training_list_view", request=request, detail={
+        "page": "reports", "comments_page": comments.number, "comments": len(comments.object_list),
+        "rows": sum(len(rows) for rows in completion.values()) + len(evaluation["per_module"]) + len(reach["rows"]),
+    })
     chart_data = {
         "completion": [{"label": chart_label(r.label), "completed": r.completed, "open": r.open - r.overdue,
                         "overdue": r.overdue}
@@ -393,9 +399,12 @@ class _Echo:
 def export(request: HttpRequest, report: str, fmt: str) -> HttpResponse:
     if report not in EXPORTS or fmt not in {"csv", "xlsx"}:
         raise Http404
-    audit_record(action="training_export", request=request, detail={"report": report, "format": fmt})
+    # Built before the audit event so that it can say how many rows left (a trainer's report is
+    # small: a row per module, team, organisation or comment).
+    rows = list(_export_rows(request.user, report))
+    audit_record(action="training_export", request=request,
+                 detail={"report": report, "format": fmt, "rows": len(rows) - 1})
     filename = f"training-{report}-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    rows = _export_rows(request.user, report)
     if fmt == "csv":
         writer = csv.writer(_Echo())
         response = StreamingHttpResponse(

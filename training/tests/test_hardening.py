@@ -194,3 +194,23 @@ def _xlsx_text(content):
 
     rows = load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)
     return "\n".join(" ".join(str(v) for v in row if v is not None) for row in rows)
+
+
+# ----------------------------------------------------------------------------- item 6 (trainer half)
+
+def test_audit_completeness_each_render_of_a_trainer_list_page_writes_one_content_free_event(
+        login, trainer, module, officer, teammate):
+    _complete(module, officer, comment="SECRET-COMMENT")
+    client = login(trainer)
+    for url in ("/training/manage/people/", "/training/manage/people/?page=1", "/training/manage/reports/"):
+        client.get(url)
+    events = list(AuditEvent.objects.filter(action="training_list_view").order_by("pk"))
+    assert [e.detail["page"] for e in events] == ["people", "people", "reports"]
+    assert all(e.actor == trainer and e.subject is None for e in events)
+    assert events[0].detail == {"page": "people", "page_number": 1, "rows": 4}  # trainer, supervisor, 2 officers
+    assert events[2].detail["comments"] == 0 and events[2].detail["rows"] > 0
+    client.get("/training/manage/reports/completion.csv")
+    export = AuditEvent.objects.get(action="training_export")
+    assert export.detail == {"report": "completion", "format": "csv", "rows": 3}  # module, team, organisation
+    text = json.dumps([e.detail for e in AuditEvent.objects.all()])
+    assert "SECRET" not in text and "officer" not in text and module.title not in text
