@@ -147,6 +147,8 @@ POLICY: dict[str, Rule] = {
     "training:feedback": Rule(OWN, "training", kwargs=lambda o: {"pk": o["completion"].pk}, owner="demo.officer"),
     "training:certificate": Rule(OWN, "training", kwargs=lambda o: {"code": o["completion"].code},
                                  owner="demo.officer"),
+    # the invitation link an enrolled person follows before they can sign in (an invalid one says so)
+    "training:invitation": Rule(PUBLIC, kwargs=lambda o: {"uidb64": "MQ", "token": "set-password"}),
     "training:manage": Rule(AREA, "training_manage"),
     "training:module_new": Rule(AREA, "training_manage"),
     # A shipped module is read-only for every trainer (its page shows, and any trainer may copy it);

@@ -228,10 +228,16 @@ class EnrolForm(forms.Form):
 
     def __init__(self, *args, trainer, **kwargs):
         super().__init__(*args, **kwargs)
+        self.trainer = trainer
         self.fields["organisation"].queryset = selectors.organisations_of(trainer)
 
     def clean_email(self):
+        """Only someone the trainer already trains, and who has set a password, is named as a
+        duplicate (the trainer sees them on the People page anyway). An address held in another
+        organisation is not reported here: services.partner_enrol leaves it alone and the page
+        answers as for a new address."""
         email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(_("Someone with this email address already has an account."))
+        known = selectors.trainees_of(self.trainer).filter(email__iexact=email).first()
+        if known is not None and (known.has_usable_password() or known.last_login is not None):
+            raise ValidationError(_("Someone you train already has an account with this email address."))
         return email

@@ -22,6 +22,7 @@ from portal.audit import audit_record
 from training import selectors, services
 from training.content import quiz_to_text
 from training.forms import AssignForm, CopyForm, EnrolForm, LessonForm, ModuleForm, QuizTextForm, RuleForm, StatusForm
+from training.invitations import INVITATION_DAYS
 from training.models import AutoAssignmentRule, Lesson, Module
 from training.rendering import render_markdown
 from training.reports import chart_label, safe_cell
@@ -276,15 +277,23 @@ def rule_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 def enrol(request: HttpRequest) -> HttpResponse:
     form = EnrolForm(request.POST if request.method == "POST" else None, trainer=request.user)
     if request.method == "POST" and form.is_valid():
-        person = services.partner_person_enrol(
-            organisation=form.cleaned_data["organisation"], first_name=form.cleaned_data["first_name"],
-            last_name=form.cleaned_data["last_name"], email=form.cleaned_data["email"],
+        data = form.cleaned_data
+        outcome, person = services.partner_enrol(
+            trainer=request.user, organisation=data["organisation"], first_name=data["first_name"],
+            last_name=data["last_name"], email=data["email"],
         )
-        audit_record(action="training_enrol", request=request, subject=person)
-        messages.success(request, _("%(name)s is enrolled. They set a password with 'Forgotten your password?' "
-                                    "on the sign-in page.") % {"name": person})
-        return redirect("training:people")
-    return render(request, "training/manage/enrol.html", {"form": form})
+        audit_record(action="training_enrol", request=request, subject=person,
+                     detail={"organisation": data["organisation"].pk, "outcome": outcome})
+        # The same answer whatever the outcome, so the form never tells a trainer that an address
+        # belongs to someone in another organisation (issue 15 item 10).
+        messages.success(request, _(
+            "Thank you. If %(email)s is new to the portal, %(name)s is now enrolled in %(organisation)s and gets "
+            "an email with a link to set their password. The link works once, within %(days)d days. An address "
+            "that already has an account elsewhere is left as it is."
+        ) % {"email": data["email"], "name": f"{data['first_name']} {data['last_name']}",
+             "organisation": data["organisation"], "days": INVITATION_DAYS})
+        return redirect("training:enrol")
+    return render(request, "training/manage/enrol.html", {"form": form, "days": INVITATION_DAYS})
 
 
 @area_required("training_manage")

@@ -424,9 +424,48 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
 
 # ----------------------------------------------------------------------------- partner enrolment
 
+ENROLLED, REINVITED, ELSEWHERE = "enrolled", "reinvited", "elsewhere"
+
+
+def partner_enrol(*, trainer, organisation, first_name: str, last_name: str, email: str) -> tuple[str, User | None]:
+    """Enrol someone from a partner agency and invite them to set a password. Returns (outcome,
+    person). An address already held by someone the trainer trains who has never set a password
+    gets a fresh invitation; one held by anyone else (another organisation, a closed account) is
+    left exactly as it is (ELSEWHERE, no person), and the caller answers as for a new address, so
+    the form never reveals who has an account elsewhere."""
+    from training import selectors
+
+    existing = User.objects.filter(email__iexact=email).order_by("pk").first()
+    if existing is None:
+        person = partner_person_enrol(organisation=organisation, first_name=first_name, last_name=last_name,
+                                      email=email)
+        partner_invitation_send(person=person)
+        return ENROLLED, person
+    if (selectors.trainees_of(trainer).filter(pk=existing.pk).exists() and not existing.has_usable_password()
+            and existing.last_login is None):
+        partner_invitation_send(person=existing)
+        return REINVITED, existing
+    return ELSEWHERE, None
+
+
+def partner_invitation_send(*, person: User) -> None:
+    """Send (through the outbox, by email) a link that lets `person` set their first password."""
+    from training.invitations import INVITATION_DAYS, invitation_path
+
+    link = invitation_path(person)
+    notification_send(
+        user=person, title=_("You are invited to the police wellbeing portal's training"),
+        body=_("A trainer has enrolled you. Use this link within %(days)d days to set your password; it works "
+               "once. Then sign in with your username: %(username)s") % {"days": INVITATION_DAYS,
+                                                                         "username": person.username},
+        link=link, dedupe_key=f"training-invitation-{person.pk}-{timezone.now():%Y%m%d%H%M%S%f}",
+        email=True,
+    )
+
+
 def partner_person_enrol(*, organisation, first_name: str, last_name: str, email: str, team=None) -> User:
-    """Create a training-only account (no portal role) for someone from a partner agency. They
-    set their own password through the password-reset link."""
+    """Create a training-only account (no portal role) for someone from a partner agency, with an
+    unusable password: they set one through the invitation (partner_invitation_send)."""
     base = email.split("@")[0].lower()[:100] or "learner"
     username = base
     suffix = 1

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/check/", views.quiz, name="quiz"),
     path("completions/<int:pk>/feedback/", views.feedback, name="feedback"),
     path("certificates/<uuid:code>/", views.certificate, name="certificate"),
+    path("invitation/<uidb64>/<token>/", views.invitation, name="invitation"),
     path("manage/", manage_views.manage, name="manage"),
     path("manage/modules/new/", manage_views.module_new, name="module_new"),
     path("manage/modules/<int:pk>/", manage_views.module_edit, name="module_edit"),

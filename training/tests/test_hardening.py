@@ -214,3 +214,107 @@ def test_audit_completeness_each_render_of_a_trainer_list_page_writes_one_conten
     assert export.detail == {"report": "completion", "format": "csv", "rows": 3}  # module, team, organisation
     text = json.dumps([e.detail for e in AuditEvent.objects.all()])
     assert "SECRET" not in text and "officer" not in text and module.title not in text
+
+
+# ----------------------------------------------------------------------------- items 3 and 10 (training parts)
+
+def _fire(trainer):
+    from portal.models import Organisation
+
+    fire = Organisation.objects.create(name="Testshire Fire", slug="testshire-fire", kind=Organisation.Kind.FIRE)
+    trainer.granted_organisations.add(fire)
+    return fire
+
+
+def _enrol(client, organisation, email, first="Bea", last="Crew"):
+    return client.post("/training/manage/enrol/", {"organisation": organisation.pk, "first_name": first,
+                                                   "last_name": last, "email": email}, follow=True)
+
+
+def _invitation_link(person):
+    from portal.models import Notification
+
+    note = Notification.objects.filter(user=person, dedupe_key__startswith="training-invitation-").latest("pk")
+    assert note.email_wanted
+    return note.link
+
+
+def test_logs_and_email_an_enrolled_partner_gets_a_single_use_invitation_to_set_a_password(
+        login, trainer, client, settings, mailoutbox, logscan):
+    settings.SITE_URL = "https://portal.example.police.uk"
+    fire = _fire(trainer)
+    html = login(trainer).get("/training/manage/enrol/").content.decode()
+    assert "they get an email with a link to set their password" in html and "7 days" in html
+    _enrol(login(trainer), fire, "bea.crew@example.invalid")
+    person = fire.people.get()
+    assert not person.has_usable_password()
+    link = _invitation_link(person)
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    logscan.secret(token, "invitation token")
+    # the email goes through the outbox, with a link built from SITE_URL whatever the Host header was
+    from portal.notify import notification_email_attempt
+
+    notification_email_attempt(notification_id=person.notifications.get().pk)
+    assert mailoutbox[-1].to == ["bea.crew@example.invalid"]
+    assert f"https://portal.example.police.uk{link}" in mailoutbox[-1].body
+    client.logout()
+    response = client.get(link)
+    assert response.status_code == 302 and token not in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert "Set your password" in page and person.username in page
+    response = client.post(response["Location"], {"new_password1": "a long new pass phrase 42",
+                                                  "new_password2": "a long new pass phrase 42"})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.check_password("a long new pass phrase 42")
+    event = AuditEvent.objects.get(action="training_invitation_accepted")
+    assert event.subject == person and token not in json.dumps(event.detail) + event.reason
+    # single use: the same link no longer works
+    again = client.get(link, follow=True).content.decode()
+    assert "This invitation has expired or has already been used" in again
+    person.refresh_from_db()
+    assert person.check_password("a long new pass phrase 42")
+
+
+def test_logs_and_email_an_invitation_expires_after_7_days(login, trainer, client):
+    import datetime as dt
+    from unittest import mock
+
+    from training.invitations import invitation_tokens
+
+    fire = _fire(trainer)
+    _enrol(login(trainer), fire, "late@example.invalid")
+    person = fire.people.get()
+    token = _invitation_link(person).rstrip("/").rsplit("/", 1)[-1]
+    assert invitation_tokens.check_token(person, token)
+    later = dt.datetime.now() + dt.timedelta(days=7, hours=1)  # noqa: DTZ005 - the generator uses naive now
+    with mock.patch.object(type(invitation_tokens), "_now", return_value=later):
+        assert not invitation_tokens.check_token(person, token)
+    client.logout()
+    assert client.get(f"/training/invitation/MQ/{token}/").status_code == 200  # wrong person: no redirect
+    # a password reset token is not an invitation token
+    from django.contrib.auth.tokens import default_token_generator
+
+    assert not invitation_tokens.check_token(person, default_token_generator.make_token(person))
+
+
+def test_smaller_findings_the_enrol_form_does_not_reveal_an_address_held_in_another_organisation(
+        login, trainer, other_force):
+    fire = _fire(trainer)
+    elsewhere = OfficerFactory(organisation=other_force, email="taken@example.invalid", first_name="Orig")
+    elsewhere.set_password("their own password 123")
+    elsewhere.save()
+    client = login(trainer)
+    known = _enrol(client, fire, "taken@example.invalid")
+    unknown = _enrol(client, fire, "fresh@example.invalid")
+
+    def shown(response):
+        text = response.content.decode().replace("taken@example.invalid", "ADDRESS")
+        text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)  # differs on every render
+        return response.status_code, response.redirect_chain, text.replace("fresh@example.invalid", "ADDRESS")
+
+    assert shown(known) == shown(unknown)
+    elsewhere.refresh_from_db()
+    assert elsewhere.organisation == other_force and elsewhere.first_name == "Orig"
+    assert elsewhere.check_password("their own password 123") and not elsewhere.notifications.exists()
+    assert list(fire.people.values_list("email", flat=True)) == ["fresh@example.invalid"]
