@@ -136,8 +136,8 @@ def certificate(request: HttpRequest, code) -> HttpResponse:
 # ----------------------------------------------------------------------------- invitations
 
 INVITATION_SESSION_KEY = "_training_invitation_token"
-# Not a secret: the placeholder shown in the address once the real token is in the session.
-INVITATION_URL_TOKEN = "set-password"  # noqa: S105
+# The placeholder shown in the address once the real token is in the session.
+INVITATION_URL_TOKEN = "set-password"  # noqa: S105 - a fixed placeholder, not a secret
 
 
 def invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
