@@ -67,7 +67,8 @@ NOTICES = {
         "Your comment stays private to you unless you tick the box to share it with occupational health."
     ),
     "training": _(
-        "Your trainers see your assignments, progress, quiz results and feedback. They never see "
+        "Your trainers see your assignments, progress and quiz results; your feedback reaches them "
+        "only in totals and comments without your name. They never see "
         "your shifts or check-ins."
     ),
 }

@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from conftest import TwoFactorClient
 from portal import access
 from portal.models import Organisation, Team, Unit, User
+from training.tests.conftest import make_module
 from wellbeing.models import LegalHold, WelfareAction
 
 PUBLIC, SIGNED_IN, AREA, OWN, PEOPLE, AUDIT = "public", "signed_in", "area", "own", "people", "audit"
@@ -146,15 +147,26 @@ POLICY: dict[str, Rule] = {
     "training:feedback": Rule(OWN, "training", kwargs=lambda o: {"pk": o["completion"].pk}, owner="demo.officer"),
     "training:certificate": Rule(OWN, "training", kwargs=lambda o: {"code": o["completion"].code},
                                  owner="demo.officer"),
+    # the invitation link an enrolled person follows before they can sign in (an invalid one says so)
+    "training:invitation": Rule(PUBLIC, kwargs=lambda o: {"uidb64": "MQ", "token": "set-password"}),
     "training:manage": Rule(AREA, "training_manage"),
     "training:module_new": Rule(AREA, "training_manage"),
-    "training:module_edit": Rule(AREA, "training_manage", kwargs=lambda o: {"pk": o["module"].pk}),
-    "training:module_status": Rule(AREA, "training_manage", method="post", kwargs=lambda o: {"pk": o["module"].pk}),
-    "training:lesson_new": Rule(AREA, "training_manage", kwargs=lambda o: {"pk": o["module"].pk}),
-    "training:lesson_edit": Rule(AREA, "training_manage", kwargs=lambda o: {"pk": o["module"].pk, "order": 1}),
-    "training:lesson_delete": Rule(AREA, "training_manage", method="post",
-                                   kwargs=lambda o: {"pk": o["module"].pk, "order": 1}),
-    "training:quiz_edit": Rule(AREA, "training_manage", kwargs=lambda o: {"pk": o["module"].pk}),
+    # A shipped module is read-only for every trainer (its page shows, and any trainer may copy it);
+    # a module owned by an organisation is changed only by that organisation's trainers, so the
+    # editing routes are checked on the demo force's own module: 404 to another force's trainer.
+    "training:module_copy": Rule(AREA, "training_manage", method="post", kwargs=lambda o: {"pk": o["module"].pk}),
+    "training:module_edit": Rule(PEOPLE, "training_manage", purpose=access.TRAINING_RECORDS,
+                                 kwargs=lambda o: {"pk": o["own_module"].pk}, subject="demo.officer"),
+    "training:module_status": Rule(PEOPLE, "training_manage", method="post", purpose=access.TRAINING_RECORDS,
+                                   kwargs=lambda o: {"pk": o["own_module"].pk}, subject="demo.officer"),
+    "training:lesson_new": Rule(PEOPLE, "training_manage", purpose=access.TRAINING_RECORDS,
+                                kwargs=lambda o: {"pk": o["own_module"].pk}, subject="demo.officer"),
+    "training:lesson_edit": Rule(PEOPLE, "training_manage", purpose=access.TRAINING_RECORDS,
+                                 kwargs=lambda o: {"pk": o["own_module"].pk, "order": 1}, subject="demo.officer"),
+    "training:lesson_delete": Rule(PEOPLE, "training_manage", method="post", purpose=access.TRAINING_RECORDS,
+                                   kwargs=lambda o: {"pk": o["own_module"].pk, "order": 1}, subject="demo.officer"),
+    "training:quiz_edit": Rule(PEOPLE, "training_manage", purpose=access.TRAINING_RECORDS,
+                               kwargs=lambda o: {"pk": o["own_module"].pk}, subject="demo.officer"),
     "training:assign": Rule(AREA, "training_manage"),
     "training:rules": Rule(AREA, "training_manage"),
     "training:rule_toggle": Rule(PEOPLE, "training_manage", method="post", purpose=access.TRAINING_RECORDS,
@@ -251,7 +263,8 @@ def world(db):
         "checkin": latest("wellbeing.CheckIn", officer=officer),
         "assignment": latest("training.Assignment", person=officer),
         "completion": latest("training.Completion", person=officer),
-        "module": latest("training.Module"),
+        "module": latest("training.Module", organisation__isnull=True),
+        "own_module": make_module(people["demo.trainer"], slug="matrix-own-module"),
         "rule": latest("training.AutoAssignmentRule", organisation=officer.organisation),
         "referral": latest("wellbeing.Referral", person=officer),
         "flag": latest("wellbeing.Flag", officer=officer),

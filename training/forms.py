@@ -32,7 +32,9 @@ class FeedbackForm(forms.ModelForm):
         model = Feedback
         fields = ["satisfaction", "would_recommend", "comment"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 4, "maxlength": 2000})}
-        help_texts = {"comment": _("Optional. Trainers read comments without your name attached.")}
+        help_texts = {"comment": _(
+            "Optional. Trainers read comments without your name attached, and only once 5 or more people "
+            "have given feedback on this module.")}
 
 
 class QuizForm(forms.Form):
@@ -179,6 +181,17 @@ class QuizTextForm(forms.Form):
         return text
 
 
+class CopyForm(forms.Form):
+    """Which organisation owns an editable copy of a module (one the trainer trains)."""
+
+    organisation = forms.ModelChoiceField(label=_("Copy for"), queryset=Organisation.objects.none(),
+                                          empty_label=None)
+
+    def __init__(self, *args, trainer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = selectors.organisations_of(trainer).order_by("name")
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Module.Status.choices)
 
@@ -215,10 +228,16 @@ class EnrolForm(forms.Form):
 
     def __init__(self, *args, trainer, **kwargs):
         super().__init__(*args, **kwargs)
+        self.trainer = trainer
         self.fields["organisation"].queryset = selectors.organisations_of(trainer)
 
     def clean_email(self):
+        """Only someone the trainer already trains, and who has set a password, is named as a
+        duplicate (the trainer sees them on the People page anyway). An address held in another
+        organisation is not reported here: services.partner_enrol leaves it alone and the page
+        answers as for a new address."""
         email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(_("Someone with this email address already has an account."))
+        known = selectors.trainees_of(self.trainer).filter(email__iexact=email).first()
+        if known is not None and (known.has_usable_password() or known.last_login is not None):
+            raise ValidationError(_("Someone you train already has an account with this email address."))
         return email

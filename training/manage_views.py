@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
@@ -21,18 +21,39 @@ from portal.access import area_required
 from portal.audit import audit_record
 from training import selectors, services
 from training.content import quiz_to_text
-from training.forms import AssignForm, EnrolForm, LessonForm, ModuleForm, QuizTextForm, RuleForm, StatusForm
+from training.forms import AssignForm, CopyForm, EnrolForm, LessonForm, ModuleForm, QuizTextForm, RuleForm, StatusForm
+from training.invitations import INVITATION_DAYS
 from training.models import AutoAssignmentRule, Lesson, Module
 from training.rendering import render_markdown
-from training.reports import safe_cell
+from training.reports import chart_label, safe_cell
 
 PAGE_SIZE = 25
 
 
 def _module_for_trainer(request: HttpRequest, pk: int) -> Module:
-    """A module the trainer may edit: one shipped with the portal or written in an organisation
+    """A module the trainer may see: one shipped with the portal or written in an organisation
     they train. Anything else is a 404."""
     return get_object_or_404(selectors.modules_for(request.user), pk=pk)
+
+
+def _module_to_change(request: HttpRequest, pk: int) -> Module:
+    """A module the trainer may change: 404 if they may not see it, 403 if they may see it but not
+    change it (a shipped module, which is read-only in the browser)."""
+    module = _module_for_trainer(request, pk)
+    if not selectors.module_is_editable(request.user, module):
+        raise PermissionDenied(_("Modules shipped with the portal are read-only. Make an editable copy instead."))
+    return module
+
+
+def _audit_module(request: HttpRequest, action: str, module: Module, **detail) -> None:
+    """One content-free audit event per change to a module: ids, version number, field names."""
+    version = module.current_version
+    audit_record(action=action, request=request, obj=module,
+                 detail={"module": module.pk, "version": version.number if version else None, **detail})
+
+
+def _changed(instance, data: dict, fields) -> list[str]:
+    return [f for f in fields if instance is None or getattr(instance, f) != data[f]]
 
 
 @area_required("training_manage")
@@ -55,22 +76,41 @@ def module_new(request: HttpRequest) -> HttpResponse:
             introduction=data["introduction"], sources=data["sources"],
             duration_minutes=data["duration_minutes"], pass_mark=data["pass_mark"],
         )
+        _audit_module(request, "training_module_create", module)
         messages.success(request, _("Module created as a draft. Add lessons and a knowledge check, then publish it."))
         return redirect("training:module_edit", pk=module.pk)
     return render(request, "training/manage/module_form.html", {"form": form})
 
 
+def _module_read_only(request: HttpRequest, module: Module) -> HttpResponse:
+    version = module.current_version
+    return render(request, "training/manage/module_view.html", {
+        "module": module, "version": version,
+        "lessons": version.lessons.all() if version else [],
+        "questions": version.questions.all() if version else [],
+        "copy_form": CopyForm(trainer=request.user),
+    })
+
+
 @area_required("training_manage")
 def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    module = _module_for_trainer(request, pk)
+    if request.method == "POST":
+        module = _module_to_change(request, pk)
+    else:
+        module = _module_for_trainer(request, pk)
+        if not selectors.module_is_editable(request.user, module):
+            return _module_read_only(request, module)
     data = request.POST if request.method == "POST" else None
     form = ModuleForm(data, instance=module.current_version, module=module)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             version = services.module_version_for_edit(module=module, user=request.user)
+            changed = [f for f in form.Meta.fields if f in form.changed_data]
             for field in form.Meta.fields:
                 setattr(version, field, form.cleaned_data[field])
             version.save()
+            module.refresh_from_db()
+            _audit_module(request, "training_module_edit", module, fields=changed)
         messages.success(request, _("Module saved."))
         return redirect("training:module_edit", pk=module.pk)
     version = module.current_version
@@ -85,23 +125,44 @@ def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @area_required("training_manage")
 @require_POST
+def module_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    source = _module_for_trainer(request, pk)
+    form = CopyForm(request.POST, trainer=request.user)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("training:module_edit", pk=source.pk)
+    copy = services.module_copy(module=source, organisation=form.cleaned_data["organisation"], user=request.user)
+    _audit_module(request, "training_module_copy", copy, source_module=source.pk,
+                  source_version=source.current_version.number if source.current_version else None)
+    messages.success(request, _("This is your organisation's editable copy, saved as a draft. Publish it when "
+                                "it is ready, and assign it instead of the original."))
+    return redirect("training:module_edit", pk=copy.pk)
+
+
+@area_required("training_manage")
+@require_POST
 def module_status(request: HttpRequest, pk: int) -> HttpResponse:
-    module = _module_for_trainer(request, pk)
+    module = _module_to_change(request, pk)
     form = StatusForm(request.POST)
     if form.is_valid():
+        before = module.status
         try:
             services.module_set_status(module=module, status=form.cleaned_data["status"])
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
         else:
+            _audit_module(request, "training_module_status", module, fields=["status"],
+                          status_from=before, status_to=module.status)
             messages.success(request, _("Status changed to %(status)s.") % {"status": module.get_status_display()})
     return redirect("training:module_edit", pk=module.pk)
 
 
 @area_required("training_manage")
 def lesson_edit(request: HttpRequest, pk: int, order: int | None = None) -> HttpResponse:
-    module = _module_for_trainer(request, pk)
+    module = _module_to_change(request, pk)
     version = module.current_version
     instance = get_object_or_404(version.lessons.all(), order=order) if order else None
     form = LessonForm(request.POST if request.method == "POST" else None, instance=instance)
@@ -110,12 +171,17 @@ def lesson_edit(request: HttpRequest, pk: int, order: int | None = None) -> Http
             version = services.module_version_for_edit(module=module, user=request.user)
             if order:
                 lesson = version.lessons.get(order=order)
+                changed = _changed(lesson, form.cleaned_data, ["title", "body"])
             else:
                 last = version.lessons.order_by("-order").first()
                 lesson = Lesson(version=version, order=(last.order + 1) if last else 1)
+                changed = ["title", "body"]
             lesson.title = form.cleaned_data["title"]
             lesson.body = form.cleaned_data["body"]
             lesson.save()
+            module.refresh_from_db()
+            _audit_module(request, "training_lesson_edit" if order else "training_lesson_add", module,
+                          lesson=lesson.order, fields=changed)
         messages.success(request, _("Lesson saved."))
         return redirect("training:module_edit", pk=module.pk)
     preview = render_markdown(form.data.get("body", "") if form.is_bound else (instance.body if instance else ""))
@@ -127,12 +193,14 @@ def lesson_edit(request: HttpRequest, pk: int, order: int | None = None) -> Http
 @area_required("training_manage")
 @require_POST
 def lesson_delete(request: HttpRequest, pk: int, order: int) -> HttpResponse:
-    module = _module_for_trainer(request, pk)
+    module = _module_to_change(request, pk)
     get_object_or_404(module.current_version.lessons.all(), order=order)
     try:
         with transaction.atomic():
             version = services.module_version_for_edit(module=module, user=request.user)
             services.lesson_delete(version=version, order=order)
+            module.refresh_from_db()
+            _audit_module(request, "training_lesson_delete", module, lesson=order)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -142,13 +210,16 @@ def lesson_delete(request: HttpRequest, pk: int, order: int) -> HttpResponse:
 
 @area_required("training_manage")
 def quiz_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    module = _module_for_trainer(request, pk)
+    module = _module_to_change(request, pk)
     initial = quiz_to_text(module.current_version.questions.prefetch_related("choices"))
     form = QuizTextForm(request.POST if request.method == "POST" else None, initial={"text": initial})
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             version = services.module_version_for_edit(module=module, user=request.user)
             services.quiz_replace(version=version, text=form.cleaned_data["text"])
+            module.refresh_from_db()
+            _audit_module(request, "training_quiz_replace", module, fields=["questions", "choices"],
+                          questions=version.questions.count())
         messages.success(request, _("Knowledge check saved."))
         return redirect("training:module_edit", pk=module.pk)
     return render(request, "training/manage/quiz_form.html", {"module": module, "form": form})
@@ -206,15 +277,23 @@ def rule_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 def enrol(request: HttpRequest) -> HttpResponse:
     form = EnrolForm(request.POST if request.method == "POST" else None, trainer=request.user)
     if request.method == "POST" and form.is_valid():
-        person = services.partner_person_enrol(
-            organisation=form.cleaned_data["organisation"], first_name=form.cleaned_data["first_name"],
-            last_name=form.cleaned_data["last_name"], email=form.cleaned_data["email"],
+        data = form.cleaned_data
+        outcome, person = services.partner_enrol(
+            trainer=request.user, organisation=data["organisation"], first_name=data["first_name"],
+            last_name=data["last_name"], email=data["email"],
         )
-        audit_record(action="training_enrol", request=request, subject=person)
-        messages.success(request, _("%(name)s is enrolled. They set a password with 'Forgotten your password?' "
-                                    "on the sign-in page.") % {"name": person})
-        return redirect("training:people")
-    return render(request, "training/manage/enrol.html", {"form": form})
+        audit_record(action="training_enrol", request=request, subject=person,
+                     detail={"organisation": data["organisation"].pk, "outcome": outcome})
+        # The same answer whatever the outcome, so the form never tells a trainer that an address
+        # belongs to someone in another organisation (issue 15 item 10).
+        messages.success(request, _(
+            "Thank you. If %(email)s is new to the portal, %(name)s is now enrolled in %(organisation)s and gets "
+            "an email with a link to set their password. The link works once, within %(days)d days. An address "
+            "that already has an account elsewhere is left as it is."
+        ) % {"email": data["email"], "name": f"{data['first_name']} {data['last_name']}",
+             "organisation": data["organisation"], "days": INVITATION_DAYS})
+        return redirect("training:enrol")
+    return render(request, "training/manage/enrol.html", {"form": form, "days": INVITATION_DAYS})
 
 
 @area_required("training_manage")
@@ -232,6 +311,8 @@ def people(request: HttpRequest) -> HttpResponse:
         .order_by("organisation__name", "last_name", "first_name", "pk")
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(action="training_list_view", request=request,
+                 detail={"page": "people", "page_number": page.number, "rows": len(page.object_list)})
     return render(request, "training/manage/people.html", {"page": page})
 
 
@@ -252,19 +333,30 @@ def reports(request: HttpRequest) -> HttpResponse:
     reach = selectors.reach_report(request.user)
     comments = Paginator(selectors.evaluation_comments(request.user), 10).get_page(request.GET.get("page"))
     overall = evaluation["overall"]
+    audit_record(action="training_list_view", request=request, detail={
+        "page": "reports", "comments_page": comments.number, "comments": len(comments.object_list),
+        "rows": sum(len(rows) for rows in completion.values()) + len(evaluation["per_module"]) + len(reach["rows"]),
+    })
     chart_data = {
-        "completion": [{"label": r.label, "completed": r.completed, "open": r.open - r.overdue, "overdue": r.overdue}
+        "completion": [{"label": chart_label(r.label), "completed": r.completed, "open": r.open - r.overdue,
+                        "overdue": r.overdue}
                        for r in completion["module"]],
-        "evaluation": [{"label": str(label), "count": overall.distribution[level]}
+        "evaluation": [{"label": chart_label(label), "count": overall.distribution[level]}
                        for level, label in _satisfaction_labels()],
-        "reach": [{"label": r["organisation"], "people": r["people"]} for r in reach["rows"]],
+        "reach": [{"label": chart_label(r["organisation"]), "people": r["people"]} for r in reach["rows"]],
         "text": {"completed": _("Completed"), "open": _("Open"), "overdue": _("Overdue"),
                  "assignments": _("Assignments"), "evaluations": _("Evaluations"), "people": _("People trained")},
     }
     return render(request, "training/manage/reports.html", {
         "completion": completion, "evaluation": evaluation, "overall": overall, "reach": reach,
         "comments": comments, "chart_data": chart_data, "levels": _satisfaction_labels(),
+        "min_responses": selectors.COMMENT_MIN_RESPONSES, "comments_hidden": _comments_hidden(),
     })
+
+
+def _comments_hidden() -> str:
+    return _("Fewer than %(n)d responses: comments hidden to protect anonymity.") % {
+        "n": selectors.COMMENT_MIN_RESPONSES}
 
 
 def _satisfaction_labels():
@@ -293,6 +385,9 @@ def _export_rows(trainer, report: str):
             yield [title, s.count, s.satisfied_pct, *[s.distribution[level] for level in (1, 2, 3, 4)]]
         yield []
         yield [_("Module"), _("Satisfaction"), _("Comment")]
+        for title, s in evaluation["per_module"]:
+            if s.count < selectors.COMMENT_MIN_RESPONSES:
+                yield [title, "", _comments_hidden()]
         labels = dict(_satisfaction_labels())
         for fb in selectors.evaluation_comments(trainer).iterator(chunk_size=500):
             yield [fb.completion.module.title, str(labels.get(fb.satisfaction, "")), fb.comment]
@@ -313,9 +408,12 @@ class _Echo:
 def export(request: HttpRequest, report: str, fmt: str) -> HttpResponse:
     if report not in EXPORTS or fmt not in {"csv", "xlsx"}:
         raise Http404
-    audit_record(action="training_export", request=request, detail={"report": report, "format": fmt})
+    # Built before the audit event so that it can say how many rows left (a trainer's report is
+    # small: a row per module, team, organisation or comment).
+    rows = list(_export_rows(request.user, report))
+    audit_record(action="training_export", request=request,
+                 detail={"report": report, "format": fmt, "rows": len(rows) - 1})
     filename = f"training-{report}-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    rows = _export_rows(request.user, report)
     if fmt == "csv":
         writer = csv.writer(_Echo())
         response = StreamingHttpResponse(

@@ -71,3 +71,11 @@ def safe_cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def chart_label(value) -> str:
+    """A label for a plotly chart, as plain text. Plotly renders a few HTML tags in labels
+    (<a href>, <b>, <br>...), so a module title such as '<a href="https://evil.example">x</a>'
+    would become a live link in the chart. Escaping & < > makes plotly show the characters
+    themselves and never any markup."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

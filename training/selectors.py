@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,11 +43,20 @@ def units_of(trainer) -> QuerySet:
 
 
 def modules_for(trainer) -> QuerySet:
-    """Modules a trainer may edit and assign: those shipped with the portal and those written in
+    """Modules a trainer may see and assign: those shipped with the portal and those written in
     the organisations they train."""
     return Module.objects.filter(
         Q(organisation__isnull=True) | Q(organisation_id__in=access.organisation_ids(trainer))
     ).select_related("current_version")
+
+
+def module_is_editable(trainer, module: Module) -> bool:
+    """Whether `trainer` may change `module` (details, lessons, quiz, status) in the browser: only a
+    module owned by an organisation they train. Shipped modules (no organisation) change only
+    through the content files and `load_training`, so one force can never alter what every force
+    uses; a trainer copies one to edit it (services.module_copy)."""
+    return bool(trainer.is_trainer and module.organisation_id is not None
+                and module.organisation_id in access.organisation_ids(trainer))
 
 
 def target_people(trainer, *, kind: str, person=None, team=None, unit=None, role: str = "",
@@ -156,11 +165,22 @@ def evaluation_report(trainer, module: Module | None = None) -> dict:
     return {"overall": evaluation_summary(counts, recommend), "per_module": per_module}
 
 
+# Comments are shown only for a group (a module, and any filter) with at least this many
+# responses: in a smaller group a trainer could tell who wrote what.
+COMMENT_MIN_RESPONSES = 5
+
+
 def evaluation_comments(trainer) -> QuerySet:
     """Free-text comments, newest first, with the module but not the person: evaluation comments
-    are reported without names so people write honestly."""
+    are reported without names so people write honestly, and only for modules with at least
+    COMMENT_MIN_RESPONSES responses in the trainer's scope."""
+    scoped = _feedback_in_scope(trainer)
+    enough = (
+        scoped.values("completion__module").annotate(n=Count("id")).filter(n__gte=COMMENT_MIN_RESPONSES)
+        .values("completion__module")
+    )
     return (
-        _feedback_in_scope(trainer).exclude(comment="")
+        scoped.exclude(comment="").filter(completion__module__in=enough)
         .select_related("completion__module__current_version")
         .only("comment", "satisfaction", "created_at", "completion__module__current_version__title")
         .order_by("-created_at", "-id")
@@ -189,10 +209,10 @@ def reach_report(trainer) -> dict:
 
 
 def person_record(trainer, person: User) -> list[Assignment]:
-    """One trainee's assignments for the trainer's view (the caller has already checked access)."""
+    """One trainee's assignments for the trainer's view (the caller has already checked access).
+    Never whether they gave feedback: feedback is reported only in aggregate, without names."""
     return list(
         Assignment.objects.filter(person=person)
         .select_related("module__current_version", "completion")
-        .annotate(has_feedback=Exists(Feedback.objects.filter(completion__assignment=OuterRef("pk"))))
         .order_by("-assigned_at")
     )

@@ -98,6 +98,30 @@ def _version_in_use(version: ModuleVersion) -> bool:
     return Assignment.objects.filter(version=version).exists() or Completion.objects.filter(version=version).exists()
 
 
+def _version_copy(*, source: ModuleVersion | None, module: Module, number: int, user) -> ModuleVersion:
+    """A new browser version of `module` holding a copy of `source` (its details, lessons and quiz)."""
+    new = ModuleVersion.objects.create(
+        module=module, number=number, title=source.title if source else module.slug,
+        summary=source.summary if source else "", introduction=source.introduction if source else "",
+        sources=source.sources if source else "", duration_minutes=source.duration_minutes if source else 45,
+        pass_mark=source.pass_mark if source else 80, source=ModuleVersion.Source.BROWSER, created_by=user,
+    )
+    if source is not None:
+        Lesson.objects.bulk_create(
+            Lesson(version=new, order=lesson.order, title=lesson.title, body=lesson.body)
+            for lesson in source.lessons.all()
+        )
+        for question in source.questions.prefetch_related("choices"):
+            copy = Question.objects.create(
+                version=new, order=question.order, text=question.text, explanation=question.explanation
+            )
+            Choice.objects.bulk_create(
+                Choice(question=copy, order=c.order, text=c.text, is_correct=c.is_correct)
+                for c in question.choices.all()
+            )
+    return new
+
+
 @transaction.atomic
 def module_version_for_edit(*, module: Module, user) -> ModuleVersion:
     """The version a trainer's edit may change. If anyone has started the current version, it is
@@ -107,28 +131,26 @@ def module_version_for_edit(*, module: Module, user) -> ModuleVersion:
     if current is not None and not _version_in_use(current):
         return current
     number = (module.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    new = ModuleVersion.objects.create(
-        module=module, number=number, title=current.title if current else module.slug,
-        summary=current.summary if current else "", introduction=current.introduction if current else "",
-        sources=current.sources if current else "", duration_minutes=current.duration_minutes if current else 45,
-        pass_mark=current.pass_mark if current else 80, source=ModuleVersion.Source.BROWSER, created_by=user,
-    )
-    if current is not None:
-        Lesson.objects.bulk_create(
-            Lesson(version=new, order=lesson.order, title=lesson.title, body=lesson.body)
-            for lesson in current.lessons.all()
-        )
-        for question in current.questions.prefetch_related("choices"):
-            copy = Question.objects.create(
-                version=new, order=question.order, text=question.text, explanation=question.explanation
-            )
-            Choice.objects.bulk_create(
-                Choice(question=copy, order=c.order, text=c.text, is_correct=c.is_correct)
-                for c in question.choices.all()
-            )
+    new = _version_copy(source=current, module=module, number=number, user=user)
     module.current_version = new
     module.save(update_fields=["current_version"])
     return new
+
+
+@transaction.atomic
+def module_copy(*, module: Module, organisation, user) -> Module:
+    """An editable draft copy of `module` (typically one shipped with the portal, which nobody edits
+    in the browser) owned by `organisation`. The copy has its own slug and starts at version 1."""
+    base = f"{module.slug}-{organisation.slug}"[:74]
+    slug, suffix = base, 1
+    while Module.objects.filter(slug=slug).exists():
+        suffix += 1
+        slug = f"{base}-{suffix}"
+    copy = Module.objects.create(slug=slug, status=Module.Status.DRAFT, organisation=organisation,
+                                 order=module.order)
+    copy.current_version = _version_copy(source=module.current_version, module=copy, number=1, user=user)
+    copy.save(update_fields=["current_version"])
+    return copy
 
 
 @transaction.atomic
@@ -402,9 +424,48 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
 
 # ----------------------------------------------------------------------------- partner enrolment
 
+ENROLLED, REINVITED, ELSEWHERE = "enrolled", "reinvited", "elsewhere"
+
+
+def partner_enrol(*, trainer, organisation, first_name: str, last_name: str, email: str) -> tuple[str, User | None]:
+    """Enrol someone from a partner agency and invite them to set a password. Returns (outcome,
+    person). An address already held by someone the trainer trains who has never set a password
+    gets a fresh invitation; one held by anyone else (another organisation, a closed account) is
+    left exactly as it is (ELSEWHERE, no person), and the caller answers as for a new address, so
+    the form never reveals who has an account elsewhere."""
+    from training import selectors
+
+    existing = User.objects.filter(email__iexact=email).order_by("pk").first()
+    if existing is None:
+        person = partner_person_enrol(organisation=organisation, first_name=first_name, last_name=last_name,
+                                      email=email)
+        partner_invitation_send(person=person)
+        return ENROLLED, person
+    if (selectors.trainees_of(trainer).filter(pk=existing.pk).exists() and not existing.has_usable_password()
+            and existing.last_login is None):
+        partner_invitation_send(person=existing)
+        return REINVITED, existing
+    return ELSEWHERE, None
+
+
+def partner_invitation_send(*, person: User) -> None:
+    """Send (through the outbox, by email) a link that lets `person` set their first password."""
+    from training.invitations import INVITATION_DAYS, invitation_path
+
+    link = invitation_path(person)
+    notification_send(
+        user=person, title=_("You are invited to the police wellbeing portal's training"),
+        body=_("A trainer has enrolled you. Use this link within %(days)d days to set your password; it works "
+               "once. Then sign in with your username: %(username)s") % {"days": INVITATION_DAYS,
+                                                                         "username": person.username},
+        link=link, dedupe_key=f"training-invitation-{person.pk}-{timezone.now():%Y%m%d%H%M%S%f}",
+        email=True,
+    )
+
+
 def partner_person_enrol(*, organisation, first_name: str, last_name: str, email: str, team=None) -> User:
-    """Create a training-only account (no portal role) for someone from a partner agency. They
-    set their own password through the password-reset link."""
+    """Create a training-only account (no portal role) for someone from a partner agency, with an
+    unusable password: they set one through the invitation (partner_invitation_send)."""
     base = email.split("@")[0].lower()[:100] or "learner"
     username = base
     suffix = 1

@@ -131,3 +131,48 @@ def certificate(request: HttpRequest, code) -> HttpResponse:
         code=code,
     )
     return render(request, "training/certificate.html", {"completion": completion})
+
+
+# ----------------------------------------------------------------------------- invitations
+
+INVITATION_SESSION_KEY = "_training_invitation_token"
+# The placeholder shown in the address once the real token is in the session.
+INVITATION_URL_TOKEN = "set-password"  # noqa: S105 - a fixed placeholder, not a secret
+
+
+def invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The page an enrolled person reaches from their invitation email: set a first password.
+    Public (they cannot sign in yet). As Django's password reset does, the token is moved from the
+    address into the session at once, so it never appears in a later request, a Referer or a log."""
+    from django.contrib.auth.forms import SetPasswordForm
+    from django.utils.encoding import force_str
+    from django.utils.http import urlsafe_base64_decode
+
+    from portal.audit import audit_record
+    from portal.models import User
+    from training.invitations import invitation_tokens
+
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)), is_active=True)
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        user = None
+    if token != INVITATION_URL_TOKEN:
+        if user is not None and invitation_tokens.check_token(user, token):
+            request.session[INVITATION_SESSION_KEY] = token
+            return redirect("training:invitation", uidb64=uidb64, token=INVITATION_URL_TOKEN)
+        user = None
+    else:
+        session_token = request.session.get(INVITATION_SESSION_KEY, "")
+        if user is None or not invitation_tokens.check_token(user, session_token):
+            user = None
+    if user is None:
+        return render(request, "training/invitation.html", {"validlink": False})
+    form = SetPasswordForm(user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        form.save()  # the password hash changes, so the token is spent
+        del request.session[INVITATION_SESSION_KEY]
+        audit_record(action="training_invitation_accepted", request=request, actor=user, subject=user)
+        messages.success(request, _("Your password is set. Sign in with your username, %(username)s.")
+                         % {"username": user.username})
+        return redirect("login")
+    return render(request, "training/invitation.html", {"validlink": True, "form": form, "person": user})

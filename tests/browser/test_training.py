@@ -67,8 +67,27 @@ def test_a_trainer_assigns_module_1_and_an_officer_completes_it_with_quiz_and_fe
     page.goto("/training/manage/reports/")
     main = page.locator("main").inner_text()
     assert "1 evaluation: 100.0% satisfied or very satisfied" in main
-    assert "Letting go of calls was the useful part." in main
+    assert "Letting go of calls was the useful part." not in main  # one response: comments hidden
+    assert "Fewer than 5 responses: comments hidden to protect anonymity." in main
     row = page.get_by_role("table", name="Completion by module").get_by_role("row", name=module.title)
     assert row.inner_text().split("\t")[1:4] == ["2", "1", "50.0"]
     page.locator("#completion-chart .main-svg").first.wait_for()  # plotly drew the chart
     screenshot(page, "training-reports")
+
+
+def test_shipped_modules_read_only_html_in_a_module_title_is_plain_text_in_the_report_chart(
+    transactional_db, page, sign_in, trainer, officer
+):
+    from training.services import assignment_create_many
+    from training.tests.conftest import make_module
+
+    module = make_module(trainer, slug="evil-title")
+    module.current_version.title = '<a href="https://evil.example">x</a>'
+    module.current_version.save()
+    assignment_create_many(module=module, people=[officer], due_on=None, notify=False)
+    sign_in(page, trainer)
+    page.goto("/training/manage/reports/")
+    page.locator("#completion-chart .main-svg").first.wait_for()
+    chart = page.locator("#completion-chart")
+    assert chart.locator("a").count() == 0  # plotly would have drawn a live link
+    assert '<a href="https://evil.example">x</a>' in chart.locator(".xtick").first.text_content()
