@@ -25,7 +25,44 @@ CASE_REASONS = [
     ("self_referral", _("The person asked occupational health for help")),
     ("follow_up", _("Follow-up of an open case")),
 ]
-REASON_LABELS = dict(CASE_REASONS) | {"subject_access_request": _("Subject access request")}
+# Why OH records a referral, a note or a legal hold, or produces a subject access export: a choice
+# from a fixed list, stored as its code on the audit event (never free text).
+REFERRAL_REASONS = [
+    ("screening_result", _("A screening result over its cut-off")),
+    ("person_asked", _("The person asked to be referred")),
+    ("supervisor_concern", _("A concern raised by their supervisor")),
+    ("critical_incident", _("Follow-up after a critical incident")),
+    ("case_plan", _("Part of the agreed case plan")),
+]
+NOTE_REASONS = [
+    ("contact_record", _("Record of a contact with the person")),
+    ("assessment", _("Assessment or review")),
+    ("case_plan", _("Case plan or next steps")),
+    ("third_party", _("Information from another professional")),
+]
+HOLD_REASONS = [
+    ("claim", _("A claim or litigation is expected or under way")),
+    ("tribunal", _("Employment tribunal")),
+    ("inquest_or_inquiry", _("Inquest or public inquiry")),
+    ("regulator", _("A regulator or the Information Commissioner asked")),
+    ("open_request", _("An open subject access or other information request")),
+]
+SUBJECT_ACCESS_REASONS = [
+    ("request_by_person", _("Subject access request made by the person")),
+    ("request_by_representative", _("Request made on the person's behalf, with their written authority")),
+    ("regulator", _("Information Commissioner's Office inquiry")),
+    ("legal_disclosure", _("Disclosure required for legal proceedings")),
+]
+REASON_LABELS = (dict(CASE_REASONS) | dict(REFERRAL_REASONS) | dict(NOTE_REASONS) | dict(HOLD_REASONS)
+                 | dict(SUBJECT_ACCESS_REASONS)
+                 | {"subject_access_request": _("Subject access request"), "own_copy": _("Your own copy")})
+
+
+def purpose_field(label, choices) -> forms.ChoiceField:
+    """A required choice of why: its code is recorded in the audit event."""
+    return forms.ChoiceField(label=label, choices=[("", _("Choose a reason")), *choices],
+                             error_messages={"required": _("Choose why you are recording this."),
+                                             "invalid_choice": _("Choose one of the reasons listed.")})
 
 
 def reason_label(code: str) -> str:
@@ -38,9 +75,11 @@ class CaseReasonForm(forms.Form):
 
 
 class ReferralForm(forms.ModelForm):
+    purpose = purpose_field(_("Why this referral"), REFERRAL_REASONS)
+
     class Meta:
         model = Referral
-        fields = ["kind", "referred_on"]
+        fields = ["kind", "referred_on", "purpose"]
         widgets = {"referred_on": date_input()}
 
     def __init__(self, *args, **kwargs):
@@ -80,9 +119,11 @@ class FlagCloseForm(forms.Form):
 
 
 class CaseNoteForm(forms.ModelForm):
+    purpose = purpose_field(_("What this note is"), NOTE_REASONS)
+
     class Meta:
         model = OHCaseNote
-        fields = ["text"]
+        fields = ["purpose", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 4, "maxlength": 5000})}
 
     def clean_text(self):
@@ -93,8 +134,23 @@ class CaseNoteForm(forms.ModelForm):
 
 
 class LegalHoldForm(forms.Form):
+    purpose = purpose_field(_("Why the hold is needed"), HOLD_REASONS)
     reason = forms.CharField(label=_("Reason for the hold"), max_length=200,
                              help_text=_("For example a claim reference. Do not enter health details."))
+
+
+class SubjectAccessForm(forms.Form):
+    """OH producing a subject access export for a formal request: the request's reference and why,
+    both recorded in the audit event (a reference is not health data; letters, digits and dashes
+    only, so no free text can reach the audit log through it)."""
+
+    reference = forms.RegexField(
+        label=_("Request reference"), max_length=40, regex=r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$",
+        help_text=_("For example SAR-2026-0142: letters, digits and dashes, at most 40 characters."),
+        error_messages={"required": _("Give the reference of the request."),
+                        "invalid": _("Use letters, digits and dashes only, for example SAR-2026-0142."),
+                        "max_length": _("Keep the reference to 40 characters or fewer.")})
+    purpose = purpose_field(_("Why you are producing this export"), SUBJECT_ACCESS_REASONS)
 
 
 class CohortForm(forms.Form):

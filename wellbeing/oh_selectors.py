@@ -232,10 +232,22 @@ def _table(queryset, fields: list[str]) -> tuple[list[str], list[list]]:
     return fields, [list(row) for row in queryset.values_list(*fields).iterator(chunk_size=2000)]
 
 
-def subject_access_tables(person) -> dict[str, tuple[list[str], list[list]]]:
+def _without_private_comments(table: tuple[list[str], list[list]]) -> tuple[list[str], list[list]]:
+    """Check-in rows with the comment blanked where the person did not share it with OH."""
+    header, rows = table
+    comment, shared = header.index("comment"), header.index("share_comment_with_oh")
+    for row in rows:
+        if not row[shared]:
+            row[comment] = ""
+    return header, rows
+
+
+def subject_access_tables(person, *, private_comments: bool = False) -> dict[str, tuple[list[str], list[list]]]:
     """Everything the portal holds about `person`, one table per kind of record (for the ZIP).
     Authentication secrets (password hash, TOTP keys, recovery codes) are deliberately left out:
-    they are not information about the person and would weaken their account if disclosed."""
+    they are not information about the person and would weaken their account if disclosed.
+    Check-in comments the person kept private (not shared with OH) are blanked unless
+    `private_comments` (only the person's own copy: OH never had them)."""
     tables = {
         "checkins": _table(CheckIn.objects.filter(officer=person).order_by("completed_at"), [
             "id", "instrument", "instrument_version", "completed_at", "answers", "total", "band", "positive",
@@ -263,6 +275,8 @@ def subject_access_tables(person) -> dict[str, tuple[list[str], list[list]]]:
             "id", "at", "action", "actor__username", "actor__first_name", "actor__last_name", "object_type",
             "object_id", "reason"]),
     }
+    if not private_comments:
+        tables["checkins"] = _without_private_comments(tables["checkins"])
     for label, fields, owner in [
         ("wellbeing.WelfareAction", ["id", "kind", "recorded_at", "follow_up_on", "follow_up_done"], "officer"),
         ("training.Assignment", ["id", "module__slug", "module__current_version__title", "assigned_at", "due_on",

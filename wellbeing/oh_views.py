@@ -37,6 +37,7 @@ from wellbeing.oh_forms import (
     LegalHoldForm,
     OutcomeForm,
     ReferralForm,
+    SubjectAccessForm,
     reason_label,
 )
 from wellbeing.reasons import REASONS, oh_label
@@ -163,6 +164,7 @@ def _render_case(request: HttpRequest, person: User, reason: str, forms: dict | 
         "referral_form": forms.get("referral") or ReferralForm(prefix="referral"),
         "note_form": forms.get("note") or CaseNoteForm(prefix="note"),
         "hold_form": forms.get("hold") or LegalHoldForm(prefix="hold"),
+        "sar_form": forms.get("sar") or SubjectAccessForm(prefix="sar"),
     }, status=status)
 
 
@@ -187,7 +189,7 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
     flag = Flag.objects.filter(officer=person, pk=int(flag_pk)).first() if flag_pk.isdigit() else None
     oh_services.referral_record(person=person, kind=form.cleaned_data["kind"],
                                 referred_on=form.cleaned_data["referred_on"], flag=flag, by=request.user,
-                                request=request)
+                                purpose=form.cleaned_data["purpose"], request=request)
     messages.success(request, _("Referral recorded."))
     return redirect("oh:case", pk=person.pk)
 
@@ -213,7 +215,8 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = CaseNoteForm(request.POST, prefix="note")
     if not form.is_valid():
         return _after_write(request, person, "note", form)
-    oh_services.case_note_add(person=person, text=form.cleaned_data["text"], by=request.user, request=request)
+    oh_services.case_note_add(person=person, text=form.cleaned_data["text"], by=request.user,
+                              purpose=form.cleaned_data["purpose"], request=request)
     messages.success(request, _("Note added."))
     return redirect("oh:case", pk=person.pk)
 
@@ -245,7 +248,7 @@ def hold_place(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _after_write(request, person, "hold", form)
     oh_services.legal_hold_place(person=person, reason=form.cleaned_data["reason"], by=request.user,
-                                 request=request)
+                                 purpose=form.cleaned_data["purpose"], request=request)
     messages.success(request, _("Legal hold placed: nothing of this person will be erased while it is in place."))
     return redirect("oh:case", pk=person.pk)
 
@@ -263,11 +266,21 @@ def hold_lift(request: HttpRequest, pk: int, hold_pk: int) -> HttpResponse:
 @require_POST
 @area_required("oh")
 def subject_access_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """OH's copy for a formal request: the request reference and a reason are required and audited;
+    comments the person kept private are not in it."""
     person = _person(request, pk)
-    content = oh_services.subject_access_zip(person=person, by=request.user, request=request)
+    form = SubjectAccessForm(request.POST, prefix="sar")
+    if not form.is_valid():
+        return _after_write(request, person, "sar", form)
+    content = oh_services.subject_access_zip(person=person, by=request.user, request=request,
+                                             copy=oh_services.OH_COPY, reference=form.cleaned_data["reference"],
+                                             purpose=form.cleaned_data["purpose"])
+    return _zip_response(content, f"subject-access-{person.pk}-{timezone.localdate():%Y-%m-%d}.zip")
+
+
+def _zip_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = (
-        f'attachment; filename="subject-access-{person.pk}-{timezone.localdate():%Y-%m-%d}.zip"')
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -367,6 +380,16 @@ def privacy(request: HttpRequest) -> HttpResponse:
         "events": [{"event": e, "reason": reason_label(e.reason) if e.reason else "",
                     "action": action_label(e.action), "roles": role_labels(e.actor)} for e in page.object_list],
     })
+
+
+@require_POST
+@area_required("wellbeing")
+def privacy_export(request: HttpRequest) -> HttpResponse:
+    """The officer downloads everything held about them (their own copy, with their private
+    comments); POST only, so no link or image elsewhere can start an export."""
+    content = oh_services.subject_access_zip(person=request.user, by=request.user, request=request,
+                                             copy=oh_services.OWN_COPY)
+    return _zip_response(content, f"my-data-{timezone.localdate():%Y-%m-%d}.zip")
 
 
 ACTION_LABELS = {
