@@ -153,6 +153,14 @@ class SubjectAccessForm(forms.Form):
     purpose = purpose_field(_("Why you are producing this export"), SUBJECT_ACCESS_REASONS)
 
 
+# Why an OH user needs stable pseudonyms across exports (recorded in the export's audit event).
+LONGITUDINAL_REASONS = [
+    ("service_evaluation", _("Evaluating a service over time")),
+    ("trend_monitoring", _("Monitoring the same cohort's results over time")),
+    ("approved_research", _("Research with ethics approval")),
+]
+
+
 class CohortForm(forms.Form):
     REPORTS = [("checkins", _("Check-ins, one row each (pseudonymised)")),
                ("summary", _("Summary counts (small numbers suppressed)"))]
@@ -170,6 +178,14 @@ class CohortForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=date_input())
     date_to = forms.DateField(label=_("To"), required=False, widget=date_input())
     format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="csv", widget=forms.RadioSelect)
+    longitudinal = forms.BooleanField(
+        label=_("Longitudinal cohort: keep the same pseudonym for each person across exports"), required=False,
+        help_text=_("Only for following the same people over time. Without it, every download gets new pseudonyms "
+                    "that cannot be matched with any other download."))
+    longitudinal_reason = forms.ChoiceField(
+        label=_("Why a longitudinal cohort is needed"), required=False,
+        choices=[("", _("Choose a reason")), *LONGITUDINAL_REASONS],
+        error_messages={"invalid_choice": _("Choose one of the reasons listed.")})
 
     def __init__(self, *args, organisation_ids: list[int], **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,7 +199,14 @@ class CohortForm(forms.Form):
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", _("The end date must be on or after the start date."))
+        if data.get("longitudinal") and data.get("report") == "checkins" and not data.get("longitudinal_reason"):
+            self.add_error("longitudinal_reason", _("Say why the same pseudonyms are needed across exports."))
         return data
+
+    def is_longitudinal(self) -> bool:
+        """Stable pseudonyms: only for the row-level report, and only when asked for with a reason."""
+        data = self.cleaned_data
+        return bool(data["report"] == "checkins" and data.get("longitudinal") and data.get("longitudinal_reason"))
 
     def chosen_organisation_ids(self) -> list[int]:
         org = self.cleaned_data.get("organisation")

@@ -294,9 +294,24 @@ def reports(request: HttpRequest) -> HttpResponse:
         "form": form, "can_audit": oh_selectors.can_read_audit_log(request.user)})
 
 
-REPORT_HEADER = ["person", "organisation", "unit", "role", "questionnaire", "completed_at", "total", "band",
-                 "positive", "urgent"]
+REPORT_HEADER = ["person", "organisation", "unit", "role", "questionnaire", "completed_on", "total", "band",
+                 "positive"]
 SUMMARY_HEADER = ["unit", "role", "questionnaire", "band", "check-ins", "people"]
+
+
+def report_notes(plan: exports.DisclosurePlan, longitudinal: bool) -> list[str]:
+    """What was done to the row-level export to keep people from being singled out (the XLSX's
+    Notes sheet; the reports page and docs/oh.md say the same)."""
+    return [
+        _("Each row is one check-in. Days only, never times; no urgent marker."),
+        _("Pseudonyms: stable across exports (longitudinal cohort)") if longitudinal else
+        _("Pseudonyms: new for this export only; they cannot be matched with any other export."),
+        _("Small numbers: where fewer than %(n)d people share a unit and role, the unit is shown as "
+          "%(unit)s; where the whole organisation still has fewer than %(n)d such people, their rows are "
+          "left out.") % {"n": exports.SUPPRESS_BELOW, "unit": exports.GENERALISED_UNIT},
+        _("Rows with the unit generalised: %(n)d") % {"n": plan.generalised_rows},
+        _("Rows left out: %(n)d") % {"n": plan.suppressed_rows},
+    ]
 
 
 @area_required("oh")
@@ -311,27 +326,33 @@ def report_export(request: HttpRequest) -> HttpResponse:
         role=data["role"], date_from=data["date_from"], date_to=data["date_to"], instrument=data["instrument"])
     qs = oh_selectors.cohort_checkins(request.user, filters)
     report, fmt = data["report"], data["format"]
-    neutralised = False
+    neutralised, notes = False, []
+    detail = {"report": report, "format": fmt, "filters": filters.as_detail()}
     if report == "summary":
         header = SUMMARY_HEADER
         grouped = list(oh_selectors.summary_report_rows(qs))
         rows = [(unit or "", role, instrument, band, exports.suppress(n), exports.suppress(people))
                 for unit, role, instrument, band, n, people in grouped]
-        count = len(rows)
+        detail["rows"] = len(rows)
     else:
         header = REPORT_HEADER
-        count = qs.count()
-        rows = oh_selectors.checkin_report_rows(qs, exports.Pseudonymiser(settings.PSEUDONYM_KEY))
-        neutralised = True
-    audit_record(action="oh_cohort_export", request=request,
-                 detail={"report": report, "format": fmt, "filters": filters.as_detail(), "rows": count})
+        longitudinal = form.is_longitudinal()
+        plan = exports.disclosure_plan(oh_selectors.checkin_report_groups(qs))
+        key = exports.export_key(settings.PSEUDONYM_KEY, longitudinal=longitudinal)
+        rows = oh_selectors.checkin_report_rows(qs, exports.Pseudonymiser(key), plan)
+        neutralised, notes = True, report_notes(plan, longitudinal)
+        detail |= plan.as_detail() | {"pseudonyms": "longitudinal" if longitudinal else "per_export"}
+        if longitudinal:
+            detail["longitudinal_reason"] = data["longitudinal_reason"]
+    audit_record(action="oh_cohort_export", request=request, detail=detail)
     filename = f"oh-{report}-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == "csv":
         response = StreamingHttpResponse(exports.csv_lines(header, rows, neutralised=neutralised),
                                          content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    return FileResponse(exports.write_xlsx(header, rows, title=report), as_attachment=True, filename=filename,
+    return FileResponse(exports.write_xlsx(header, rows, title=report, notes=notes), as_attachment=True,
+                        filename=filename,
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
