@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import CharField, Count, Func, Q, QuerySet
+from django.db.models import CharField, Count, Func, QuerySet
 from django.utils import timezone
 
 from exposure.models import Exposure, ShiftLog
@@ -227,14 +227,15 @@ def can_read_audit_log(user) -> bool:
 
 
 def audit_events_for(user) -> QuerySet:
-    """Admins see every event; an OH lead sees events whose subject or actor is in their
-    organisations."""
+    """Admins see every event. An OH lead sees only events whose subject (the person the record is
+    about) is in an organisation they cover (own or granted): not events about people elsewhere
+    that a colleague of theirs happens to have caused, and not events with no subject (sign-in
+    failures, exports, list views, configuration), which only an admin reviews."""
     events = AuditEvent.objects.select_related("actor", "subject")
     if user.is_staff:
         return events
-    orgs = access.organisation_ids(user)
-    people = User.objects.filter(organisation_id__in=orgs).values("pk")
-    return events.filter(Q(subject_id__in=people) | Q(actor_id__in=people))
+    people = User.objects.filter(organisation_id__in=access.organisation_ids(user)).values("pk")
+    return events.filter(subject_id__in=people)
 
 
 def access_history(person) -> QuerySet:

@@ -23,7 +23,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal import access
 from portal.access import area_required
-from portal.audit import audit_record
+from portal.audit import audit_list_view, audit_record
+from portal.fetch_site import same_origin_reads
 from portal.models import User
 from wellbeing import exports, oh_selectors, oh_services
 from wellbeing import flags as flag_life
@@ -61,6 +62,7 @@ def index(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     rows = [{"flag": f, "notified": notified.get(f.pk, []), "reason": oh_label(f.reason_code),
              "age": timesince(f.raised_at, now, depth=1)} for f in page.object_list]
+    audit_list_view(request, page="oh_queue", rows=len(rows), page_number=page.number)
     return render(request, "wellbeing/oh_index.html", {
         "page": page, "rows": rows, "can_audit": oh_selectors.can_read_audit_log(request.user)})
 
@@ -73,6 +75,8 @@ def people(request: HttpRequest) -> HttpResponse:
     if q:
         found = found.filter(Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(username__icontains=q))
     page = Paginator(found.order_by("last_name", "first_name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # whether a name was searched for, never the name typed
+    audit_list_view(request, page="oh_people", rows=len(page.object_list), searched=bool(q), page_number=page.number)
     return render(request, "wellbeing/oh_people.html", {
         "page": page, "q": q, "query": f"q={quote(q)}" if q else "",
         "can_audit": oh_selectors.can_read_audit_log(request.user)})
@@ -120,6 +124,7 @@ def _checkin_page(request: HttpRequest, checkins, size: int = 10):
 
 
 @area_required("oh")
+@same_origin_reads
 def case(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)
     if request.method == "POST":
@@ -382,6 +387,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     elif form.is_bound:
         events = events.none()
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    # which filters were used (their names, never what was typed in them)
+    used = sorted(k for k, v in (form.cleaned_data.items() if form.is_bound and form.is_valid() else []) if v)
+    audit_list_view(request, page="audit_log", rows=len(page.object_list), filters=used, page_number=page.number)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "wellbeing/oh_audit.html", {
