@@ -26,7 +26,8 @@ CASE_REASONS = [
     ("follow_up", _("Follow-up of an open case")),
 ]
 # Why OH records a referral, a note or a legal hold, or produces a subject access export: a choice
-# from a fixed list, stored as its code on the audit event (never free text).
+# from a fixed list, stored as its code on the audit event (never free text). Codes are unique
+# across the lists: the officer's privacy page shows each by its label.
 REFERRAL_REASONS = [
     ("screening_result", _("A screening result over its cut-off")),
     ("person_asked", _("The person asked to be referred")),
@@ -37,7 +38,7 @@ REFERRAL_REASONS = [
 NOTE_REASONS = [
     ("contact_record", _("Record of a contact with the person")),
     ("assessment", _("Assessment or review")),
-    ("case_plan", _("Case plan or next steps")),
+    ("next_steps", _("Case plan or next steps")),
     ("third_party", _("Information from another professional")),
 ]
 HOLD_REASONS = [
@@ -50,7 +51,7 @@ HOLD_REASONS = [
 SUBJECT_ACCESS_REASONS = [
     ("request_by_person", _("Subject access request made by the person")),
     ("request_by_representative", _("Request made on the person's behalf, with their written authority")),
-    ("regulator", _("Information Commissioner's Office inquiry")),
+    ("ico_inquiry", _("Information Commissioner's Office inquiry")),
     ("legal_disclosure", _("Disclosure required for legal proceedings")),
 ]
 REASON_LABELS = (dict(CASE_REASONS) | dict(REFERRAL_REASONS) | dict(NOTE_REASONS) | dict(HOLD_REASONS)

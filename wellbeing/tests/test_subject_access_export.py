@@ -100,5 +100,5 @@ def test_subject_access_export_by_oh_refuses_a_missing_or_bad_reference_or_reaso
 def test_subject_access_export_by_oh_accepts_a_forty_character_reference(login, oh, officer):
     reference = "SAR-" + "1" * 36
     assert checkins_in(login(oh).post(f"/oh/people/{officer.pk}/subject-access-export/",
-                                      {"sar-reference": reference, "sar-purpose": "regulator"})) == []
+                                      {"sar-reference": reference, "sar-purpose": "ico_inquiry"})) == []
     assert AuditEvent.objects.get(action="subject_access_export").detail["reference"] == reference
