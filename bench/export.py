@@ -72,19 +72,21 @@ def export_queryset(rows: int):
 
 
 def export_csv(rows: int) -> tuple[int, int]:
-    """What the export view does for a CSV: count (for the audit event), then stream every line."""
+    """What the export view does for a CSV: the unit x role groups (the small-number rule and the
+    audit event's counts), a per-export pseudonym key, then stream every line."""
     from django.conf import settings
 
     from wellbeing import exports, oh_selectors
     from wellbeing.oh_views import REPORT_HEADER
 
     qs = export_queryset(rows)
-    count = qs.count()
+    plan = exports.disclosure_plan(oh_selectors.checkin_report_groups(qs))
+    key = exports.export_key(settings.PSEUDONYM_KEY, longitudinal=False)
     sink = Sink()
     for line in exports.csv_lines(REPORT_HEADER, oh_selectors.checkin_report_rows(
-            qs, exports.Pseudonymiser(settings.PSEUDONYM_KEY)), neutralised=True):
+            qs, exports.Pseudonymiser(key), plan), neutralised=True):
         sink.write(line)
-    return count, sink.size
+    return plan.rows, sink.size
 
 
 def copy_baseline(rows: int) -> int:
@@ -111,8 +113,11 @@ def export_xlsx(rows: int, rows_per_sheet: int | None = None) -> list[str]:
     from wellbeing.oh_views import REPORT_HEADER
 
     kwargs = {"rows_per_sheet": rows_per_sheet} if rows_per_sheet else {}
+    qs = export_queryset(rows)
+    plan = exports.disclosure_plan(oh_selectors.checkin_report_groups(qs))
     out = exports.write_xlsx(REPORT_HEADER, oh_selectors.checkin_report_rows(
-        export_queryset(rows), exports.Pseudonymiser(settings.PSEUDONYM_KEY)), title="checkins", **kwargs)
+        qs, exports.Pseudonymiser(exports.export_key(settings.PSEUDONYM_KEY, longitudinal=False)), plan),
+        title="checkins", **kwargs)
     if rows_per_sheet is None:
         out.close()
         return []

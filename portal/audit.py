@@ -33,3 +33,12 @@ def audit_record(
         ip_address=client_ip(request),
         detail=detail or {},
     )
+
+
+def audit_list_view(request, *, page: str, rows: int, **codes) -> AuditEvent:
+    """One content-free event for one render of a list of other people's data (a dashboard, an
+    inbox, a queue, the audit log): which page, its filters as ids and codes (never a name or a
+    typed search), and how many rows it showed."""
+    detail = {"page": page, "rows": rows}
+    detail.update({k: v for k, v in codes.items() if v not in (None, "", False)})
+    return audit_record(action="list_viewed", request=request, detail=detail)

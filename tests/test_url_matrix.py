@@ -138,6 +138,8 @@ POLICY: dict[str, Rule] = {
     # the audit log: admins, and OH staff an admin has given the audit permission ("OH lead")
     "oh:audit": Rule(AUDIT),
     "wellbeing:privacy": Rule(AREA, "wellbeing"),
+    # the officer's own copy of everything held about them (POST only)
+    "wellbeing:privacy-export": Rule(AREA, "wellbeing", method="post"),
     # training: everyone's own; trainers manage within their organisations
     "training:index": Rule(AREA, "training"),
     "training:module": Rule(OWN, "training", kwargs=lambda o: {"pk": o["assignment"].pk}, owner="demo.officer"),

@@ -8,8 +8,10 @@ import csv
 import hashlib
 import hmac
 import io
+import secrets
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 
 SUPPRESS_BELOW = 5
@@ -43,6 +45,63 @@ class Pseudonymiser:
         if value is None:
             value = self._cache[person_id] = pseudonym(person_id, self.key)
         return value
+
+
+def export_key(key: str | bytes, *, longitudinal: bool) -> bytes:
+    """The pseudonym key of one export. By default a fresh random salt is mixed in, kept nowhere,
+    so the pseudonyms of two exports cannot be linked (nor by the portal itself). Only a
+    longitudinal cohort, asked for explicitly (and audited), uses the stable key."""
+    key = key.encode() if isinstance(key, str) else key
+    if not key:
+        raise ValueError("a pseudonym key is required")
+    if longitudinal:
+        return key
+    return hmac.new(key, secrets.token_bytes(32), hashlib.sha256).digest()
+
+
+# The small-number rule of the row-level export, per group of people sharing a unit and a role.
+KEEP, GENERALISE, SUPPRESS = "keep", "generalise", "suppress"
+GENERALISED_UNIT = "(whole organisation)"
+
+
+@dataclass(frozen=True)
+class DisclosurePlan:
+    """What the small-number rule does to each (organisation, unit, role) group, and the counts."""
+
+    actions: dict  # (organisation id, unit id or None, role) -> KEEP | GENERALISE | SUPPRESS
+    rows: int  # rows written
+    generalised_rows: int
+    suppressed_rows: int
+
+    def as_detail(self) -> dict:
+        return {"rows": self.rows, "generalised_rows": self.generalised_rows, "suppressed_rows": self.suppressed_rows,
+                "groups": {action: sum(1 for a in self.actions.values() if a == action)
+                           for action in (KEEP, GENERALISE, SUPPRESS)}}
+
+
+def disclosure_plan(groups: Iterable[tuple], below: int = SUPPRESS_BELOW) -> DisclosurePlan:
+    """The small-number rule for a row-level export. `groups` are (organisation id, unit id, role,
+    rows, distinct people), one per unit x role combination (each person is in one unit and one
+    role, so groups never share a person). A group of `below` or more people is kept as it is. A
+    smaller one has its unit generalised to the whole organisation: it joins the other small groups
+    of the same organisation and role; if that combined group still has fewer than `below` people,
+    its rows are suppressed (left out)."""
+    groups = list(groups)
+    pooled: dict[tuple, int] = {}
+    for org, _unit, role, _rows, people in groups:
+        if people < below:
+            pooled[org, role] = pooled.get((org, role), 0) + people
+    actions, written, generalised, suppressed = {}, 0, 0, 0
+    for org, unit, role, rows, people in groups:
+        if people >= below:
+            action = KEEP
+        elif pooled[org, role] >= below:
+            action, generalised = GENERALISE, generalised + rows
+        else:
+            action, suppressed = SUPPRESS, suppressed + rows
+        actions[org, unit, role] = action
+        written += 0 if action == SUPPRESS else rows
+    return DisclosurePlan(actions=actions, rows=written, generalised_rows=generalised, suppressed_rows=suppressed)
 
 
 def suppress(count: int, below: int = SUPPRESS_BELOW) -> int | str:
@@ -120,9 +179,10 @@ def xlsx_cell(value):
 
 
 def write_xlsx(header: list[str], rows: Iterable[Iterable], *, title: str = "Data",
-               rows_per_sheet: int = XLSX_DATA_ROWS_PER_SHEET, target=None):
+               rows_per_sheet: int = XLSX_DATA_ROWS_PER_SHEET, target=None, notes: Iterable[str] = ()):
     """Write the rows to an XLSX in write-only mode (rows go to disk as they come), starting a new
-    sheet ("Data 2", ...) with the header again whenever a sheet reaches `rows_per_sheet` data rows.
+    sheet ("Data 2", ...) with the header again whenever a sheet reaches `rows_per_sheet` data rows,
+    then a "Notes" sheet with one line of `notes` a row, if any.
     Returns the file object (a temporary file unless `target` is given), positioned at the start."""
     from openpyxl import Workbook
 
@@ -139,6 +199,11 @@ def write_xlsx(header: list[str], rows: Iterable[Iterable], *, title: str = "Dat
             in_sheet = 0
         sheet.append([xlsx_cell(v) for v in row])
         in_sheet += 1
+    notes = list(notes)
+    if notes:
+        notes_sheet = workbook.create_sheet(title="Notes")
+        for line in notes:
+            notes_sheet.append([neutralise(line)])
     out = target if target is not None else tempfile.TemporaryFile()  # noqa: SIM115 - returned to the caller
     workbook.save(out)
     out.seek(0)

@@ -25,7 +25,45 @@ CASE_REASONS = [
     ("self_referral", _("The person asked occupational health for help")),
     ("follow_up", _("Follow-up of an open case")),
 ]
-REASON_LABELS = dict(CASE_REASONS) | {"subject_access_request": _("Subject access request")}
+# Why OH records a referral, a note or a legal hold, or produces a subject access export: a choice
+# from a fixed list, stored as its code on the audit event (never free text). Codes are unique
+# across the lists: the officer's privacy page shows each by its label.
+REFERRAL_REASONS = [
+    ("screening_result", _("A screening result over its cut-off")),
+    ("person_asked", _("The person asked to be referred")),
+    ("supervisor_concern", _("A concern raised by their supervisor")),
+    ("critical_incident", _("Follow-up after a critical incident")),
+    ("case_plan", _("Part of the agreed case plan")),
+]
+NOTE_REASONS = [
+    ("contact_record", _("Record of a contact with the person")),
+    ("assessment", _("Assessment or review")),
+    ("next_steps", _("Case plan or next steps")),
+    ("third_party", _("Information from another professional")),
+]
+HOLD_REASONS = [
+    ("claim", _("A claim or litigation is expected or under way")),
+    ("tribunal", _("Employment tribunal")),
+    ("inquest_or_inquiry", _("Inquest or public inquiry")),
+    ("regulator", _("A regulator or the Information Commissioner asked")),
+    ("open_request", _("An open subject access or other information request")),
+]
+SUBJECT_ACCESS_REASONS = [
+    ("request_by_person", _("Subject access request made by the person")),
+    ("request_by_representative", _("Request made on the person's behalf, with their written authority")),
+    ("ico_inquiry", _("Information Commissioner's Office inquiry")),
+    ("legal_disclosure", _("Disclosure required for legal proceedings")),
+]
+REASON_LABELS = (dict(CASE_REASONS) | dict(REFERRAL_REASONS) | dict(NOTE_REASONS) | dict(HOLD_REASONS)
+                 | dict(SUBJECT_ACCESS_REASONS)
+                 | {"subject_access_request": _("Subject access request"), "own_copy": _("Your own copy")})
+
+
+def purpose_field(label, choices) -> forms.ChoiceField:
+    """A required choice of why: its code is recorded in the audit event."""
+    return forms.ChoiceField(label=label, choices=[("", _("Choose a reason")), *choices],
+                             error_messages={"required": _("Choose why you are recording this."),
+                                             "invalid_choice": _("Choose one of the reasons listed.")})
 
 
 def reason_label(code: str) -> str:
@@ -38,9 +76,11 @@ class CaseReasonForm(forms.Form):
 
 
 class ReferralForm(forms.ModelForm):
+    purpose = purpose_field(_("Why this referral"), REFERRAL_REASONS)
+
     class Meta:
         model = Referral
-        fields = ["kind", "referred_on"]
+        fields = ["kind", "referred_on", "purpose"]
         widgets = {"referred_on": date_input()}
 
     def __init__(self, *args, **kwargs):
@@ -80,9 +120,11 @@ class FlagCloseForm(forms.Form):
 
 
 class CaseNoteForm(forms.ModelForm):
+    purpose = purpose_field(_("What this note is"), NOTE_REASONS)
+
     class Meta:
         model = OHCaseNote
-        fields = ["text"]
+        fields = ["purpose", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 4, "maxlength": 5000})}
 
     def clean_text(self):
@@ -93,8 +135,31 @@ class CaseNoteForm(forms.ModelForm):
 
 
 class LegalHoldForm(forms.Form):
+    purpose = purpose_field(_("Why the hold is needed"), HOLD_REASONS)
     reason = forms.CharField(label=_("Reason for the hold"), max_length=200,
                              help_text=_("For example a claim reference. Do not enter health details."))
+
+
+class SubjectAccessForm(forms.Form):
+    """OH producing a subject access export for a formal request: the request's reference and why,
+    both recorded in the audit event (a reference is not health data; letters, digits and dashes
+    only, so no free text can reach the audit log through it)."""
+
+    reference = forms.RegexField(
+        label=_("Request reference"), max_length=40, regex=r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$",
+        help_text=_("For example SAR-2026-0142: letters, digits and dashes, at most 40 characters."),
+        error_messages={"required": _("Give the reference of the request."),
+                        "invalid": _("Use letters, digits and dashes only, for example SAR-2026-0142."),
+                        "max_length": _("Keep the reference to 40 characters or fewer.")})
+    purpose = purpose_field(_("Why you are producing this export"), SUBJECT_ACCESS_REASONS)
+
+
+# Why an OH user needs stable pseudonyms across exports (recorded in the export's audit event).
+LONGITUDINAL_REASONS = [
+    ("service_evaluation", _("Evaluating a service over time")),
+    ("trend_monitoring", _("Monitoring the same cohort's results over time")),
+    ("approved_research", _("Research with ethics approval")),
+]
 
 
 class CohortForm(forms.Form):
@@ -114,6 +179,14 @@ class CohortForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=date_input())
     date_to = forms.DateField(label=_("To"), required=False, widget=date_input())
     format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="csv", widget=forms.RadioSelect)
+    longitudinal = forms.BooleanField(
+        label=_("Longitudinal cohort: keep the same pseudonym for each person across exports"), required=False,
+        help_text=_("Only for following the same people over time. Without it, every download gets new pseudonyms "
+                    "that cannot be matched with any other download."))
+    longitudinal_reason = forms.ChoiceField(
+        label=_("Why a longitudinal cohort is needed"), required=False,
+        choices=[("", _("Choose a reason")), *LONGITUDINAL_REASONS],
+        error_messages={"invalid_choice": _("Choose one of the reasons listed.")})
 
     def __init__(self, *args, organisation_ids: list[int], **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,7 +200,14 @@ class CohortForm(forms.Form):
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", _("The end date must be on or after the start date."))
+        if data.get("longitudinal") and data.get("report") == "checkins" and not data.get("longitudinal_reason"):
+            self.add_error("longitudinal_reason", _("Say why the same pseudonyms are needed across exports."))
         return data
+
+    def is_longitudinal(self) -> bool:
+        """Stable pseudonyms: only for the row-level report, and only when asked for with a reason."""
+        data = self.cleaned_data
+        return bool(data["report"] == "checkins" and data.get("longitudinal") and data.get("longitudinal_reason"))
 
     def chosen_organisation_ids(self) -> list[int]:
         org = self.cleaned_data.get("organisation")

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.apps import apps
-from django.db.models import CharField, Count, Func, Q, QuerySet
+from django.conf import settings
+from django.db.models import CharField, Count, Func, QuerySet
 from django.utils import timezone
 
 from exposure.models import Exposure, ShiftLog
 from portal import access
 from portal.models import AuditEvent, Notification, User
-from wellbeing import instruments
+from wellbeing import exports, instruments
 from wellbeing.exports import CachedNeutraliser
 from wellbeing.flags import OH, OWNER_FILTERS
 from wellbeing.models import CheckIn, Flag, LegalHold, OHCaseNote, Referral, RiskAssessment
@@ -153,41 +154,58 @@ def cohort_checkins(user, filters: CohortFilters) -> QuerySet:
     return qs
 
 
-class IsoUtc(Func):
-    """A timestamp as ISO 8601 text in UTC, formatted by the database (a million-row export then
-    neither parses nor formats a datetime per row in Python)."""
+class LocalDay(Func):
+    """A timestamp's day in the portal's time zone, as ISO 8601 text (YYYY-MM-DD), computed by the
+    database: the row-level export gives the day only, never the time (a time of day can single out
+    a check-in, and with it the person, to anyone who knows when they sat it)."""
 
     output_field = CharField()
 
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template=(
-            "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"), **extra)
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        tzname = timezone.get_current_timezone_name() if settings.USE_TZ else None
+        sql, params = connection.ops.datetime_cast_date_sql(sql, tuple(params), tzname)
+        if connection.vendor == "postgresql":
+            sql = f"to_char({sql}, 'YYYY-MM-DD')"
+        return sql, params
 
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', %(expressions)s)",
-                           **extra)
 
-
-CHECKIN_COLUMNS = ["officer_id", "officer__organisation__name", "officer__team__unit__name",
-                   "officer__high_risk_role", "instrument", "completed_iso", "total", "band", "positive", "urgent"]
+CHECKIN_COLUMNS = ["officer_id", "officer__organisation_id", "officer__team__unit_id", "officer__organisation__name",
+                   "officer__team__unit__name", "officer__high_risk_role", "instrument", "completed_day", "total",
+                   "band", "positive"]
 
 
 def checkin_report_values(qs: QuerySet) -> QuerySet:
     """The query behind the row-level report (the benchmark COPYs exactly this one)."""
-    return (qs.annotate(completed_iso=IsoUtc("completed_at")).order_by("completed_at", "id")
+    return (qs.annotate(completed_day=LocalDay("completed_at")).order_by("completed_at", "id")
             .values_list(*CHECKIN_COLUMNS))
 
 
-def checkin_report_rows(qs: QuerySet, pseudonymise, chunk_size: int = 5000):
+def checkin_report_groups(qs: QuerySet) -> list[tuple]:
+    """(organisation id, unit id, role, check-ins, distinct people) per unit x role group of the
+    report, for the small-number rule (`exports.disclosure_plan`): one aggregate query, a few rows."""
+    return list(qs.order_by().values_list("officer__organisation_id", "officer__team__unit_id",
+                                          "officer__high_risk_role")
+                .annotate(checkins=Count("id"), people=Count("officer", distinct=True)))
+
+
+def checkin_report_rows(qs: QuerySet, pseudonymise, plan: exports.DisclosurePlan, chunk_size: int = 5000):
     """Row-level report rows, streamed from a server-side cursor (bounded memory), with the
-    person's id replaced by their pseudonym. Rows come out neutralised against formula injection:
-    the text columns go through a cached neutraliser (they hold a few distinct values each); the
-    pseudonym is hex and the time ISO 8601, which cannot start a formula."""
+    person's id replaced by their pseudonym and the small-number rule applied per unit x role group
+    (`plan`: the unit generalised to the whole organisation, or the row left out). Rows come out
+    neutralised against formula injection: the text columns go through a cached neutraliser (they
+    hold a few distinct values each); the pseudonym is hex and the day ISO 8601, which cannot start
+    a formula."""
     safe = CachedNeutraliser()
-    for officer_id, org, unit, role, instrument, completed, total, band, positive, urgent in checkin_report_values(
-            qs).iterator(chunk_size=chunk_size):
-        yield (pseudonymise(officer_id), safe(org), safe(unit or ""), safe(role), safe(instrument), completed,
-               total, safe(band), positive, urgent)
+    actions = plan.actions
+    for (officer_id, org_id, unit_id, org, unit, role, instrument, day, total, band,
+         positive) in checkin_report_values(qs).iterator(chunk_size=chunk_size):
+        action = actions.get((org_id, unit_id, role), exports.SUPPRESS)  # a group not counted: left out
+        if action == exports.SUPPRESS:
+            continue
+        shown_unit = exports.GENERALISED_UNIT if action == exports.GENERALISE else unit or ""
+        yield (pseudonymise(officer_id), safe(org), safe(shown_unit), safe(role), safe(instrument), day,
+               total, safe(band), positive)
 
 
 def summary_report_rows(qs: QuerySet):
@@ -209,14 +227,15 @@ def can_read_audit_log(user) -> bool:
 
 
 def audit_events_for(user) -> QuerySet:
-    """Admins see every event; an OH lead sees events whose subject or actor is in their
-    organisations."""
+    """Admins see every event. An OH lead sees only events whose subject (the person the record is
+    about) is in an organisation they cover (own or granted): not events about people elsewhere
+    that a colleague of theirs happens to have caused, and not events with no subject (sign-in
+    failures, exports, list views, configuration), which only an admin reviews."""
     events = AuditEvent.objects.select_related("actor", "subject")
     if user.is_staff:
         return events
-    orgs = access.organisation_ids(user)
-    people = User.objects.filter(organisation_id__in=orgs).values("pk")
-    return events.filter(Q(subject_id__in=people) | Q(actor_id__in=people))
+    people = User.objects.filter(organisation_id__in=access.organisation_ids(user)).values("pk")
+    return events.filter(subject_id__in=people)
 
 
 def access_history(person) -> QuerySet:
@@ -232,10 +251,22 @@ def _table(queryset, fields: list[str]) -> tuple[list[str], list[list]]:
     return fields, [list(row) for row in queryset.values_list(*fields).iterator(chunk_size=2000)]
 
 
-def subject_access_tables(person) -> dict[str, tuple[list[str], list[list]]]:
+def _without_private_comments(table: tuple[list[str], list[list]]) -> tuple[list[str], list[list]]:
+    """Check-in rows with the comment blanked where the person did not share it with OH."""
+    header, rows = table
+    comment, shared = header.index("comment"), header.index("share_comment_with_oh")
+    for row in rows:
+        if not row[shared]:
+            row[comment] = ""
+    return header, rows
+
+
+def subject_access_tables(person, *, private_comments: bool = False) -> dict[str, tuple[list[str], list[list]]]:
     """Everything the portal holds about `person`, one table per kind of record (for the ZIP).
     Authentication secrets (password hash, TOTP keys, recovery codes) are deliberately left out:
-    they are not information about the person and would weaken their account if disclosed."""
+    they are not information about the person and would weaken their account if disclosed.
+    Check-in comments the person kept private (not shared with OH) are blanked unless
+    `private_comments` (only the person's own copy: OH never had them)."""
     tables = {
         "checkins": _table(CheckIn.objects.filter(officer=person).order_by("completed_at"), [
             "id", "instrument", "instrument_version", "completed_at", "answers", "total", "band", "positive",
@@ -263,6 +294,8 @@ def subject_access_tables(person) -> dict[str, tuple[list[str], list[list]]]:
             "id", "at", "action", "actor__username", "actor__first_name", "actor__last_name", "object_type",
             "object_id", "reason"]),
     }
+    if not private_comments:
+        tables["checkins"] = _without_private_comments(tables["checkins"])
     for label, fields, owner in [
         ("wellbeing.WelfareAction", ["id", "kind", "recorded_at", "follow_up_on", "follow_up_done"], "officer"),
         ("training.Assignment", ["id", "module__slug", "module__current_version__title", "assigned_at", "due_on",

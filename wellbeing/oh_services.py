@@ -22,10 +22,11 @@ from wellbeing.models import ErasureReport, Flag, LegalHold, OHCaseNote, Referra
 DEFAULT_RETENTION_YEARS = 6
 
 
-def referral_record(*, person, kind: str, referred_on: date, by, flag: Flag | None = None, request=None) -> Referral:
+def referral_record(*, person, kind: str, referred_on: date, by, purpose: str, flag: Flag | None = None,
+                    request=None) -> Referral:
     referral = Referral.objects.create(person=person, kind=kind, referred_on=referred_on, flag=flag, recorded_by=by)
     audit_record(action="oh_referral_recorded", actor=by, request=request, subject=person, obj=referral,
-                 detail={"kind": kind})
+                 reason=purpose, detail={"kind": kind})
     return referral
 
 
@@ -37,9 +38,9 @@ def referral_outcome_set(*, referral: Referral, outcome: str, outcome_on: date |
     return referral
 
 
-def case_note_add(*, person, text: str, by, request=None) -> OHCaseNote:
+def case_note_add(*, person, text: str, by, purpose: str, request=None) -> OHCaseNote:
     note = OHCaseNote.objects.create(person=person, author=by, text=text)
-    audit_record(action="oh_note_added", actor=by, request=request, subject=person, obj=note)
+    audit_record(action="oh_note_added", actor=by, request=request, subject=person, obj=note, reason=purpose)
     return note
 
 
@@ -60,9 +61,11 @@ def flag_close(*, flag: Flag, by, outcome: str, request=None, now=None) -> bool:
     return bool(closed)
 
 
-def legal_hold_place(*, person, reason: str, by, request=None) -> LegalHold:
+def legal_hold_place(*, person, reason: str, by, purpose: str, request=None) -> LegalHold:
+    """`reason` (free text, e.g. a claim reference) stays on the hold; only the `purpose` code is
+    audited."""
     hold = LegalHold.objects.create(person=person, reason=reason, placed_by=by)
-    audit_record(action="legal_hold_placed", actor=by, request=request, subject=person, obj=hold)
+    audit_record(action="legal_hold_placed", actor=by, request=request, subject=person, obj=hold, reason=purpose)
     return hold
 
 
@@ -77,12 +80,28 @@ def legal_hold_lift(*, hold: LegalHold, by, request=None, now=None) -> bool:
 # ----------------------------------------------------------------------------- subject access
 
 
-def subject_access_zip(*, person, by, request=None) -> bytes:
+OWN_COPY = "own"
+OH_COPY = "oh"
+
+
+def subject_access_zip(*, person, by, request=None, copy: str = OH_COPY, reference: str = "",
+                       purpose: str = "") -> bytes:
     """Everything held about `person` as a ZIP: a JSON file per table and a CSV of each, plus the
-    profile, for a UK GDPR subject access request. Audited; the content itself is never logged."""
+    profile, for a UK GDPR subject access request. Audited; the content itself is never logged.
+
+    `copy` is OWN_COPY when the person downloads their own data (action "own_data_export"; their
+    private check-in comments included), or OH_COPY when OH produces it for a formal request: then
+    `reference` (e.g. SAR-2026-0142) and `purpose` (a code of SUBJECT_ACCESS_REASONS) are required
+    and recorded, and comments the person did not share with OH are left out."""
     from wellbeing.oh_selectors import profile_of, subject_access_tables, to_json
 
-    tables = subject_access_tables(person)
+    if copy not in (OWN_COPY, OH_COPY):
+        raise ValueError(f"unknown copy {copy!r}")
+    if copy == OWN_COPY and by.pk != person.pk:
+        raise ValueError("only the person themself receives their own copy")
+    if copy == OH_COPY and not (reference and purpose):
+        raise ValueError("OH's subject access export needs the request reference and a reason")
+    tables = subject_access_tables(person, private_comments=copy == OWN_COPY)
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", (
@@ -93,9 +112,13 @@ def subject_access_zip(*, person, by, request=None) -> bytes:
         for name, (header, rows) in tables.items():
             archive.writestr(f"{name}.json", to_json([dict(zip(header, row, strict=True)) for row in rows]))
             archive.writestr(f"{name}.csv", csv_bytes(header, ([_flat(v) for v in row] for row in rows)))
-    audit_record(action="subject_access_export", actor=by, request=request, subject=person,
-                 reason="subject_access_request",
-                 detail={"tables": {name: len(rows) for name, (_h, rows) in tables.items()}})
+    counts = {name: len(rows) for name, (_h, rows) in tables.items()}
+    if copy == OWN_COPY:
+        audit_record(action="own_data_export", actor=by, request=request, subject=person, reason="own_copy",
+                     detail={"copy": OWN_COPY, "tables": counts})
+    else:
+        audit_record(action="subject_access_export", actor=by, request=request, subject=person, reason=purpose,
+                     detail={"copy": OH_COPY, "reference": reference, "tables": counts})
     return buffer.getvalue()
 
 

@@ -23,7 +23,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal import access
 from portal.access import area_required
-from portal.audit import audit_record
+from portal.audit import audit_list_view, audit_record
+from portal.fetch_site import same_origin_reads
 from portal.models import User
 from wellbeing import exports, oh_selectors, oh_services
 from wellbeing import flags as flag_life
@@ -37,6 +38,7 @@ from wellbeing.oh_forms import (
     LegalHoldForm,
     OutcomeForm,
     ReferralForm,
+    SubjectAccessForm,
     reason_label,
 )
 from wellbeing.reasons import REASONS, oh_label
@@ -60,6 +62,7 @@ def index(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     rows = [{"flag": f, "notified": notified.get(f.pk, []), "reason": oh_label(f.reason_code),
              "age": timesince(f.raised_at, now, depth=1)} for f in page.object_list]
+    audit_list_view(request, page="oh_queue", rows=len(rows), page_number=page.number)
     return render(request, "wellbeing/oh_index.html", {
         "page": page, "rows": rows, "can_audit": oh_selectors.can_read_audit_log(request.user)})
 
@@ -72,6 +75,8 @@ def people(request: HttpRequest) -> HttpResponse:
     if q:
         found = found.filter(Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(username__icontains=q))
     page = Paginator(found.order_by("last_name", "first_name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # whether a name was searched for, never the name typed
+    audit_list_view(request, page="oh_people", rows=len(page.object_list), searched=bool(q), page_number=page.number)
     return render(request, "wellbeing/oh_people.html", {
         "page": page, "q": q, "query": f"q={quote(q)}" if q else "",
         "can_audit": oh_selectors.can_read_audit_log(request.user)})
@@ -119,6 +124,7 @@ def _checkin_page(request: HttpRequest, checkins, size: int = 10):
 
 
 @area_required("oh")
+@same_origin_reads
 def case(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)
     if request.method == "POST":
@@ -163,6 +169,7 @@ def _render_case(request: HttpRequest, person: User, reason: str, forms: dict | 
         "referral_form": forms.get("referral") or ReferralForm(prefix="referral"),
         "note_form": forms.get("note") or CaseNoteForm(prefix="note"),
         "hold_form": forms.get("hold") or LegalHoldForm(prefix="hold"),
+        "sar_form": forms.get("sar") or SubjectAccessForm(prefix="sar"),
     }, status=status)
 
 
@@ -187,7 +194,7 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
     flag = Flag.objects.filter(officer=person, pk=int(flag_pk)).first() if flag_pk.isdigit() else None
     oh_services.referral_record(person=person, kind=form.cleaned_data["kind"],
                                 referred_on=form.cleaned_data["referred_on"], flag=flag, by=request.user,
-                                request=request)
+                                purpose=form.cleaned_data["purpose"], request=request)
     messages.success(request, _("Referral recorded."))
     return redirect("oh:case", pk=person.pk)
 
@@ -213,7 +220,8 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = CaseNoteForm(request.POST, prefix="note")
     if not form.is_valid():
         return _after_write(request, person, "note", form)
-    oh_services.case_note_add(person=person, text=form.cleaned_data["text"], by=request.user, request=request)
+    oh_services.case_note_add(person=person, text=form.cleaned_data["text"], by=request.user,
+                              purpose=form.cleaned_data["purpose"], request=request)
     messages.success(request, _("Note added."))
     return redirect("oh:case", pk=person.pk)
 
@@ -245,7 +253,7 @@ def hold_place(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _after_write(request, person, "hold", form)
     oh_services.legal_hold_place(person=person, reason=form.cleaned_data["reason"], by=request.user,
-                                 request=request)
+                                 purpose=form.cleaned_data["purpose"], request=request)
     messages.success(request, _("Legal hold placed: nothing of this person will be erased while it is in place."))
     return redirect("oh:case", pk=person.pk)
 
@@ -263,11 +271,21 @@ def hold_lift(request: HttpRequest, pk: int, hold_pk: int) -> HttpResponse:
 @require_POST
 @area_required("oh")
 def subject_access_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """OH's copy for a formal request: the request reference and a reason are required and audited;
+    comments the person kept private are not in it."""
     person = _person(request, pk)
-    content = oh_services.subject_access_zip(person=person, by=request.user, request=request)
+    form = SubjectAccessForm(request.POST, prefix="sar")
+    if not form.is_valid():
+        return _after_write(request, person, "sar", form)
+    content = oh_services.subject_access_zip(person=person, by=request.user, request=request,
+                                             copy=oh_services.OH_COPY, reference=form.cleaned_data["reference"],
+                                             purpose=form.cleaned_data["purpose"])
+    return _zip_response(content, f"subject-access-{person.pk}-{timezone.localdate():%Y-%m-%d}.zip")
+
+
+def _zip_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = (
-        f'attachment; filename="subject-access-{person.pk}-{timezone.localdate():%Y-%m-%d}.zip"')
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -281,9 +299,24 @@ def reports(request: HttpRequest) -> HttpResponse:
         "form": form, "can_audit": oh_selectors.can_read_audit_log(request.user)})
 
 
-REPORT_HEADER = ["person", "organisation", "unit", "role", "questionnaire", "completed_at", "total", "band",
-                 "positive", "urgent"]
+REPORT_HEADER = ["person", "organisation", "unit", "role", "questionnaire", "completed_on", "total", "band",
+                 "positive"]
 SUMMARY_HEADER = ["unit", "role", "questionnaire", "band", "check-ins", "people"]
+
+
+def report_notes(plan: exports.DisclosurePlan, longitudinal: bool) -> list[str]:
+    """What was done to the row-level export to keep people from being singled out (the XLSX's
+    Notes sheet; the reports page and docs/oh.md say the same)."""
+    return [
+        _("Each row is one check-in. Days only, never times; no urgent marker."),
+        _("Pseudonyms: stable across exports (longitudinal cohort)") if longitudinal else
+        _("Pseudonyms: new for this export only; they cannot be matched with any other export."),
+        _("Small numbers: where fewer than %(n)d people share a unit and role, the unit is shown as "
+          "%(unit)s; where the whole organisation still has fewer than %(n)d such people, their rows are "
+          "left out.") % {"n": exports.SUPPRESS_BELOW, "unit": exports.GENERALISED_UNIT},
+        _("Rows with the unit generalised: %(n)d") % {"n": plan.generalised_rows},
+        _("Rows left out: %(n)d") % {"n": plan.suppressed_rows},
+    ]
 
 
 @area_required("oh")
@@ -298,27 +331,33 @@ def report_export(request: HttpRequest) -> HttpResponse:
         role=data["role"], date_from=data["date_from"], date_to=data["date_to"], instrument=data["instrument"])
     qs = oh_selectors.cohort_checkins(request.user, filters)
     report, fmt = data["report"], data["format"]
-    neutralised = False
+    neutralised, notes = False, []
+    detail = {"report": report, "format": fmt, "filters": filters.as_detail()}
     if report == "summary":
         header = SUMMARY_HEADER
         grouped = list(oh_selectors.summary_report_rows(qs))
         rows = [(unit or "", role, instrument, band, exports.suppress(n), exports.suppress(people))
                 for unit, role, instrument, band, n, people in grouped]
-        count = len(rows)
+        detail["rows"] = len(rows)
     else:
         header = REPORT_HEADER
-        count = qs.count()
-        rows = oh_selectors.checkin_report_rows(qs, exports.Pseudonymiser(settings.PSEUDONYM_KEY))
-        neutralised = True
-    audit_record(action="oh_cohort_export", request=request,
-                 detail={"report": report, "format": fmt, "filters": filters.as_detail(), "rows": count})
+        longitudinal = form.is_longitudinal()
+        plan = exports.disclosure_plan(oh_selectors.checkin_report_groups(qs))
+        key = exports.export_key(settings.PSEUDONYM_KEY, longitudinal=longitudinal)
+        rows = oh_selectors.checkin_report_rows(qs, exports.Pseudonymiser(key), plan)
+        neutralised, notes = True, report_notes(plan, longitudinal)
+        detail |= plan.as_detail() | {"pseudonyms": "longitudinal" if longitudinal else "per_export"}
+        if longitudinal:
+            detail["longitudinal_reason"] = data["longitudinal_reason"]
+    audit_record(action="oh_cohort_export", request=request, detail=detail)
     filename = f"oh-{report}-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == "csv":
         response = StreamingHttpResponse(exports.csv_lines(header, rows, neutralised=neutralised),
                                          content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    return FileResponse(exports.write_xlsx(header, rows, title=report), as_attachment=True, filename=filename,
+    return FileResponse(exports.write_xlsx(header, rows, title=report, notes=notes), as_attachment=True,
+                        filename=filename,
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -348,6 +387,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     elif form.is_bound:
         events = events.none()
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    # which filters were used (their names, never what was typed in them)
+    used = sorted(k for k, v in (form.cleaned_data.items() if form.is_bound and form.is_valid() else []) if v)
+    audit_list_view(request, page="audit_log", rows=len(page.object_list), filters=used, page_number=page.number)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "wellbeing/oh_audit.html", {
@@ -367,6 +409,16 @@ def privacy(request: HttpRequest) -> HttpResponse:
         "events": [{"event": e, "reason": reason_label(e.reason) if e.reason else "",
                     "action": action_label(e.action), "roles": role_labels(e.actor)} for e in page.object_list],
     })
+
+
+@require_POST
+@area_required("wellbeing")
+def privacy_export(request: HttpRequest) -> HttpResponse:
+    """The officer downloads everything held about them (their own copy, with their private
+    comments); POST only, so no link or image elsewhere can start an export."""
+    content = oh_services.subject_access_zip(person=request.user, by=request.user, request=request,
+                                             copy=oh_services.OWN_COPY)
+    return _zip_response(content, f"my-data-{timezone.localdate():%Y-%m-%d}.zip")
 
 
 ACTION_LABELS = {

@@ -30,7 +30,8 @@ from exposure.models import Exposure
 from exposure.selectors import load_summary
 from portal import access
 from portal.access import TEAM_SUMMARY, area_required
-from portal.audit import audit_record
+from portal.audit import audit_list_view, audit_record
+from portal.fetch_site import same_origin_reads
 from portal.models import User
 from wellbeing import flags as flag_life
 from wellbeing import risk, team_selectors, team_services
@@ -146,6 +147,9 @@ def index(request: HttpRequest) -> HttpResponse:
     active_flags = sum(len(r.flags) for r in rows)
     open_flags = sum(len(r.open_flags) for r in rows)
     welfare = sum(1 for r in rows if any(f.clinical for f in r.flags))
+    audit_list_view(request, page="team_dashboard", rows=len(page.object_list), team=team.pk if team else None,
+                    sort=criteria.get("sort"), level=criteria.get("level"), flagged=bool(criteria.get("flagged")),
+                    page_number=page.number)
     return render(request, "wellbeing/team_index.html", {
         "teams": teams, "team": team, "team_query": _team_query(team), "form": form, "page": page,
         "query": query.urlencode(), "rows_total": len(rows), "filtered": len(shown) != len(rows),
@@ -213,6 +217,7 @@ def trends(request: HttpRequest) -> HttpResponse:
                      "colour": LEVEL_COLOURS[level][0], "pattern": LEVEL_COLOURS[level][1]}
                     for level in [*team_selectors.SUPERVISOR_LEVELS, team_selectors.NO_ASSESSMENT]]},
     ]
+    audit_list_view(request, page="team_trends", rows=len(people), team=team.pk if team else None)
     return render(request, "wellbeing/team_trends.html", {
         "teams": teams, "team": team, "team_query": _team_query(team), "people": people,
         "exposure": exposure, "exposure_rows": [(label, [s["values"][i] for s in exposure["series"]])
@@ -231,6 +236,8 @@ def flags(request: HttpRequest) -> HttpResponse:
     items = team_selectors.flag_inbox(people)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     follow_ups = list(team_selectors.follow_ups_due(people, today=timezone.localdate()))
+    audit_list_view(request, page="team_flags", rows=len(page.object_list), follow_ups=len(follow_ups),
+                    team=team.pk if team else None, page_number=page.number)
     return render(request, "wellbeing/team_flags.html", {
         "teams": teams, "team": team, "team_query": _team_query(team), "page": page,
         "query": _team_query(team), "follow_ups": follow_ups,
@@ -270,6 +277,7 @@ def _refuse(request: HttpRequest, flag: Flag, exc: flag_life.FlagNotPermitted) -
 
 
 @area_required("team")
+@same_origin_reads
 def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
     flag = _flag_or_404(request, pk)
     if request.method == "POST":
@@ -320,6 +328,7 @@ def flag_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @area_required("team")
+@same_origin_reads
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     officer = access.get_person_or_404(request.user, pk, TEAM_SUMMARY)
     if request.method == "POST":
@@ -406,6 +415,8 @@ def _person_load_summary(row) -> str:
 def outcomes(request: HttpRequest) -> HttpResponse:
     teams, team, people = _team_context(request)
     page = Paginator(team_selectors.outcomes_pending(people), PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_list_view(request, page="team_outcomes", rows=len(page.object_list), team=team.pk if team else None,
+                    page_number=page.number)
     return render(request, "wellbeing/team_outcomes.html", {
         "teams": teams, "team": team, "team_query": _team_query(team), "page": page, "query": _team_query(team),
     })

@@ -10,4 +10,5 @@ urlpatterns = [
     path("checkins/<int:pk>/sharing/", views.sharing, name="sharing"),
     path("support/", views.support, name="support"),
     path("privacy/", oh_views.privacy, name="privacy"),
+    path("privacy/export/", oh_views.privacy_export, name="privacy-export"),
 ]

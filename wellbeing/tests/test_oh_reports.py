@@ -22,6 +22,16 @@ pytestmark = pytest.mark.django_db
 KEY = "test-pseudonym-key"
 
 
+def crowd(person, n=4, instrument="pulse", answers=None):
+    """`n` more people in `person`'s team and role, each with one check-in: the row-level export
+    shows a unit x role group only from 5 people (issue 15 item 8)."""
+    others = [OfficerFactory(organisation=person.organisation, team=person.team, high_risk_role=person.high_risk_role)
+              for _ in range(n)]
+    for other in others:
+        make_checkin(other, instrument, answers)
+    return others
+
+
 def read_csv(response) -> list[list[str]]:
     text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
     return list(csv.reader(io.StringIO(text)))
@@ -30,26 +40,33 @@ def read_csv(response) -> list[list[str]]:
 @override_settings(PSEUDONYM_KEY=KEY)
 def test_the_row_export_is_pseudonymised_with_the_keyed_hash_and_audited(login, oh, officer, teammate,
                                                                          foreign_officer):
+    # Updated for issue 15 item 8: stable pseudonyms only for a longitudinal cohort (asked for with a
+    # reason), days without times, and groups of 5 or more people.
     make_checkin(officer, "phq9", [1] * 9)
     make_checkin(officer, "pulse")
     make_checkin(teammate, "pulse")
+    crowd(officer)
+    crowd(teammate)
     make_checkin(foreign_officer, "pulse")
-    response = login(oh).get("/oh/reports/export/", {"report": "checkins", "format": "csv"})
+    response = login(oh).get("/oh/reports/export/", {"report": "checkins", "format": "csv", "longitudinal": "on",
+                                                      "longitudinal_reason": "trend_monitoring"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = read_csv(response)
-    assert rows[0][0] == "person" and len(rows) == 4  # header + the three check-ins of OH's force
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", rows[1][5])  # completed at, UTC
+    assert rows[0][0] == "person" and len(rows) == 12  # header + the eleven check-ins of OH's force
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", rows[1][5])  # completed on: the day only
     people = [r[0] for r in rows[1:]]
     assert people.count(pseudonym(officer.pk, KEY)) == 2 and pseudonym(teammate.pk, KEY) in people
     flat = "\n".join(",".join(r) for r in rows)
     assert officer.username not in flat and officer.last_name not in flat and str(officer.pk) not in people
     event = AuditEvent.objects.get(action="oh_cohort_export")
-    assert event.actor == oh and event.detail["rows"] == 3 and event.detail["format"] == "csv"
+    assert event.actor == oh and event.detail["rows"] == 11 and event.detail["format"] == "csv"
+    assert event.detail["pseudonyms"] == "longitudinal"
     assert event.detail["filters"]["organisations"] == [oh.organisation_id]
 
 
 def test_export_filters_narrow_the_rows_and_are_recorded(login, oh, officer, teammate, outsider):
     make_checkin(officer, "phq9", [1] * 9)
+    crowd(officer, 4, "phq9", [1] * 9)
     make_checkin(officer, "pulse", at=timezone.now() - timedelta(days=40))
     make_checkin(teammate, "phq9", [1] * 9)
     make_checkin(outsider, "phq9", [1] * 9)
@@ -59,9 +76,9 @@ def test_export_filters_narrow_the_rows_and_are_recorded(login, oh, officer, tea
         "unit": officer.team.unit_id, "date_from": (today - timedelta(days=7)).isoformat(),
         "date_to": today.isoformat()})
     rows = read_csv(response)
-    assert len(rows) == 2 and rows[1][4] == "phq9" and rows[1][3] == "call_handling"
+    assert len(rows) == 6 and {r[4] for r in rows[1:]} == {"phq9"} and {r[3] for r in rows[1:]} == {"call_handling"}
     detail = AuditEvent.objects.get(action="oh_cohort_export").detail
-    assert detail["rows"] == 1
+    assert detail["rows"] == 5
     assert detail["filters"] | {} == {"organisations": [oh.organisation_id], "unit": officer.team.unit_id,
                                       "role": "call_handling", "from": (today - timedelta(days=7)).isoformat(),
                                       "to": today.isoformat(), "instrument": "phq9"}
@@ -96,6 +113,7 @@ def test_the_summary_suppresses_counts_under_five(login, oh, force, officer):
 def test_cells_that_would_run_as_formulas_are_neutralised(login, oh, officer):
     Unit.objects.filter(pk=officer.team.unit_id).update(name="=HYPERLINK(\"http://x\")")
     make_checkin(officer, "pulse")
+    crowd(officer)
     rows = read_csv(login(oh).get("/oh/reports/export/", {"report": "checkins", "format": "csv"}))
     assert rows[1][2] == "'=HYPERLINK(\"http://x\")"
     response = login(oh).get("/oh/reports/export/", {"report": "checkins", "format": "xlsx"})
@@ -105,6 +123,7 @@ def test_cells_that_would_run_as_formulas_are_neutralised(login, oh, officer):
 
 def test_the_xlsx_export_opens_and_is_audited(login, oh, officer):
     make_checkin(officer, "phq9", [2] * 9)
+    crowd(officer, 4, "phq9", [2] * 9)
     response = login(oh).get("/oh/reports/export/", {"report": "checkins", "format": "xlsx"})
     assert response["Content-Disposition"].startswith('attachment; filename="oh-checkins-')
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
@@ -180,7 +199,7 @@ def test_the_audit_log_query_count_does_not_grow(login, admin_user, officer, dja
         client.get("/oh/audit/")
 
 
-AUDIT_QUERIES = 8
+AUDIT_QUERIES = 9  # + the list_viewed audit event of the page itself (issue 15 item 6)
 
 
 # ----------------------------------------------------------------------------- transparency
@@ -242,4 +261,4 @@ def test_the_people_list_finds_by_name_and_its_query_count_does_not_grow(login, 
         client.get("/oh/people/")
 
 
-PEOPLE_QUERIES = 11
+PEOPLE_QUERIES = 12  # + the list_viewed audit event (issue 15 item 6)

@@ -126,7 +126,8 @@ def test_the_queue_query_count_does_not_grow_with_flags(login, oh, force, django
         client.get("/oh/")
 
 
-QUEUE_QUERIES = 12  # session, user, two-factor, permissions, count, page, notifications, base page
+QUEUE_QUERIES = 13  # session, user, two-factor, permissions, count, page, notifications, the list_viewed audit
+# event (issue 15 item 6), base page
 
 
 # ----------------------------------------------------------------------------- case
@@ -224,7 +225,8 @@ def test_recording_a_referral_and_its_outcome(login, oh, officer):
     client = login(oh)
     open_case(client, officer)
     response = client.post(f"/oh/people/{officer.pk}/referrals/", {
-        "referral-kind": "trim", "referral-referred_on": timezone.localdate().isoformat(), "flag": flag.pk})
+        "referral-kind": "trim", "referral-referred_on": timezone.localdate().isoformat(), "flag": flag.pk,
+        "referral-purpose": "case_plan"})
     assert response.status_code == 302
     referral = Referral.objects.get()
     assert (referral.person, referral.kind, referral.flag, referral.recorded_by) == (officer, "trim", flag, oh)
@@ -264,7 +266,7 @@ def test_a_case_note_is_saved_and_its_text_never_reaches_the_audit_log(login, oh
     open_case(client, officer)
     text = "Discussed sleep and the night rota at length today."
     logscan.secret(text, "free text (test)")
-    client.post(f"/oh/people/{officer.pk}/notes/", {"note-text": text})
+    client.post(f"/oh/people/{officer.pk}/notes/", {"note-text": text, "note-purpose": "contact_record"})
     note = OHCaseNote.objects.get()
     assert note.text == text and note.author == oh
     event = AuditEvent.objects.get(action="oh_note_added")
@@ -287,7 +289,8 @@ def test_closing_an_escalated_flag_is_claimed_once(login, oh, officer):
 
 def test_placing_and_lifting_a_legal_hold(login, oh, officer):
     client = login(oh)
-    client.post(f"/oh/people/{officer.pk}/holds/", {"hold-reason": "Employment tribunal ET/123"})
+    client.post(f"/oh/people/{officer.pk}/holds/", {"hold-reason": "Employment tribunal ET/123",
+                                                   "hold-purpose": "tribunal"})
     hold = LegalHold.objects.get()
     assert hold.is_active and hold.placed_by == oh
     client.post(f"/oh/people/{officer.pk}/holds/{hold.pk}/lift/")
@@ -305,13 +308,16 @@ def test_writes_need_post(login, oh, officer):
 # ----------------------------------------------------------------------------- subject access
 
 
+SAR = {"sar-reference": "SAR-2026-0142", "sar-purpose": "request_by_person"}
+
+
 def test_the_subject_access_export_holds_everything_and_is_audited(login, oh, officer):
-    make_checkin(officer, "phq9", [1] * 9, comment="=private comment kept for the person")
+    make_checkin(officer, "phq9", [1] * 9, comment="=comment shared with OH", share=True)
     add_exposure(officer, days_ago=3)
     escalated_flag(officer)
     Referral.objects.create(person=officer, kind="trim", referred_on=timezone.localdate())
     OHCaseNote.objects.create(person=officer, author=oh, text="A note the person may ask to read.")
-    response = login(oh).post(f"/oh/people/{officer.pk}/subject-access-export/")
+    response = login(oh).post(f"/oh/people/{officer.pk}/subject-access-export/", SAR)
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     names = set(archive.namelist())
@@ -322,12 +328,12 @@ def test_the_subject_access_export_holds_everything_and_is_audited(login, oh, of
     assert profile["username"] == officer.username and "password" not in profile
     checkins = json.loads(archive.read("checkins.json"))
     assert checkins[0]["answers"] == [1] * 9
-    assert "'=private comment" in archive.read("checkins.csv").decode()  # neutralised in the CSV
+    assert "'=comment shared with OH" in archive.read("checkins.csv").decode()  # neutralised in the CSV
     assert "A note the person may ask to read." in archive.read("oh_case_notes.csv").decode()
     # an assessment's numbers are as of its last refresh: the person gets that time too
     assessment = RiskAssessment.objects.create(officer=officer, level="green", score=0.4, rules_version=1,
                                                inputs_digest="x", refreshed_at=timezone.now())
-    response = login(oh).post(f"/oh/people/{officer.pk}/subject-access-export/")
+    response = login(oh).post(f"/oh/people/{officer.pk}/subject-access-export/", SAR)
     assessments = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("risk_assessments.json"))
     assert [a["id"] for a in assessments] == [assessment.pk] and assessments[0]["refreshed_at"]
     event = AuditEvent.objects.filter(action="subject_access_export").first()
@@ -338,7 +344,7 @@ def test_every_read_of_someone_elses_detail_is_audited(login, oh, officer):
     """Each OH view that shows one person's detail writes an event naming them."""
     client = login(oh)
     reads = [lambda: (open_case(client, officer), client.get(f"/oh/people/{officer.pk}/")),
-             lambda: client.post(f"/oh/people/{officer.pk}/subject-access-export/")]
+             lambda: client.post(f"/oh/people/{officer.pk}/subject-access-export/", SAR)]
     for read in reads:
         before = AuditEvent.objects.filter(subject=officer, actor=oh).count()
         read()
