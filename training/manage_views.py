@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 
 from portal import access
 from portal.access import area_required
-from portal.audit import audit_record
+from portal.audit import audit_list_view, audit_record
+from portal.fetch_site import same_origin_reads
 from training import selectors, services
 from training.content import quiz_to_text
 from training.forms import AssignForm, CopyForm, EnrolForm, LessonForm, ModuleForm, QuizTextForm, RuleForm, StatusForm
@@ -311,12 +312,12 @@ def people(request: HttpRequest) -> HttpResponse:
         .order_by("organisation__name", "last_name", "first_name", "pk")
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_record(action="training_list_view", request=request,
-                 detail={"page": "people", "page_number": page.number, "rows": len(page.object_list)})
+    audit_list_view(request, page="training_people", rows=len(page.object_list), page_number=page.number)
     return render(request, "training/manage/people.html", {"page": page})
 
 
 @area_required("training_manage")
+@same_origin_reads  # it records "viewed your training record": another site must not forge that
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     subject = access.get_person_or_404(request.user, pk, access.TRAINING_RECORDS)
     audit_record(action="training_record_view", request=request, subject=subject)
@@ -333,10 +334,10 @@ def reports(request: HttpRequest) -> HttpResponse:
     reach = selectors.reach_report(request.user)
     comments = Paginator(selectors.evaluation_comments(request.user), 10).get_page(request.GET.get("page"))
     overall = evaluation["overall"]
-    audit_record(action="training_list_view", request=request, detail={
-        "page": "reports", "comments_page": comments.number, "comments": len(comments.object_list),
-        "rows": sum(len(rows) for rows in completion.values()) + len(evaluation["per_module"]) + len(reach["rows"]),
-    })
+    audit_list_view(request, page="training_reports", comments_page=comments.number,
+                    comments=len(comments.object_list),
+                    rows=sum(len(rows) for rows in completion.values()) + len(evaluation["per_module"])
+                    + len(reach["rows"]))
     chart_data = {
         "completion": [{"label": chart_label(r.label), "completed": r.completed, "open": r.open - r.overdue,
                         "overdue": r.overdue}

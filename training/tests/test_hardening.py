@@ -204,11 +204,12 @@ def test_audit_completeness_each_render_of_a_trainer_list_page_writes_one_conten
     client = login(trainer)
     for url in ("/training/manage/people/", "/training/manage/people/?page=1", "/training/manage/reports/"):
         client.get(url)
-    events = list(AuditEvent.objects.filter(action="training_list_view").order_by("pk"))
-    assert [e.detail["page"] for e in events] == ["people", "people", "reports"]
+    events = list(AuditEvent.objects.filter(action="list_viewed").order_by("pk"))
+    assert [e.detail["page"] for e in events] == ["training_people", "training_people", "training_reports"]
     assert all(e.actor == trainer and e.subject is None for e in events)
-    assert events[0].detail == {"page": "people", "page_number": 1, "rows": 4}  # trainer, supervisor, 2 officers
-    assert events[2].detail["comments"] == 0 and events[2].detail["rows"] > 0
+    # trainer, supervisor, 2 officers
+    assert events[0].detail == {"page": "training_people", "page_number": 1, "rows": 4}
+    assert "comments" not in events[2].detail and events[2].detail["rows"] > 0  # no comments: 0 is left out
     client.get("/training/manage/reports/completion.csv")
     export = AuditEvent.objects.get(action="training_export")
     assert export.detail == {"report": "completion", "format": "csv", "rows": 3}  # module, team, organisation
@@ -318,3 +319,15 @@ def test_smaller_findings_the_enrol_form_does_not_reveal_an_address_held_in_anot
     assert elsewhere.organisation == other_force and elsewhere.first_name == "Orig"
     assert elsewhere.check_password("their own password 123") and not elsewhere.notifications.exists()
     assert list(fire.people.values_list("email", flat=True)) == ["fresh@example.invalid"]
+
+
+def test_audit_completeness_another_site_cannot_open_a_training_record_and_forge_a_view(login, trainer, officer):
+    client = login(trainer)
+    refused = client.get(f"/training/manage/people/{officer.pk}/", headers={"Sec-Fetch-Site": "cross-site"})
+    assert refused.status_code == 403
+    assert not AuditEvent.objects.filter(action="training_record_view").exists()
+    assert AuditEvent.objects.filter(action="cross_site_refused").count() == 1
+    opened = client.get(f"/training/manage/people/{officer.pk}/", headers={"Sec-Fetch-Site": "same-origin"})
+    assert opened.status_code == 200
+    assert AuditEvent.objects.filter(action="training_record_view", subject=officer).count() == 1
+
