@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import qrcode
 import qrcode.image.svg
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from portal import access, twofactor
+from portal import access, ratelimit, twofactor
 from portal.audit import audit_record
 from portal.forms import CodeForm, PasswordConfirmForm, SetupCodeForm
 from portal.models import AuditEvent
@@ -270,3 +270,41 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         audit_record(action="password_reset", request=self.request, actor=form.user, subject=form.user)
         logger.info("password reset user_id=%s", form.user.pk)
         return response
+
+
+RESET_WINDOW = 60 * 60  # the password-reset limits count requests per hour
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, with two changes.
+
+    The link in the email is built from SITE_URL, never from the request's Host (or a forwarded
+    host): a forged header must not send someone a link to the attacker's site carrying a valid
+    token. And requests are limited per client address and per email address
+    (PASSWORD_RESET_LIMIT_PER_ADDRESS, PASSWORD_RESET_LIMIT_PER_ACCOUNT an hour), so the form
+    cannot be used to flood someone's mailbox or to send tokens by the thousand. Over a limit
+    nothing is sent, and the answer is the same page as always: it never says whether an account
+    exists, nor that a limit was reached. Every request is audited with what happened, no address.
+    """
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        by_address = ratelimit.count_hit("reset-address", self.request.META.get("REMOTE_ADDR") or "-",
+                                         window=RESET_WINDOW)
+        by_account = ratelimit.count_hit("reset-account", email, window=RESET_WINDOW)
+        limited = ("address" if by_address > settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+                   else "account" if by_account > settings.PASSWORD_RESET_LIMIT_PER_ACCOUNT else "")
+        subject = next(iter(form.get_users(email)), None)
+        audit_record(action="password_reset_requested", request=self.request, subject=subject,
+                     detail={"known": subject is not None, "limited": limited or None})
+        logger.info("password reset requested known=%s limited=%s", subject is not None, limited or "no")
+        if limited:
+            return redirect(self.get_success_url())
+        site = urlsplit(settings.SITE_URL)
+        form.save(
+            domain_override=site.netloc, use_https=site.scheme == "https", request=self.request,
+            token_generator=self.token_generator, from_email=self.from_email,
+            email_template_name=self.email_template_name, subject_template_name=self.subject_template_name,
+            html_email_template_name=self.html_email_template_name, extra_email_context=self.extra_email_context,
+        )
+        return redirect(self.get_success_url())
