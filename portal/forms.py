@@ -19,6 +19,17 @@ class SignInForm(AuthenticationForm):
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
 
+    def get_invalid_login_error(self):
+        # The slowdown (portal/signin_slowdown.py) applies to any username, known or not, so saying
+        # so reveals nothing about which accounts exist.
+        if getattr(self.request, "signin_slowed_for", 0):
+            return forms.ValidationError(
+                _("Your username or password is not right, or there have been many attempts for this "
+                  "username. Try again in a minute."),
+                code="slowed",
+            )
+        return super().get_invalid_login_error()
+
 
 class CodeForm(forms.Form):
     otp_token = forms.CharField(

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from portal import access, ratelimit, twofactor
+from portal import access, ratelimit, signin_slowdown, twofactor
 from portal.audit import audit_record
 from portal.forms import CodeForm, PasswordConfirmForm, ReauthenticateForm, SetupCodeForm
 from portal.models import AuditEvent
@@ -348,6 +348,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
         response = super().form_valid(form)
         axes_reset(username=form.user.get_username())
+        signin_slowdown.clear(form.user.get_username())
         audit_record(action="password_reset", request=self.request, actor=form.user, subject=form.user)
         logger.info("password reset user_id=%s", form.user.pk)
         return response

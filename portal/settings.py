@@ -109,7 +109,10 @@ AUTH_USER_MODEL = "portal.User"
 # Axes first: it refuses a locked-out username+address before any password is checked. The portal
 # backend is Django's ModelBackend that also loads the user's confirmed two-factor devices in the
 # same query, so checking two-factor on every request costs no extra query.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "portal.twofactor.PortalBackend"]
+# The slowdown (portal/signin_slowdown.py) comes next: it refuses a username that has failed from
+# many addresses before its password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "portal.signin_slowdown.SlowdownBackend",
+                           "portal.twofactor.PortalBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -305,9 +308,11 @@ CACHES = {
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=5)
 PASSWORD_RESET_LIMIT_PER_ACCOUNT = env.int("PASSWORD_RESET_LIMIT_PER_ACCOUNT", default=3)
 # Sign-in slowdown per username from any address (an attacker rotating addresses): after
-# SIGNIN_SLOWDOWN_AFTER failures within SIGNIN_SLOWDOWN_WINDOW seconds, each further attempt must
-# wait SIGNIN_SLOWDOWN_BASE seconds, doubling per failure, capped at SIGNIN_SLOWDOWN_MAX.
+# SIGNIN_SLOWDOWN_AFTER failures from at least SIGNIN_SLOWDOWN_ADDRESSES addresses within
+# SIGNIN_SLOWDOWN_WINDOW seconds, each further attempt must wait SIGNIN_SLOWDOWN_BASE seconds,
+# doubling per failure, capped at SIGNIN_SLOWDOWN_MAX (portal/signin_slowdown.py).
 SIGNIN_SLOWDOWN_AFTER = env.int("SIGNIN_SLOWDOWN_AFTER", default=5)
+SIGNIN_SLOWDOWN_ADDRESSES = env.int("SIGNIN_SLOWDOWN_ADDRESSES", default=3)
 SIGNIN_SLOWDOWN_WINDOW = env.int("SIGNIN_SLOWDOWN_WINDOW", default=60 * 60)
 SIGNIN_SLOWDOWN_BASE = env.int("SIGNIN_SLOWDOWN_BASE", default=15)
 SIGNIN_SLOWDOWN_MAX = env.int("SIGNIN_SLOWDOWN_MAX", default=5 * 60)
