@@ -83,6 +83,7 @@ def test_lockout_slowdown_holds_for_unknown_usernames_too(db, settings):
 def test_lockout_slowdown_a_password_reset_clears_it(client, officer, settings):
     settings.SIGNIN_SLOWDOWN_AFTER, settings.SIGNIN_SLOWDOWN_ADDRESSES = 5, 3
     spray("officer", 6)
+    assert signin_slowdown.wait_seconds("officer") > 0
     client.post("/accounts/password_reset/", {"email": officer.email})
     link = re.search(r"(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
     form_url = client.get(link).url
