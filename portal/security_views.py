@@ -114,7 +114,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             audit_record(action="recovery_codes_created", request=request, subject=user)
             if replacing:
                 _security_change_notice(user, event, AUTHENTICATOR_REPLACED)
-            logger.info("two-factor enabled user_id=%s replaced=%s", user.pk, replacing)
+            logger.info("two-factor enabled user_id=%s", user.pk)
             target, after = reverse("two_factor_recovery_codes"), twofactor.safe_next(request, "")
             return redirect(f"{target}?{urlencode({'next': after})}" if after else target)
         form.add_error("otp_token", _(
@@ -174,8 +174,9 @@ def _strike(request: HttpRequest, action: str) -> bool:
     user = request.user
     failures = request.session.get(CONFIRM_FAILURES_KEY, 0) + 1
     request.session[CONFIRM_FAILURES_KEY] = failures
-    audit_record(action=action, request=request, subject=user, detail={"failures": failures})
-    logger.warning("%s user_id=%s failures=%s", action.replace("_", " "), user.pk, failures)
+    audit_record(action=action, request=request, subject=user, detail={"strike": failures})
+    # Fixed wording, no values but ids and counts: the log never echoes what was typed.
+    logger.warning("confirmation refused user_id=%s failures=%s", user.pk, failures)
     if failures >= CONFIRM_FAILURE_LIMIT:
         logout(request)
         messages.error(request, _("You were signed out after too many wrong passwords. Sign in again."))
@@ -379,7 +380,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         subject = next(iter(form.get_users(email)), None)
         audit_record(action="password_reset_requested", request=self.request, subject=subject,
                      detail={"known": subject is not None, "limited": limited or None})
-        logger.info("password reset requested known=%s limited=%s", subject is not None, limited or "no")
+        logger.info("password reset requested known=%s limit=%s", subject is not None, bool(limited))
         if limited:
             return redirect(self.get_success_url())
         site = urlsplit(settings.SITE_URL)

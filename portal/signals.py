@@ -46,7 +46,7 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
         # Refused attempts (locked or made while waiting) never lengthen the wait: only real guesses.
         signin_slowdown.record_failure(username, client_ip(request))
     audit_record(action="login_failed", request=request, detail=detail)
-    logger.warning("login failed locked_out=%s slowed=%s", locked, slowed)
+    logger.warning("login failed locked_out=%s slow=%s", locked, slowed)
 
 
 @receiver(user_locked_out)
