@@ -14,6 +14,18 @@ pytest_plugins = ["tests.logscan"]
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache holds rate counters (password resets, sign-in slowdown): each test starts at zero."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    # Only the in-process cache: on Redis (worker tests), clear() would flush the broker's database.
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+    yield
+
+
 def _login_request():
     from django.contrib.auth.models import AnonymousUser
 

@@ -138,7 +138,6 @@ def signed_in_cookie() -> str:
     """A session for the bench supervisor that has passed two-factor sign-in: the auth keys Django
     writes at login, the confirmed TOTP device's persistent id (django-otp's session key, which
     portal.twofactor.session_is_verified checks) and the idle-timeout clock."""
-    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django_otp import DEVICE_ID_SESSION_KEY
@@ -157,13 +156,15 @@ def signed_in_cookie() -> str:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session[IdleTimeoutMiddleware.KEY] = session[IdleTimeoutMiddleware.SIGNED_IN_KEY] = int(time.time())
     session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    # The server runs with production settings (DEBUG off), whose session cookie is `__Host-sessionid`.
+    return f"__Host-sessionid={session.session_key}"
 
 
 def serve(url: str, port: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "SECRET_KEY": os.environ["SECRET_KEY"],
            "ALLOWED_HOSTS": "127.0.0.1", "BEHIND_TLS_PROXY": "true", "LOG_LEVEL": "WARNING",
-           "CONN_MAX_AGE": "60", "DJANGO_SETTINGS_MODULE": "portal.settings"}
+           "CONN_MAX_AGE": "60", "DJANGO_SETTINGS_MODULE": "portal.settings",
+           "EMAIL_URL": "smtp://127.0.0.1:25"}  # production refuses console email; the bench sends none
     env.pop("REDIS_URL", None)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT,
                    env=env, check=True)

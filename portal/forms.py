@@ -19,6 +19,17 @@ class SignInForm(AuthenticationForm):
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
 
+    def get_invalid_login_error(self):
+        # The slowdown (portal/signin_slowdown.py) applies to any username, known or not, so saying
+        # so reveals nothing about which accounts exist.
+        if getattr(self.request, "signin_slowed_for", 0):
+            return forms.ValidationError(
+                _("Your username or password is not right, or there have been many attempts for this "
+                  "username. Try again in a minute."),
+                code="slowed",
+            )
+        return super().get_invalid_login_error()
+
 
 class CodeForm(forms.Form):
     otp_token = forms.CharField(
@@ -66,3 +77,22 @@ class PasswordConfirmForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("That is not your current password."))
         return password
+
+
+class ReauthenticateForm(PasswordConfirmForm):
+    """The current password and a current code (authenticator or recovery code): what replacing the
+    authenticator or making new recovery codes needs, so a session left open on a shared computer
+    is not enough to take over someone's second factor."""
+
+    current_code = forms.CharField(
+        label=_("A code from your current authenticator app"),
+        max_length=40,
+        help_text=_("The 6-digit code your app shows now, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"}),
+    )
+
+    def clean_current_code(self):
+        code = normalise_code(self.cleaned_data["current_code"])
+        if not code:
+            raise forms.ValidationError(_("Enter the code shown in your authenticator app."))
+        return code

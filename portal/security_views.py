@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import qrcode
 import qrcode.image.svg
@@ -22,10 +22,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from portal import access, twofactor
+from portal import access, ratelimit, signin_slowdown, twofactor
 from portal.audit import audit_record
-from portal.forms import CodeForm, PasswordConfirmForm, SetupCodeForm
+from portal.forms import CodeForm, PasswordConfirmForm, ReauthenticateForm, SetupCodeForm
 from portal.models import AuditEvent
+from portal.notify import notification_send
 
 logger = logging.getLogger("portal.security")
 
@@ -83,24 +84,36 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     })
 
 
-@sensitive_post_parameters("otp_token")
+@sensitive_post_parameters("otp_token", "current-password", "current-current_code")
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
+    replacing = twofactor.has_totp(user)
     # Replacing an existing authenticator needs a verified session: a stolen password alone must
-    # never be enough to enrol the thief's own phone.
-    if twofactor.has_totp(user) and not twofactor.session_is_verified(request):
+    # never be enough to enrol the thief's own phone. It also needs the current password and a
+    # current code, so a verified session left open is not enough either.
+    if replacing and not twofactor.session_is_verified(request):
         return redirect("two_factor_verify")
     device = twofactor.totp_device_pending(user)
     form = SetupCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    reauth = ReauthenticateForm(user, request.POST or None, prefix="current") if replacing else None
+    if request.method == "POST" and reauth is not None:
+        confirmed = _reauthenticated(request, reauth)
+        if confirmed is None:
+            return redirect(settings.LOGIN_URL)
+        if not confirmed:
+            form = SetupCodeForm()  # the new code is not checked until the person is confirmed
+    if request.method == "POST" and (reauth is None or not reauth.errors) and form.is_valid():
         found, throttled = twofactor.verify_code(user, form.cleaned_data["otp_token"], device=device)
         if found is not None:
             twofactor.totp_device_confirm(device=found)
             request.session[NEW_CODES_KEY] = twofactor.recovery_codes_regenerate(user=user)
             twofactor.mark_verified(request, found)
-            audit_record(action="two_factor_enabled", request=request, subject=user)
+            event = audit_record(action="two_factor_enabled", request=request, subject=user,
+                                 detail={"replaced": replacing})
             audit_record(action="recovery_codes_created", request=request, subject=user)
+            if replacing:
+                _security_change_notice(user, event, AUTHENTICATOR_REPLACED)
             logger.info("two-factor enabled user_id=%s", user.pk)
             target, after = reverse("two_factor_recovery_codes"), twofactor.safe_next(request, "")
             return redirect(f"{target}?{urlencode({'next': after})}" if after else target)
@@ -111,10 +124,11 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         ))
     return render(request, "registration/two_factor_setup.html", {
         "form": form,
+        "reauth_form": reauth,
         "qr_data_uri": _qr_data_uri(device.config_url),
         "secret": twofactor.base32_secret(device),
         "required": twofactor.requires_two_factor(user),
-        "replacing": twofactor.has_totp(user),
+        "replacing": replacing,
         "next": twofactor.safe_next(request, ""),
     })
 
@@ -131,7 +145,8 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _security_page(request: HttpRequest, *, sign_out_form=None, remove_form=None, status: int = 200) -> HttpResponse:
+def _security_page(request: HttpRequest, *, sign_out_form=None, remove_form=None, codes_form=None,
+                   status: int = 200) -> HttpResponse:
     user = request.user
     events = AuditEvent.objects.filter(subject=user, action__in=list(ACTIVITY_LABELS)).order_by("-at", "-id")[:10]
     activity = [{"at": event.at, "label": ACTIVITY_LABELS[event.action]} for event in events]
@@ -141,6 +156,7 @@ def _security_page(request: HttpRequest, *, sign_out_form=None, remove_form=None
         "codes_left": twofactor.recovery_codes_left(user),
         "sign_out_form": sign_out_form or PasswordConfirmForm(user, prefix="everywhere"),
         "remove_form": remove_form or PasswordConfirmForm(user, prefix="remove"),
+        "codes_form": codes_form or ReauthenticateForm(user, prefix="codes"),
         "activity": activity,
     }, status=status)
 
@@ -150,22 +166,72 @@ def security(request: HttpRequest) -> HttpResponse:
     return _security_page(request)
 
 
+def _strike(request: HttpRequest, action: str) -> bool:
+    """Count one wrong secret (password or code) typed into a confirmation in this session: audited,
+    and the fifth ends the session (so a session left open cannot be used to guess the password or
+    a code). Returns True if the session was ended. One counter for every confirmation (the
+    security page, changing the password, replacing the authenticator, new recovery codes)."""
+    user = request.user
+    failures = request.session.get(CONFIRM_FAILURES_KEY, 0) + 1
+    request.session[CONFIRM_FAILURES_KEY] = failures
+    audit_record(action=action, request=request, subject=user, detail={"strike": failures})
+    # Fixed wording, no values but ids and counts: the log never echoes what was typed.
+    logger.warning("confirmation refused user_id=%s failures=%s", user.pk, failures)
+    if failures >= CONFIRM_FAILURE_LIMIT:
+        logout(request)
+        messages.error(request, _("You were signed out after too many wrong passwords. Sign in again."))
+        return True
+    return False
+
+
 def _password_confirmed(request: HttpRequest, form: PasswordConfirmForm) -> bool | None:
     """True if the password was right; False if wrong; None if the session was ended for too
     many wrong passwords (so a stolen session cannot be used to guess the password)."""
     if form.is_valid():
         request.session.pop(CONFIRM_FAILURES_KEY, None)
         return True
-    if "password" in form.errors:
-        failures = request.session.get(CONFIRM_FAILURES_KEY, 0) + 1
-        request.session[CONFIRM_FAILURES_KEY] = failures
-        audit_record(action="password_confirm_failed", request=request, subject=request.user)
-        logger.warning("password confirmation refused user_id=%s failures=%s", request.user.pk, failures)
-        if failures >= CONFIRM_FAILURE_LIMIT:
-            logout(request)
-            messages.error(request, _("You were signed out after too many wrong passwords. Sign in again."))
-            return None
+    if "password" in form.errors and _strike(request, "password_confirm_failed"):
+        return None
     return False
+
+
+def _reauthenticated(request: HttpRequest, form: ReauthenticateForm) -> bool | None:
+    """The current password and a current code were both right (True), not (False, with the reason
+    on the form), or the session was ended after the fifth wrong one (None). The strike counter is
+    cleared only when both are right."""
+    if not form.is_valid():
+        if "password" in form.errors and _strike(request, "password_confirm_failed"):
+            return None
+        return False
+    device, throttled = twofactor.verify_code(request.user, form.cleaned_data["current_code"])
+    if device is None:
+        form.add_error("current_code", _(
+            "Too many wrong codes in a row. Wait a minute, then try the code your app shows now."
+        ) if throttled else _("That code is not right. Check your authenticator app and try the code it shows now."))
+        if _strike(request, "two_factor_failed"):
+            return None
+        return False
+    request.session.pop(CONFIRM_FAILURES_KEY, None)
+    return True
+
+
+SECURITY_CHANGE_TITLE = gettext_lazy("Your sign-in settings were changed")
+AUTHENTICATOR_REPLACED = gettext_lazy("your authenticator app was replaced")
+RECOVERY_CODES_REPLACED = gettext_lazy("new recovery codes were made and the old ones stopped working")
+
+
+def _security_change_notice(user, event: AuditEvent, what) -> None:
+    """Email the person (through the outbox) that their second factor changed, so that someone who
+    did this from a session they left open is found out. Nothing about health in it."""
+    from portal.language import user_language
+
+    with user_language(user):
+        title = str(SECURITY_CHANGE_TITLE)
+        body = _("Your two-factor sign-in was changed: %(what)s. If this was you, there is nothing to do. "
+                 "If it was not, change your password now and tell your IT service desk.") % {
+            "what": str(what)}
+    notification_send(user=user, title=title, body=body, link=reverse("security"),
+                      dedupe_key=f"security-change:{event.pk}", email=True)
 
 
 @sensitive_post_parameters("everywhere-password")
@@ -190,14 +256,22 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     return redirect("security")
 
 
+@sensitive_post_parameters("codes-password", "codes-current_code")
 @require_POST
 @login_required
 def recovery_codes_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not twofactor.has_totp(user):
         return redirect("two_factor_setup")
+    form = ReauthenticateForm(user, request.POST, prefix="codes")
+    confirmed = _reauthenticated(request, form)
+    if confirmed is None:
+        return redirect(settings.LOGIN_URL)
+    if not confirmed:
+        return _security_page(request, codes_form=form, status=400)
     request.session[NEW_CODES_KEY] = twofactor.recovery_codes_regenerate(user=user)
-    audit_record(action="recovery_codes_created", request=request, subject=user)
+    event = audit_record(action="recovery_codes_created", request=request, subject=user)
+    _security_change_notice(user, event, RECOVERY_CODES_REPLACED)
     logger.info("recovery codes replaced user_id=%s", user.pk)
     return redirect("two_factor_recovery_codes")
 
@@ -249,9 +323,17 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """Django's, plus an audit event (other sessions end because the password hash changed)."""
+    """Django's, plus an audit event (other sessions end because the password hash changed), and
+    the same five strikes as every other confirmation: the fifth wrong current password ends the
+    session, so a session left open cannot be used to guess the password and then change it."""
+
+    def form_invalid(self, form):
+        if "old_password" in form.errors and _strike(self.request, "password_confirm_failed"):
+            return redirect(settings.LOGIN_URL)
+        return super().form_invalid(form)
 
     def form_valid(self, form):
+        self.request.session.pop(CONFIRM_FAILURES_KEY, None)
         response = super().form_valid(form)
         audit_record(action="password_changed", request=self.request, subject=form.user)
         logger.info("password changed user_id=%s", form.user.pk)
@@ -267,6 +349,45 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
         response = super().form_valid(form)
         axes_reset(username=form.user.get_username())
+        signin_slowdown.clear(form.user.get_username())
         audit_record(action="password_reset", request=self.request, actor=form.user, subject=form.user)
         logger.info("password reset user_id=%s", form.user.pk)
         return response
+
+
+RESET_WINDOW = 60 * 60  # the password-reset limits count requests per hour
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, with two changes.
+
+    The link in the email is built from SITE_URL, never from the request's Host (or a forwarded
+    host): a forged header must not send someone a link to the attacker's site carrying a valid
+    token. And requests are limited per client address and per email address
+    (PASSWORD_RESET_LIMIT_PER_ADDRESS, PASSWORD_RESET_LIMIT_PER_ACCOUNT an hour), so the form
+    cannot be used to flood someone's mailbox or to send tokens by the thousand. Over a limit
+    nothing is sent, and the answer is the same page as always: it never says whether an account
+    exists, nor that a limit was reached. Every request is audited with what happened, no address.
+    """
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        by_address = ratelimit.count_hit("reset-address", self.request.META.get("REMOTE_ADDR") or "-",
+                                         window=RESET_WINDOW)
+        by_account = ratelimit.count_hit("reset-account", email, window=RESET_WINDOW)
+        limited = ("address" if by_address > settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+                   else "account" if by_account > settings.PASSWORD_RESET_LIMIT_PER_ACCOUNT else "")
+        subject = next(iter(form.get_users(email)), None)
+        audit_record(action="password_reset_requested", request=self.request, subject=subject,
+                     detail={"known": subject is not None, "limited": limited or None})
+        logger.info("password reset requested known=%s limit=%s", subject is not None, bool(limited))
+        if limited:
+            return redirect(self.get_success_url())
+        site = urlsplit(settings.SITE_URL)
+        form.save(
+            domain_override=site.netloc, use_https=site.scheme == "https", request=self.request,
+            token_generator=self.token_generator, from_email=self.from_email,
+            email_template_name=self.email_template_name, subject_template_name=self.subject_template_name,
+            html_email_template_name=self.html_email_template_name, extra_email_context=self.extra_email_context,
+        )
+        return redirect(self.get_success_url())

@@ -5,6 +5,7 @@ Production (DEBUG unset or false) refuses to start with the development secret k
 HTTPS-only cookies, HSTS and the SSL redirect unless told otherwise.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -108,7 +109,10 @@ AUTH_USER_MODEL = "portal.User"
 # Axes first: it refuses a locked-out username+address before any password is checked. The portal
 # backend is Django's ModelBackend that also loads the user's confirmed two-factor devices in the
 # same query, so checking two-factor on every request costs no extra query.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "portal.twofactor.PortalBackend"]
+# The slowdown (portal/signin_slowdown.py) comes next: it refuses a username that has failed from
+# many addresses before its password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "portal.signin_slowdown.SlowdownBackend",
+                           "portal.twofactor.PortalBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -145,6 +149,20 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Email: console in development, SMTP from EMAIL_URL in production.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Password-reset links are bearer tokens: a backend that writes mail to stdout, a file or memory
+# puts them in the logs (anyone who reads the logs could take over any account) or loses them.
+# Production must hand mail to a real server.
+NON_DELIVERING_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
+if not DEBUG and EMAIL_CONFIG["EMAIL_BACKEND"] in NON_DELIVERING_EMAIL_BACKENDS:
+    raise ImproperlyConfigured(
+        "With DEBUG off, EMAIL_URL must name a real mail server (e.g. smtp+tls://user:pass@mail.example.org:587): "
+        "console, file, memory and dummy email would put password-reset links in the logs or lose them."
+    )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="wellbeing-portal@localhost")
 # Seconds before the SMTP connection gives up on each step. Mail is sent only by the worker
 # (portal.tasks.notification_email_send), so this bounds a worker's wait, never a request's.
@@ -209,6 +227,13 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+# `__Host-` cookies are refused by browsers unless Secure, Path=/ and without a Domain, so another
+# host under the same domain (or a plain-HTTP page) can neither set nor overwrite them.
+# Development on plain HTTP keeps Django's names (browsers drop insecure `__Host-` cookies).
+SESSION_COOKIE_NAME = "__Host-sessionid" if not DEBUG else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if not DEBUG else "csrftoken"
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
+SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG and not (SECURE_SSL_REDIRECT or env.bool("BEHIND_TLS_PROXY", default=False)):
@@ -264,6 +289,33 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Load balancers and container health checks call /healthz over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Only these client networks (REMOTE_ADDR, CIDR) are told the database and broker state; anyone
+# else gets the bare {"status": ...} with 200 or 503, which says nothing about the internals.
+HEALTHZ_ALLOWED_NETWORKS = env.list("HEALTHZ_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+try:
+    [ipaddress.ip_network(net, strict=False) for net in HEALTHZ_ALLOWED_NETWORKS]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"HEALTHZ_ALLOWED_NETWORKS: {exc}") from exc
+
+# The cache holds the password-reset and sign-in rate counters (portal/ratelimit.py). With Redis
+# every web worker shares them; without it (development, tests) each process counts alone.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+# Password-reset requests answered per client address and per account in an hour; more are
+# answered with the same generic page but send nothing.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=5)
+PASSWORD_RESET_LIMIT_PER_ACCOUNT = env.int("PASSWORD_RESET_LIMIT_PER_ACCOUNT", default=3)
+# Sign-in slowdown per username from any address (an attacker rotating addresses): after
+# SIGNIN_SLOWDOWN_AFTER failures from at least SIGNIN_SLOWDOWN_ADDRESSES addresses within
+# SIGNIN_SLOWDOWN_WINDOW seconds, each further attempt must wait SIGNIN_SLOWDOWN_BASE seconds,
+# doubling per failure, capped at SIGNIN_SLOWDOWN_MAX (portal/signin_slowdown.py).
+SIGNIN_SLOWDOWN_AFTER = env.int("SIGNIN_SLOWDOWN_AFTER", default=5)
+SIGNIN_SLOWDOWN_ADDRESSES = env.int("SIGNIN_SLOWDOWN_ADDRESSES", default=3)
+SIGNIN_SLOWDOWN_WINDOW = env.int("SIGNIN_SLOWDOWN_WINDOW", default=60 * 60)
+SIGNIN_SLOWDOWN_BASE = env.int("SIGNIN_SLOWDOWN_BASE", default=15)
+SIGNIN_SLOWDOWN_MAX = env.int("SIGNIN_SLOWDOWN_MAX", default=5 * 60)
 
 # Officers per transaction in the nightly risk sweep (also bounds the advisory locks one holds).
 RISK_SWEEP_CHUNK = env.int("RISK_SWEEP_CHUNK", default=2000)

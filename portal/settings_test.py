@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-key-" + "x" * 50)
+# Production settings refuse non-delivering email backends; tests replace this one with locmem below.
+os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:25")
 
 from portal.settings import *  # noqa: E402,F403
 
@@ -15,6 +17,9 @@ else:
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Plain-HTTP tests (the browser ones too) cannot keep `__Host-` cookies, which must be Secure.
+SESSION_COOKIE_NAME = "sessionid"
+CSRF_COOKIE_NAME = "csrftoken"
 STORAGES = {  # noqa: F405
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -9,7 +9,8 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from portal.audit import audit_record
+from portal import signin_slowdown
+from portal.audit import audit_record, client_ip
 
 logger = logging.getLogger("portal.security")
 
@@ -20,6 +21,7 @@ SIGNED_IN_AT_KEY = "_signed_in_at"  # read by IdleTimeoutMiddleware for the abso
 def on_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[SIGNED_IN_AT_KEY] = int(time.time())
+    signin_slowdown.clear(user.get_username())
     audit_record(action="login", actor=user, request=request, subject=user)
     logger.info("login succeeded user_id=%s", user.pk)
 
@@ -36,8 +38,15 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     # Only the username attempted (Django has already replaced the password in `credentials`).
     username = str(credentials.get("username", ""))[:150]
     locked = bool(getattr(request, "axes_locked_out", False))
-    audit_record(action="login_failed", request=request, detail={"username": username, "locked_out": locked})
-    logger.warning("login failed locked_out=%s", locked)
+    slowed = bool(getattr(request, "signin_slowed_for", 0))
+    detail = {"username": username, "locked_out": locked}
+    if slowed:
+        detail["slowed"] = True
+    elif not locked and username:
+        # Refused attempts (locked or made while waiting) never lengthen the wait: only real guesses.
+        signin_slowdown.record_failure(username, client_ip(request))
+    audit_record(action="login_failed", request=request, detail=detail)
+    logger.warning("login failed locked_out=%s slow=%s", locked, slowed)
 
 
 @receiver(user_locked_out)

@@ -26,6 +26,7 @@ urlpatterns = [
     path("accounts/security/recovery-codes/", security_views.recovery_codes_new, name="recovery_codes_new"),
     path("accounts/security/two-factor-off/", security_views.two_factor_turn_off, name="two_factor_turn_off"),
     path("accounts/password_change/", security_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_reset/", security_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/reset/<uidb64>/<token>/", security_views.PasswordResetConfirmView.as_view(),
          name="password_reset_confirm"),
     path("accounts/", include("django.contrib.auth.urls")),

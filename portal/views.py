@@ -1,3 +1,4 @@
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -45,18 +46,28 @@ def _broker_state() -> str:
     return "ok"
 
 
+def _may_see_health_detail(request) -> bool:
+    """Is the caller on a monitoring network (HEALTHZ_ALLOWED_NETWORKS)? REMOTE_ADDR only: a
+    forwarded-for header is the client's to forge."""
+    try:
+        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(net, strict=False) for net in settings.HEALTHZ_ALLOWED_NETWORKS)
+
+
 @never_cache
 @require_GET
 def healthz(request):
     """Liveness and readiness: 200 when the database answers, 503 when it does not. A broker
-    outage is reported but is not fatal: saves succeed and the sweep catches up."""
+    outage is reported but is not fatal: saves succeed and the sweep catches up. Which parts are
+    up is told only to the monitoring networks; anyone else learns only the status."""
     database = _database_state()
-    broker = _broker_state()
     healthy = database == "ok"
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", "database": database, "broker": broker},
-        status=200 if healthy else 503,
-    )
+    body = {"status": "ok" if healthy else "error"}
+    if _may_see_health_detail(request):
+        body.update(database=database, broker=_broker_state())
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 @login_required

@@ -3,9 +3,9 @@ without HTTPS; and passes Django's deployment checklist at WARNING level."""
 
 import pytest
 
-from tests.test_settings import REAL_KEY, run_manage
+from tests.test_settings import REAL_KEY, REAL_MAIL, run_manage
 
-PRODUCTION = {"SECRET_KEY": REAL_KEY, "DEBUG": "false", "ALLOWED_HOSTS": "portal.example.org"}
+PRODUCTION = {"SECRET_KEY": REAL_KEY, "DEBUG": "false", "ALLOWED_HOSTS": "portal.example.org", "EMAIL_URL": REAL_MAIL}
 
 
 @pytest.mark.parametrize(("override", "message"), [

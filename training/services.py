@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.language import user_language
 from portal.models import User
 from portal.notify import notification_send
 from training import content as content_mod
@@ -248,8 +249,11 @@ def assignment_create_many(*, module: Module, people, due_on: dt.date | None, as
             continue
         created += 1
         if notify:
-            title = (_("Training recommended: %(module)s") if source == Assignment.Source.RECOMMENDED
-                     else _("Training assigned: %(module)s")) % {"module": module.title}
+            # No module title in the title (it is also the email subject, and a module's name can
+            # say what it is about): the training page lists it, behind sign-in.
+            with user_language(person):
+                title = (_("Training recommended for you") if source == Assignment.Source.RECOMMENDED
+                         else _("Training assigned to you"))
             notification_send(user=person, title=title, link=link, dedupe_key=f"training-assigned-{assignment.pk}")
     return created, len(people) - created
 
@@ -405,14 +409,16 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
         due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
     ).exclude(module__status=Module.Status.RETIRED).select_related("person", "module__current_version")
     for assignment in open_assignments.iterator(chunk_size=500):
-        if assignment.due_on < today:
-            kind, title = "overdue", _("Training overdue: %(module)s")
-        else:
-            kind, title = "due_soon", _("Training due soon: %(module)s")
+        with user_language(assignment.person):
+            if assignment.due_on < today:
+                kind, title = "overdue", _("Training overdue")
+            else:
+                kind, title = "due_soon", _("Training due soon")
+            body = _("Due on %(date)s.") % {"date": assignment.due_on.strftime("%d/%m/%Y")}
         note = notification_send(
             user=assignment.person,
-            title=title % {"module": assignment.module.title},
-            body=_("Due on %(date)s.") % {"date": assignment.due_on.strftime("%d/%m/%Y")},
+            title=title,
+            body=body,
             link=link,
             dedupe_key=f"training-{kind}-{assignment.pk}",
             email=True,

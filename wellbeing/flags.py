@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from portal import access
 from portal.audit import audit_record
@@ -271,10 +271,10 @@ def supervisor_status(flag: Flag) -> str:
 
 
 def _route(flags: list[Flag]) -> None:
-    """Tell the right people about new flags: the supervisors of each person's team (the category,
-    or only "welfare contact recommended"), and OH for clinical and urgent flags. A few queries
-    however many flags."""
-    officers = User.objects.only("id", "first_name", "last_name", "username", "team_id", "organisation_id").in_bulk(
+    """Tell the right people about new flags: the supervisors of each person's team, and OH for
+    clinical and urgent flags, with titles that name nobody and no reason (the linked page does,
+    behind sign-in). A few queries however many flags."""
+    officers = User.objects.only("id", "team_id", "organisation_id").in_bulk(
         {f.officer_id for f in flags})
     supervisors = access.supervisors_by_team({o.team_id for o in officers.values() if o.team_id})
     needs_oh = {officers[f.officer_id].organisation_id for f in flags if f.kind == CLINICAL or f.urgent}
@@ -282,14 +282,13 @@ def _route(flags: list[Flag]) -> None:
     notes, unrouted = [], []
     for flag in flags:
         officer = officers[flag.officer_id]
-        name = officer.get_full_name() or officer.username
         for supervisor in supervisors.get(officer.team_id, []):
             with user_language(supervisor):  # in the recipient's language, not the requester's
-                title = _("%(label)s: %(name)s") % {"label": supervisor_label(flag), "name": name}
+                title = _(SUPERVISOR_TITLE)
             notes.append(Notification(user=supervisor, title=title, link=reverse("team:index"),
                                       dedupe_key=f"flag:{flag.pk}:supervisor"))
         if flag.kind == CLINICAL or flag.urgent:
-            oh_notes = [_oh_note(flag, name, oh) for oh in oh_staff.get(officer.organisation_id, [])]
+            oh_notes = [_oh_note(flag, oh) for oh in oh_staff.get(officer.organisation_id, [])]
             if not oh_notes:
                 unrouted.append(flag)
             notes += oh_notes
@@ -297,18 +296,26 @@ def _route(flags: list[Flag]) -> None:
     _record_unrouted(unrouted)
 
 
-def _oh_note(flag: Flag, name: str, oh) -> Notification:
+# Notification titles are also email subjects, read on lock screens, in shared mailboxes and in
+# mail server logs: they never carry a name, a reason or a clinical word. The link leads to the page
+# that says who and why, behind sign-in and two-factor. Urgency reaches OH as the row's `urgent`
+# marker (sent first, second OH contact if undeliverable) and a subject that says "today".
+SUPERVISOR_TITLE = gettext_noop("A person in your team needs a welfare contact")
+OH_TITLE = gettext_noop("Occupational health: a new item in your queue")
+OH_URGENT_TITLE = gettext_noop("Urgent: a new item in your OH queue needs attention today")
+OH_ESCALATED_TITLE = gettext_noop("Occupational health: an item was escalated to your queue")
+
+
+def _oh_note(flag: Flag, oh) -> Notification:
     with user_language(oh):
-        title = (_("Urgent: contact %(name)s today") if flag.urgent
-                 else _("Welfare review needed: %(name)s")) % {"name": name}
+        title = _(OH_URGENT_TITLE) if flag.urgent else _(OH_TITLE)
     return Notification(user=oh, title=title, link=reverse("oh:index"), urgent=flag.urgent,
                         dedupe_key=f"flag:{flag.pk}:oh{':urgent' if flag.urgent else ''}")
 
 
 def _notify_oh(flag: Flag) -> None:
     """An active flag that has just become urgent: OH is told at once."""
-    name = flag.officer.get_full_name() or flag.officer.username
-    notes = [_oh_note(flag, name, oh) for oh in access.oh_staff_for(flag.officer)]
+    notes = [_oh_note(flag, oh) for oh in access.oh_staff_for(flag.officer)]
     notifications_send_many(notes, email=True)
     if not notes:
         _record_unrouted([flag])
@@ -341,10 +348,9 @@ def flag_escalate(*, flag_id: int, now=None) -> bool:
         return False
     flag.refresh_from_db(fields=["status", "escalated_at"])
     audit_record(action="flag_escalated", subject=flag.officer, obj=flag, detail={"reason": flag.reason_code})
-    name = flag.officer.get_full_name() or flag.officer.username
     for oh in access.oh_staff_for(flag.officer):
         with user_language(oh):
-            title = _("Escalated: %(name)s was not contacted in time") % {"name": name}
+            title = _(OH_ESCALATED_TITLE)
         notification_send(
             user=oh, title=title,
             link=reverse("oh:index"), dedupe_key=f"flag:{flag.pk}:escalated", email=True,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.language import user_language
 from portal.models import User
 from portal.notify import notification_send
 from portal.recompute import recompute_request
@@ -81,7 +82,7 @@ def checkin_reminders_send(*, now: datetime | None = None, batch_size: int = 500
     last_pk = 0
     while True:
         batch = list(officers.filter(pk__gt=last_pk).only(
-            "id", "organisation_id", "high_risk_role", "date_joined", "email")[:batch_size])
+            "id", "organisation_id", "high_risk_role", "date_joined", "email", "language")[:batch_size])
         if not batch:
             return sent
         last_pk = batch[-1].pk
@@ -90,10 +91,12 @@ def checkin_reminders_send(*, now: datetime | None = None, batch_size: int = 500
             for item in due[officer.pk]:
                 if item.status != OVERDUE:
                     continue
+                with user_language(officer):
+                    title = _("A wellbeing check-in is overdue")
+                    body = _("You have a wellbeing check-in waiting. It takes a few minutes; your answers are "
+                             "seen only by you and occupational health.")
                 note = notification_send(
-                    user=officer, title=_("A wellbeing check-in is overdue"),
-                    body=_("You have a wellbeing check-in waiting. It takes a few minutes; your answers are "
-                           "seen only by you and occupational health."),
+                    user=officer, title=title, body=body,
                     link=link, dedupe_key=f"checkin-reminder:{item.key}", email=True,
                 )
                 sent += note is not None

@@ -121,6 +121,7 @@ def follow_ups_remind(*, today: date) -> int:
     (or a second beat) reminds nobody twice. Returns how many reminders went out."""
     from django.urls import reverse
 
+    from portal.language import user_language
     from portal.notify import notification_send
 
     due = list(WelfareAction.objects.filter(follow_up_on__lte=today, follow_up_done=False,
@@ -133,10 +134,12 @@ def follow_ups_remind(*, today: date) -> int:
         if not claimed:
             continue
         action = WelfareAction.objects.select_related("officer", "recorded_by").get(pk=pk)
-        name = action.officer.get_full_name() or action.officer.username
+        # No name in the title (it is also the email subject): the linked page says who.
+        with user_language(action.recorded_by):
+            title = _("A welfare follow-up you planned is due today")
         note = notification_send(
             user=action.recorded_by,
-            title=_("Follow-up due today: %(name)s") % {"name": name},
+            title=title,
             link=reverse("team:person", args=[action.officer_id]),
             dedupe_key=f"welfare:{pk}:follow_up", email=True,
         )

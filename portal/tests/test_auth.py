@@ -2,6 +2,7 @@
 
 import re
 
+from django.conf import settings
 from django.core import mail
 
 from conftest import PASSWORD
@@ -69,7 +70,7 @@ def test_resetting_a_forgotten_password_by_email(client, officer):
     response = client.post("/accounts/password_reset/", {"email": officer.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    link = re.search(re.escape(settings.SITE_URL) + r"(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
     form_url = client.get(link).url
     response = client.post(form_url, {"new_password1": "brand-new-passphrase-77",
                                       "new_password2": "brand-new-passphrase-77"})

@@ -303,7 +303,7 @@ def test_urgent_not_reaching_clinician_a_refused_oh_address_sends_the_notice_to_
     note = urgent_flag(officer, django_capture_on_commit_callbacks)
     assert smtp.to(oh.email) == []
     [message] = smtp.to(SECOND_CONTACT)
-    assert message.subject == note.title == f"Urgent: contact {officer.get_full_name()} today"
+    assert message.subject == note.title == "Urgent: a new item in your OH queue needs attention today"
     assert "could not be delivered to the occupational health member" in message.body
     assert message.body.rstrip().endswith("/oh/")
     note.refresh_from_db()

@@ -152,7 +152,9 @@ def test_a_recovery_code_works_once(unverified_client, supervisor):
 def test_new_recovery_codes_replace_the_old_ones(client, supervisor):
     client.force_login(supervisor)
     old = twofactor.recovery_codes_regenerate(user=supervisor)
-    response = client.post("/accounts/security/recovery-codes/")
+    device = TOTPDevice.objects.get(user=supervisor)
+    response = client.post("/accounts/security/recovery-codes/",
+                           {"codes-password": PASSWORD, "codes-current_code": fresh_code(device)})
     assert response["Location"] == "/accounts/two-factor/recovery-codes/"
     new = re.findall(r"<code>([a-z2-9-]{11})</code>", client.get(response["Location"]).content.decode())
     assert len(new) == 10 and not set(new) & set(old)
@@ -174,7 +176,9 @@ def test_moving_to_a_new_phone_replaces_the_old_device(client, supervisor):
     old = TOTPDevice.objects.get(user=supervisor)
     client.get("/accounts/two-factor/setup/")
     new = TOTPDevice.objects.get(user=supervisor, confirmed=False)
-    assert client.post("/accounts/two-factor/setup/", {"otp_token": fresh_code(new)}).status_code == 302
+    assert client.post("/accounts/two-factor/setup/", {
+        "otp_token": fresh_code(new), "current-password": PASSWORD, "current-current_code": fresh_code(old),
+    }).status_code == 302
     assert list(TOTPDevice.objects.filter(user=supervisor)) == [new]
     assert not TOTPDevice.objects.filter(pk=old.pk).exists()
     assert client.get("/team/").status_code == 200

@@ -92,7 +92,7 @@ def test_signing_out_everywhere_else_from_the_security_page(transactional_db, br
     page.get_by_role("button", name=supervisor.get_full_name()).click()
     page.get_by_role("link", name="Sign-in and security").click()
     page.wait_for_url("**/accounts/security/")
-    page.get_by_label("Your password").first.fill(PASSWORD)
+    page.locator("#id_everywhere-password").fill(PASSWORD)  # the recovery-codes form asks for it too
     page.get_by_role("button", name="Sign out everywhere else").click()
     assert "signed out everywhere except here" in page.locator(".messages").inner_text()
     page.goto("/team/")

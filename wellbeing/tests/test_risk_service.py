@@ -130,7 +130,8 @@ def test_unacknowledged_flags_escalate_to_oh_once(officer, supervisor, oh):
     assert escalate_overdue_flags.apply().get() == 0
     flag.refresh_from_db()
     assert flag.status == Flag.Status.ESCALATED
-    assert Notification.objects.filter(user=oh, title__startswith="Escalated").count() == 1
+    escalated = "Occupational health: an item was escalated to your queue"
+    assert Notification.objects.filter(user=oh, title=escalated).count() == 1
 
 
 class TestRunningTasksRepeatedly(HypothesisTestCase):

@@ -34,11 +34,11 @@ def test_item_9_above_0_shows_support_and_flags_oh_with_the_broker_down(
     flag = Flag.objects.get()
     assert (flag.officer, flag.reason_code, flag.urgent, flag.kind) == (officer, "phq9_item9", True, "clinical")
     assert RecomputePending.objects.filter(officer=officer).exists()  # the sweep will enqueue it later
-    assert Notification.objects.filter(user=oh, title__startswith="Urgent: contact").count() == 1
+    assert Notification.objects.filter(user=oh, title__startswith="Urgent: a new item", urgent=True).count() == 1
     assert [m.to for m in mail.outbox if m.to == [oh.email]]
     # The supervisor hears only that a welfare contact is recommended, never the answer.
     assert list(Notification.objects.filter(user=supervisor).values_list("title", flat=True)) == [
-        f"Welfare contact recommended: {officer.get_full_name()}"]
+        "A person in your team needs a welfare contact"]
 
     page = client.get("/wellbeing/support/").content.decode()
     assert "Thank you for telling us" in page and "We have let occupational health know" in page
