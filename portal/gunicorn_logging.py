@@ -18,8 +18,10 @@ PLACEHOLDER = "[redacted]"
 _TOKEN_PATHS = (
     # /accounts/reset/<uidb64>/<token>/ (and Django's /accounts/reset/<uidb64>/set-password/)
     (re.compile(r"(/accounts/reset/)[^/?#\s]+/[^/?#\s]+"), rf"\1{PLACEHOLDER}/{PLACEHOLDER}"),
-    # any invitation link: /invite/<token>, /invitations/<token>, /partners/invite/<token>/...
-    (re.compile(r"(/invit(?:e|es|ation|ations)/)[^/?#\s]+", re.IGNORECASE), rf"\1{PLACEHOLDER}"),
+    # any invitation link: /invite/<token>, /training/invitation/<uid>/<token>/...: the two segments
+    # after it are redacted, so a token after a user id is covered too
+    (re.compile(r"(/invit(?:e|es|ation|ations)/)[^/?#\s]+(?:/[^/?#\s]+)?", re.IGNORECASE),
+     rf"\1{PLACEHOLDER}"),
 )
 
 

@@ -69,6 +69,7 @@ def _access_line(raw_uri: str, referer: str = "-") -> str:
     "/accounts/reset/MQ/set-password/",
     "/training/partners/invite/Zq9secretInviteToken/",
     "/invite/Zq9secretInviteToken/accept/?next=/",
+    "/training/invitation/MQ/cdv4x1-0123456789abcdef0123456789abcdef/",  # the partner invitation route
 ])
 def test_logs_and_email_access_log_hides_reset_and_invitation_tokens(raw_uri):
     line = _access_line(raw_uri, referer=f"https://portal.example.org{raw_uri}")
