@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_guard import audit_role_change, audit_team_supervisors, role_snapshot
 from portal.audit import audit_record
+from portal.dates import BoundedDateField
 from portal.models import AuditEvent, Notification, Organisation, TaskFailure, Team, Unit, User
 
 
@@ -49,6 +51,8 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["organisation", "is_officer", "is_supervisor", "is_trainer", "is_oh", "is_staff", "is_active"]
     list_select_related = ["organisation", "team__unit"]
     filter_horizontal = ["granted_organisations", "groups", "user_permissions"]
+    # employment_ended_on drives retention arithmetic: 0001-01-01 would overflow it later.
+    formfield_overrides = {models.DateField: {"form_class": BoundedDateField}}
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "email", "language"]}),
