@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from exposure.models import LOGGABLE_ROLES, ExposureCategory, ShiftLog, ViewingPolicy
 from exposure.services import EntryData
+from portal.dates import BoundedDateField
 
 MAX_CALLS = 1000
 MAX_ITEMS = 100_000  # per category and media type in one shift; triage tools pre-sort thousands an hour
@@ -62,7 +63,7 @@ def _minutes_field(label, help_text=""):
 
 
 class ShiftForm(forms.Form):
-    shift_date = forms.DateField(label=_("Shift date"), widget=forms.DateInput(attrs={"type": "date"}))
+    shift_date = BoundedDateField(label=_("Shift date"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     length_hours = forms.DecimalField(
         label=_("Length (hours)"), min_value=Decimal("0.25"), max_value=Decimal(24), decimal_places=2,
@@ -450,8 +451,8 @@ class CorrectionForm(forms.Form):
 
 class HistoryFilterForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=[("", _("All roles"))] + LOGGABLE_ROLES, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = BoundedDateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = BoundedDateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class ViewingPreferenceForm(forms.Form):

@@ -1,7 +1,13 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_guard import audit_role_change, audit_team_supervisors, role_snapshot
+from portal.audit import audit_record
+from portal.dates import BoundedDateField
 from portal.models import AuditEvent, Notification, Organisation, TaskFailure, Team, Unit, User
 
 
@@ -28,6 +34,16 @@ class TeamAdmin(admin.ModelAdmin):
     filter_horizontal = ["supervisors"]
     list_select_related = ["unit__organisation"]
 
+    def save_model(self, request, obj, form, change):
+        # Who supervises a team decides who sees its dashboard: a role change, audited.
+        obj._supervisors_before = set(obj.supervisors.values_list("pk", flat=True)) if obj.pk else set()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        audit_team_supervisors(request=request, team=form.instance,
+                               before=getattr(form.instance, "_supervisors_before", set()))
+
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
@@ -35,6 +51,8 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["organisation", "is_officer", "is_supervisor", "is_trainer", "is_oh", "is_staff", "is_active"]
     list_select_related = ["organisation", "team__unit"]
     filter_horizontal = ["granted_organisations", "groups", "user_permissions"]
+    # employment_ended_on drives retention arithmetic: 0001-01-01 would overflow it later.
+    formfield_overrides = {models.DateField: {"form_class": BoundedDateField}}
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "email", "language"]}),
@@ -44,6 +62,41 @@ class UserAdmin(BaseUserAdmin):
         (_("Django permissions"), {"classes": ["collapse"], "fields": ["is_superuser", "groups", "user_permissions"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        # Read the roles as stored before this save, so the audit event says what changed.
+        stored = User.objects.filter(pk=obj.pk).first() if obj.pk else None
+        obj._roles_before = role_snapshot(stored)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # groups, permissions, organisations
+        user = form.instance
+        audit_role_change(request=request, user=user, before=getattr(user, "_roles_before", role_snapshot(None)),
+                          created=not change)
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    """A group's permissions are every member's permissions: changing them is a role change, audited."""
+
+    def save_model(self, request, obj, form, change):
+        obj._permissions_before = set(obj.permissions.values_list("pk", flat=True)) if obj.pk else set()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        group = form.instance
+        before = getattr(group, "_permissions_before", set())
+        after = set(group.permissions.values_list("pk", flat=True))
+        if before != after:
+            audit_record(action="admin_group_permissions_changed", request=request, obj=group,
+                         detail={"group": group.pk, "added": sorted(after - before),
+                                 "removed": sorted(before - after)})
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -59,9 +112,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "action", "actor", "subject", "object_type", "object_id", "reason", "ip_address"]
+    # Who, when, which action on which object id; never `detail` or `reason`: for flags, referrals
+    # and OH casework they hold reason codes ("phq9_item9"), urgency, severity, referral kinds and
+    # outcomes, clinical inferences an administrator must not read (docs/clinical-safety.md, H4).
+    list_display = ["at", "action", "actor", "subject", "object_type", "object_id", "ip_address"]
+    fields = list_display
     list_filter = ["action"]
-    search_fields = ["object_id", "reason"]
+    search_fields = ["object_id"]
     date_hierarchy = "at"
     list_select_related = ["actor", "subject"]
 

@@ -23,6 +23,13 @@ class PortalAdminSite(admin.AdminSite):
             from portal.twofactor_admin import StaticDeviceAdmin
 
             admin_class = StaticDeviceAdmin
+        # Every ModelAdmin, third-party ones included, refuses a deletion that would cascade to a
+        # person's records and never lists them by str() (portal/admin_guard.py).
+        from portal.admin_guard import RecordSafeDeleteMixin
+
+        base = admin_class or admin.ModelAdmin
+        if not issubclass(base, RecordSafeDeleteMixin):
+            admin_class = type(base.__name__, (RecordSafeDeleteMixin, base), {"__module__": base.__module__})
         return super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request):

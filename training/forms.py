@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.dates import BoundedDateField
 from portal.models import HighRiskRole, Organisation, Team, Unit, User
 from training import content as content_mod
 from training import selectors
@@ -89,7 +90,7 @@ class AssignForm(forms.Form):
         label=_("Organisation"), queryset=Organisation.objects.none(), required=False,
         help_text=_("For a whole organisation; with a role, limits the role to one organisation."),
     )
-    due_on = forms.DateField(label=_("Due date"), widget=DateInput, required=False,
+    due_on = BoundedDateField(label=_("Due date"), widget=DateInput, required=False,
                              help_text=_("Optional. Reminders go out a week before and once it is overdue."))
 
     def __init__(self, *args, trainer, **kwargs):

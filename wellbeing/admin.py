@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from wellbeing.contact_links import contact_parts
-from wellbeing.models import CheckInSchedule, RuleSet, SupportContact, WelfareAction
+from wellbeing.models import CheckInSchedule, RuleSet, SupportContact
 
 
 @admin.register(RuleSet)
@@ -42,9 +42,10 @@ class SupportContactAdmin(admin.ModelAdmin):
         return ", ".join(links) or _("none: shown as text")
 
 
-# --- Occupational health (casework and retention). Note text is never shown here; referrals show
-# kinds and dates only; holds and erasure reports are read-only records.
-from wellbeing.models import ErasureReport, LegalHold, Referral, RetentionPolicy  # noqa: E402
+# --- Retention. Holds and erasure reports are read-only records. OH casework (referrals, case notes)
+# and welfare actions are not registered: who was referred, for what and with what outcome, and what
+# a supervisor did after a flag, are wellbeing detail that OH reads on its own audited pages.
+from wellbeing.models import ErasureReport, LegalHold, RetentionPolicy  # noqa: E402
 
 
 @admin.register(RetentionPolicy)
@@ -70,17 +71,11 @@ class _ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Referral)
-class ReferralAdmin(_ReadOnlyAdmin):
-    list_display = ["pk", "person", "kind", "referred_on", "outcome", "outcome_on"]
-    list_filter = ["kind", "outcome"]
-    list_select_related = ["person"]
-
-
 @admin.register(LegalHold)
 class LegalHoldAdmin(_ReadOnlyAdmin):
     list_display = ["pk", "person", "placed_at", "placed_by", "lifted_at"]
     list_select_related = ["person", "placed_by"]
+    fields = ["person", "placed_at", "placed_by", "lifted_at", "lifted_by"]  # not the reason: free text
 
 
 @admin.register(ErasureReport)
@@ -88,14 +83,5 @@ class ErasureReportAdmin(_ReadOnlyAdmin):
     list_display = ["ran_at", "people", "counts"]
 
 
-# OHCaseNote is deliberately not registered: note text is for OH's case page only.
-
-
-@admin.register(WelfareAction)
-class WelfareActionAdmin(_ReadOnlyAdmin):
-    """Read-only: welfare actions are recorded by supervisors on the team pages, each audited."""
-
-    list_display = ["officer", "kind", "recorded_at", "recorded_by", "follow_up_on", "follow_up_done"]
-    list_filter = ["kind", "follow_up_done"]
-    list_select_related = ["officer", "recorded_by"]
-    exclude = ["flag"]  # a flag's reason is clinical (hazard H4): not for the admin
+# OHCaseNote is deliberately not registered: note text is for OH's case page only. Nor are Referral,
+# WelfareAction or RiskAssessment (levels and clinical reason codes).

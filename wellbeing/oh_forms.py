@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.dates import BoundedDateField
 from portal.models import HighRiskRole, Organisation, Unit
 from wellbeing.instruments import CHOICES as INSTRUMENT_CHOICES
 from wellbeing.models import Flag, OHCaseNote, Referral
@@ -81,6 +82,7 @@ class ReferralForm(forms.ModelForm):
     class Meta:
         model = Referral
         fields = ["kind", "referred_on", "purpose"]
+        field_classes = {"referred_on": BoundedDateField}
         widgets = {"referred_on": date_input()}
 
     def __init__(self, *args, **kwargs):
@@ -98,6 +100,7 @@ class OutcomeForm(forms.ModelForm):
     class Meta:
         model = Referral
         fields = ["outcome", "outcome_on"]
+        field_classes = {"outcome_on": BoundedDateField}
         widgets = {"outcome_on": date_input()}
 
     def clean(self):
@@ -176,8 +179,8 @@ class CohortForm(forms.Form):
                              choices=[("", _("All roles")), *HighRiskRole.choices])
     instrument = forms.ChoiceField(label=_("Questionnaire"), required=False,
                                    choices=[("", _("All questionnaires")), *INSTRUMENT_CHOICES])
-    date_from = forms.DateField(label=_("From"), required=False, widget=date_input())
-    date_to = forms.DateField(label=_("To"), required=False, widget=date_input())
+    date_from = BoundedDateField(label=_("From"), required=False, widget=date_input())
+    date_to = BoundedDateField(label=_("To"), required=False, widget=date_input())
     format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="csv", widget=forms.RadioSelect)
     longitudinal = forms.BooleanField(
         label=_("Longitudinal cohort: keep the same pseudonym for each person across exports"), required=False,
@@ -218,8 +221,8 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Actor (username)"), required=False, max_length=150)
     subject = forms.CharField(label=_("Subject (username)"), required=False, max_length=150)
     action = forms.CharField(label=_("Action"), required=False, max_length=60)
-    date_from = forms.DateField(label=_("From"), required=False, widget=date_input())
-    date_to = forms.DateField(label=_("To"), required=False, widget=date_input())
+    date_from = BoundedDateField(label=_("From"), required=False, widget=date_input())
+    date_to = BoundedDateField(label=_("To"), required=False, widget=date_input())
 
     def clean(self):
         data = super().clean()

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.dates import BoundedDateField
 from wellbeing import risk
 from wellbeing.models import WelfareAction
 
@@ -41,7 +42,7 @@ class TeamFilterForm(forms.Form):
 
 class WelfareActionForm(forms.Form):
     kind = forms.ChoiceField(label=_("What was done"), choices=WelfareAction.Kind.choices, widget=forms.RadioSelect)
-    follow_up_on = forms.DateField(
+    follow_up_on = BoundedDateField(
         label=_("Follow up on (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("You will get a reminder on that day."),
     )

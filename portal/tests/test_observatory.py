@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.middleware import CONTENT_SECURITY_POLICY
+from portal.middleware import CHARTS_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY
 from portal.observatory import Cookie, parse_csp, policy_problems, score
 
 GOOD_HEADERS = {
@@ -25,9 +25,13 @@ def without(name):
 def test_the_portals_headers_score_a_plus_with_no_penalty():
     result = score(GOOD_HEADERS, GOOD_COOKIES, body='<script src="/static/js/x.js"></script>')
     assert result.penalties == {}
-    # 100, +5 cookies, +5 HSTS preload, +5 referrer, +5 frame-ancestors; style-src 'unsafe-inline' earns 0.
-    assert result.score == 120 and result.grade == "A+"
-    assert result.tests["content-security-policy"] == ("csp-implemented-with-unsafe-inline-in-style-src-only", 0)
+    # 100, +5 cookies, +5 HSTS preload, +5 referrer, +5 frame-ancestors, +5 CSP without unsafe sources.
+    assert result.score == 125 and result.grade == "A+"
+    assert result.tests["content-security-policy"] == ("csp-implemented-with-no-unsafe", 5)
+    # Pages with plotly charts allow inline styles (portal/templatetags/charts.py): no bonus, still A+.
+    charts = score({**GOOD_HEADERS, "Content-Security-Policy": CHARTS_CONTENT_SECURITY_POLICY}, GOOD_COOKIES)
+    assert charts.penalties == {} and charts.score == 120 and charts.grade == "A+"
+    assert charts.tests["content-security-policy"] == ("csp-implemented-with-unsafe-inline-in-style-src-only", 0)
 
 
 @pytest.mark.parametrize(("removed", "expected_below"), [

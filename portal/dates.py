@@ -1,0 +1,24 @@
+"""One date field for every form: a date a person could mean, or a clear message on the form.
+
+A date input accepts anything from 0001-01-01 to 9999-12-31, and a date at either end overflows as
+soon as the code adds a day, turns it into a time zone aware moment or compares it with one: a 500
+instead of a message. No record in the portal predates 1900 or is due after 2100."""
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
+
+
+class BoundedDateField(forms.DateField):
+    default_error_messages = {
+        "out_of_range": _("Enter a date between 1900 and 2100."),
+    }
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not EARLIEST <= value <= LATEST:
+            raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range")
