@@ -332,8 +332,9 @@ def _record_unrouted(flags: list[Flag]) -> None:
                     error=("no occupational health member covers this person's organisation: "
                            "the flag is in nobody's queue; give someone the OH role now"))
         for flag in flags])
-    logger.error("clinical or urgent flags with no occupational health recipient flag_ids=%s",
-                 [flag.pk for flag in flags])
+    # A count and the first few ids: a new force's first sweep may raise thousands at once.
+    logger.error("clinical or urgent flags with no occupational health recipient: %d (first flag_ids=%s)",
+                 len(flags), [flag.pk for flag in flags[:10]])
 
 
 def flag_escalate(*, flag_id: int, now=None) -> bool:

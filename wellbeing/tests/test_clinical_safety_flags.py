@@ -338,3 +338,17 @@ def test_clinical_inference_leaked_the_notification_admin_shows_delivery_not_tit
         assert response.status_code == 200
         page = response.content.decode()
         assert note.title not in page and "Urgent" not in page, url
+
+
+def test_urgent_not_reaching_clinician_many_unrouted_flags_log_a_count_not_every_id(officer, caplog):
+    from portal.models import TaskFailure
+    from wellbeing.flags import _record_unrouted
+
+    flags = [Flag.objects.create(officer=officer, reason_code="screen_over_cutoff", kind="clinical",
+                                 acknowledge_by=timezone.now(), status=Flag.Status.CLOSED) for _ in range(25)]
+    with caplog.at_level("ERROR", logger="wellbeing.flags"):
+        _record_unrouted(flags)
+    assert TaskFailure.objects.filter(task_name="wellbeing.flag_route").count() == 25  # one visible row each
+    [record] = [r for r in caplog.records if r.name == "wellbeing.flags"]
+    count, shown = record.args
+    assert count == 25 and shown == [flag.pk for flag in flags[:10]]
