@@ -66,14 +66,16 @@ def secret(value, kind: str) -> None:
 
 def find_leaks(records: list[tuple[str, str]], secrets: dict[str, str]) -> list[Leak]:
     """Every (logger, kind) where a secret occurs in a record. Digit codes must stand alone
-    (not inside a longer number, such as a timestamp)."""
+    (not inside a longer number, nor the fraction of a timestamp)."""
     found: set[Leak] = set()
     everything = "\n".join(text for _, text in records)  # one fast search per secret first
     for value, kind in secrets.items():
         if value not in everything:
             continue
         if value.isdigit():
-            pattern = re.compile(rf"(?<!\d){value}(?!\d)")
+            # Not after a decimal point either: the microseconds of a logged timestamp
+            # ("older than 2026-11-30 10:36:52.106034+00:00") are six digits and equal a code by chance.
+            pattern = re.compile(rf"(?<![\d.]){value}(?!\d)")
             hits = [name for name, text in records if value in text and pattern.search(text)]
         else:
             hits = [name for name, text in records if value in text]
