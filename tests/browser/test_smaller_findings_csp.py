@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from training import services
 from training.models import Assignment
-from training.tests.conftest import make_module
+from training.tests.factories import make_module
 
 
 def _violations(page, urls):

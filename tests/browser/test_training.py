@@ -83,7 +83,7 @@ def test_shipped_modules_read_only_html_in_a_module_title_is_plain_text_in_the_r
     transactional_db, page, sign_in, trainer, officer
 ):
     from training.services import assignment_create_many
-    from training.tests.conftest import make_module
+    from training.tests.factories import make_module
 
     module = make_module(trainer, slug="evil-title")
     module.current_version.title = '<a href="https://evil.example">x</a>'

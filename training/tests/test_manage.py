@@ -13,7 +13,7 @@ from portal.models import AuditEvent
 from tests.factories import OfficerFactory
 from training import services
 from training.models import Assignment, Completion, Feedback, Module
-from training.tests.conftest import QUIZ, answers_for, make_module
+from training.tests.factories import QUIZ, answers_for, make_module
 
 TRAINER_PAGES = [
     "/training/manage/", "/training/manage/assign/", "/training/manage/rules/", "/training/manage/people/",

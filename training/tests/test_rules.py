@@ -10,7 +10,7 @@ from exposure.models import Exposure, ExposureCategory, ShiftLog
 from tests.factories import OfficerFactory, TeamFactory
 from training import services, tasks
 from training.models import Assignment, AutoAssignmentRule
-from training.tests.conftest import answers_for, make_module
+from training.tests.factories import answers_for, make_module
 
 
 @pytest.fixture
