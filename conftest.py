@@ -7,7 +7,7 @@ same force, and `foreign_oh` and `foreign_officer` in a second force."""
 import pytest
 from django.test import Client, RequestFactory
 
-from tests.factories import OfficerFactory, OrganisationFactory, TeamFactory, UnitFactory, UserFactory
+from portal.tests.factories import OfficerFactory, OrganisationFactory, TeamFactory, UnitFactory, UserFactory
 
 pytest_plugins = ["tests.logscan"]
 

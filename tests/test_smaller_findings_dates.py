@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from exposure.tests import helpers as exposure_helpers
-from training.tests.conftest import make_module
+from training.tests.factories import make_module
 from wellbeing.flags import flag_raise
 from wellbeing.models import Referral
 

@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from conftest import TwoFactorClient
 from portal import access
 from portal.models import Organisation, Team, Unit, User
-from training.tests.conftest import make_module
+from training.tests.factories import make_module
 from wellbeing.models import LegalHold, WelfareAction
 
 PUBLIC, SIGNED_IN, AREA, OWN, PEOPLE, AUDIT = "public", "signed_in", "area", "own", "people", "audit"

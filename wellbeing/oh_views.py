@@ -156,6 +156,9 @@ def _render_case(request: HttpRequest, person: User, reason: str, forms: dict | 
         "person": person, "reason": reason_label(reason),
         "checkins": checkins, "checkin_rows": oh_selectors.checkin_rows(checkins.object_list),
         "exposures": exposures, "assessments": assessments,
+        # each reason as OH reads it, from the reasons table (the engine stores only its code)
+        "assessment_rows": [{"assessment": a, "reasons": [(oh_label(r.get("code", "")), r.get("code", ""))
+                                                          for r in a.reasons]} for a in assessments.object_list],
         "flags": flags, "active_flag": next((f for f in flags if f.is_active), None),
         "flag_rows": [{"flag": f, "reason": oh_label(f.reason_code),
                        "with_supervisor": f.is_active and not flag_life.flag_role_may(f, flag_life.OH, flag_life.CLOSE),

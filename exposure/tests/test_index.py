@@ -8,8 +8,9 @@ from datetime import time, timedelta
 import pytest
 from django.utils import timezone
 
-from exposure.models import Exposure, ExposureCategory, ShiftLog
+from exposure.models import ExposureCategory, ShiftLog
 from exposure.services import EntryData, shift_create
+from exposure.tests.factories import ExposureFactory
 
 
 def _log(officer, days_ago, *, role="call_handling", code="child_at_risk", intensity=3, count=1, start=time(7)):
@@ -61,9 +62,9 @@ def test_history_is_paginated_and_keeps_the_filter(login, officer):
 def test_the_history_page_query_count_does_not_grow_with_entries(login, officer, django_assert_num_queries, n):
     for day in range(n):
         shift = _log(officer, day % 80 + 1, start=time(day // 80 * 9))
-        Exposure.objects.create(shift=shift, officer=officer, shift_date=shift.shift_date, role=shift.role,
-                                category=ExposureCategory.objects.get(role="call_handling", code="domestic_abuse"),
-                                intensity=2)
+        ExposureFactory(shift=shift, officer=officer, shift_date=shift.shift_date, role=shift.role,
+                        category=ExposureCategory.objects.get(role="call_handling", code="domestic_abuse"),
+                        intensity=2, minutes=None)
     client = login(officer)
     client.get("/exposure/")  # warm the session
     # session, user, count, rule set, chart doses, last shift for the quick button, unread notifications,

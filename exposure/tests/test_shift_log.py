@@ -199,7 +199,7 @@ def test_after_logging_a_shift_the_pulse_is_offered_until_it_is_done(login, offi
     shift = ShiftLog.objects.get(officer=officer)
     page = client.get(f"/exposure/shifts/{shift.pk}/").content.decode()
     assert "How are you after this shift?" in page and 'href="/wellbeing/checkin/pulse/"' in page
-    from wellbeing.models import CheckIn
+    from wellbeing.tests.factories import CheckInFactory
 
-    CheckIn.objects.create(officer=officer, instrument="pulse", instrument_version="v1", answers=[3] * 5, total=15)
+    CheckInFactory(officer=officer, instrument="pulse", answers=[3] * 5)
     assert "How are you after this shift?" not in client.get(f"/exposure/shifts/{shift.pk}/").content.decode()

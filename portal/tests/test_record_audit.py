@@ -28,10 +28,9 @@ def test_logging_and_deleting_a_shift_is_audited_with_the_officer_as_actor(clien
 
 
 def test_a_check_in_is_audited_but_its_answers_are_not(client, officer):
-    from wellbeing.models import CheckIn
+    from wellbeing.tests.factories import CheckInFactory
 
-    CheckIn.objects.create(officer=officer, instrument="gad7", instrument_version="v1", answers=[3] * 7, total=21,
-                           comment="a private note")
+    CheckInFactory(officer=officer, instrument="gad7", answers=[3] * 7, comment="a private note")
     event = events("wellbeing.checkin_created").get()
     assert event.subject == officer and event.actor is None  # no request: a background save
     assert "private" not in str(event.__dict__) and "21" not in (event.object_type + str(event.detail))

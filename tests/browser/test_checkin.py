@@ -2,6 +2,8 @@
 
 import re
 
+from playwright.sync_api import expect
+
 from wellbeing.models import CheckIn
 
 
@@ -14,7 +16,7 @@ def test_an_officer_completes_a_pulse_and_a_phq9_and_sees_result_and_trend(
         transactional_db, page, officer, sign_in, screenshot):
     sign_in(page, officer)
     page.goto("/wellbeing/")
-    assert page.get_by_role("heading", level=1).inner_text() == "My wellbeing"
+    expect(page.get_by_role("heading", level=1)).to_have_text("My wellbeing", use_inner_text=True)
     page.get_by_role("link", name="Pulse", exact=True).click()
     page.wait_for_url("**/wellbeing/checkin/pulse/")
     for number, label in [(1, "Mostly"), (2, "Somewhat"), (3, "Mostly"), (4, "Completely"), (5, "Mostly")]:
@@ -22,7 +24,7 @@ def test_an_officer_completes_a_pulse_and_a_phq9_and_sees_result_and_trend(
     page.get_by_label("Anything you want to add (optional)").fill("Quiet shift")
     page.get_by_role("button", name="Send my answers").click()
     page.wait_for_url(re.compile(r".*/wellbeing/checkins/\d+/$"))
-    assert "Your score: 15 out of 20" in page.locator("#score").inner_text()
+    expect(page.locator("#score")).to_contain_text("Your score: 15 out of 20", use_inner_text=True)
     page.locator("#trend-chart-pulse .main-svg").first.wait_for()
 
     page.goto("/wellbeing/checkin/phq9/")
@@ -31,14 +33,14 @@ def test_an_officer_completes_a_pulse_and_a_phq9_and_sees_result_and_trend(
     # Forgetting one question shows a summary that takes focus and names it; answers are kept.
     page.get_by_role("button", name="Send my answers").click()
     summary = page.get_by_role("alert")
-    assert "Choose an answer for question 9." in summary.inner_text()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
-    assert page.get_by_role("group", name=re.compile(r"^1\. ")).get_by_label("Several days").is_checked()
+    expect(summary).to_contain_text("Choose an answer for question 9.", use_inner_text=True)
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.get_by_role("group", name=re.compile(r"^1\. ")).get_by_label("Several days")).to_be_checked()
     answer(page, 9, "Not at all")
     page.get_by_role("button", name="Send my answers").click()
     page.wait_for_url(re.compile(r".*/wellbeing/checkins/\d+/$"))
-    assert "Your score: 8 out of 27 (Mild)" in page.locator("#score").inner_text()
-    assert "This is a screen, not a diagnosis." in page.content()
+    expect(page.locator("#score")).to_contain_text("Your score: 8 out of 27 (Mild)", use_inner_text=True)
+    expect(page.locator("body")).to_contain_text("This is a screen, not a diagnosis.")
     page.locator("#trend-chart-phq9 .main-svg").first.wait_for()
     screenshot(page, "checkin-phq9-result")
 
@@ -47,9 +49,9 @@ def test_an_officer_completes_a_pulse_and_a_phq9_and_sees_result_and_trend(
     page.locator("#trend-chart-phq9 .main-svg").first.wait_for()
     page.get_by_text("Show PHQ-9 scores as a table").click()
     table = page.get_by_role("table", name=re.compile("Your PHQ-9 scores"))
-    assert table.get_by_role("cell", name="8", exact=True).is_visible()
+    expect(table.get_by_role("cell", name="8", exact=True)).to_be_visible()
     history = page.get_by_role("table", name="Your check-ins, newest first")
-    assert history.get_by_role("row").count() == 3  # header + two check-ins
+    expect(history.get_by_role("row")).to_have_count(3)  # header + two check-ins
     screenshot(page, "checkin-wellbeing-index")
     saved = CheckIn.objects.order_by("completed_at").values_list("instrument", "total")
     assert list(saved) == [("pulse", 15), ("phq9", 8)]
@@ -74,10 +76,10 @@ def test_an_answer_above_0_on_item_9_shows_support_at_once_and_tells_oh(
     answer(page, 9, "Several days")
     page.get_by_role("button", name="Send my answers").click()
     page.wait_for_url("**/wellbeing/support/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Thank you for telling us"
-    text = page.locator("main").inner_text()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for telling us", use_inner_text=True)
+    main = page.locator("main")
     for contact in ("Testshire OH", "Samaritans", "116 123", "Text SHOUT to 85258", "Police Care UK", "999",
                     "select the mental health option"):
-        assert contact in text
+        expect(main).to_contain_text(contact, use_inner_text=True)
     assert Notification.objects.filter(user=oh, title__startswith="Urgent").count() == 1
     screenshot(page, "checkin-urgent-support")

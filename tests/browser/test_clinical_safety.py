@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from wellbeing.flags import flag_escalate, flag_raise
 from wellbeing.models import Flag
@@ -30,17 +31,18 @@ def test_urgent_not_reaching_clinician_the_supervisor_cannot_close_it_and_oh_clo
     # The supervisor opens that person's flags: no acknowledge, no close, no "close the flag" box.
     sign_in(page, supervisor)
     page.goto(f"/team/people/{officer.pk}/")
+    # On the HTML source on purpose (attributes and hidden text too), which no locator assertion reads.
     assert "urgent" not in page.content().lower()
     page.get_by_role("link", name="Welfare contact recommended").first.click()
     page.wait_for_url(re.compile(rf".*/team/flags/{urgent.pk}/$"))
-    assert page.get_by_role("button", name="Acknowledge").count() == 0
-    assert page.get_by_role("button", name="Close the flag").count() == 0
-    assert page.get_by_label("Close the flag: this is handled").count() == 0
-    assert "With occupational health" in page.locator("#flag-status").inner_text()
+    expect(page.get_by_role("button", name="Acknowledge")).to_have_count(0)
+    expect(page.get_by_role("button", name="Close the flag")).to_have_count(0)
+    expect(page.get_by_label("Close the flag: this is handled")).to_have_count(0)
+    expect(page.locator("#flag-status")).to_contain_text("With occupational health", use_inner_text=True)
     assert "urgent" not in page.content().lower()
     page.get_by_label("Welfare conversation").check()
     page.get_by_role("button", name="Record action").click()
-    assert "Welfare conversation" in page.locator("#flag-actions").inner_text()
+    expect(page.locator("#flag-actions")).to_contain_text("Welfare conversation", use_inner_text=True)
     screenshot(page, "clinical-safety-supervisor-flag")
     urgent.refresh_from_db()
     assert urgent.status == Flag.Status.OPEN
@@ -51,9 +53,11 @@ def test_urgent_not_reaching_clinician_the_supervisor_cannot_close_it_and_oh_clo
     page.set_viewport_size({"width": 390, "height": 900})
     page.goto("/oh/")
     rows = page.locator("#oh-queue tbody tr")
-    assert rows.count() == 2
-    assert str(officer) in rows.nth(0).inner_text() and "Urgent" in rows.nth(0).inner_text()
-    assert "raised" in rows.nth(0).inner_text() and str(teammate) in rows.nth(1).inner_text()
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text(str(officer), use_inner_text=True)
+    expect(rows.nth(0)).to_contain_text("Urgent", use_inner_text=True)
+    expect(rows.nth(0)).to_contain_text("raised", use_inner_text=True)
+    expect(rows.nth(1)).to_contain_text(str(teammate), use_inner_text=True)
     scroll = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert scroll <= 1, f"{scroll}px too wide at 390px"
     screenshot(page, "clinical-safety-oh-queue")
@@ -65,13 +69,13 @@ def test_urgent_not_reaching_clinician_the_supervisor_cannot_close_it_and_oh_clo
     row = page.locator(f"#flag-{urgent.pk}")
     row.get_by_text("Close with an outcome").click()
     row.get_by_role("button", name="Close this flag").click()  # no outcome chosen
-    assert "Choose the outcome before closing the flag." in page.content()
+    expect(page.locator("body")).to_contain_text("Choose the outcome before closing the flag.")
     row = page.locator(f"#flag-{urgent.pk}")
     row.get_by_label("Contacted, support arranged").check()
     row.get_by_role("button", name="Close this flag").click()
     page.wait_for_url(re.compile(rf".*/oh/people/{officer.pk}/$"))
-    assert "Flag closed." in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text("Flag closed.", use_inner_text=True)
     urgent.refresh_from_db()
     assert (urgent.status, urgent.outcome, urgent.closed_by_id) == (Flag.Status.CLOSED, "contacted_support", oh.pk)
     page.goto("/oh/")
-    assert page.locator("#oh-queue tbody tr").count() == 1
+    expect(page.locator("#oh-queue tbody tr")).to_have_count(1)

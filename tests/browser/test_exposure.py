@@ -1,9 +1,11 @@
 """Logging shifts in a real browser: a call-handling shift and a CSE review shift, then both in the
 history and in the load chart; and the viewing timer handing its minutes to the CSE form."""
 
+import re
 from datetime import timedelta
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from exposure.models import Exposure, ShiftLog
 
@@ -17,9 +19,11 @@ def test_an_officer_logs_a_call_handling_and_a_cse_shift_and_sees_both(
 ):
     sign_in(page, officer)
     page.goto("/exposure/log/")
-    assert "Your supervisor sees only your overall exposure load" in page.locator("#who-sees").inner_text()
+    expect(page.locator("#who-sees")).to_contain_text("Your supervisor sees only your overall exposure load",
+                                                      use_inner_text=True)
     calls = page.locator("#role-call_handling")
-    assert calls.is_visible() and not page.locator("#role-cse_review").is_visible()
+    expect(calls).to_be_visible()
+    expect(page.locator("#role-cse_review")).to_be_hidden()
 
     page.get_by_label("Shift date").fill(_day(1))
     page.get_by_label("Start time").fill("07:00")
@@ -33,12 +37,13 @@ def test_an_officer_logs_a_call_handling_and_a_cse_shift_and_sees_both(
     screenshot(page, "exposure-call-handling-form")
     page.get_by_role("button", name="Save shift").click()
     page.wait_for_url("**/exposure/shifts/*/")
-    assert "Shift saved." in page.content()
+    expect(page.locator("body")).to_contain_text("Shift saved.")
 
     page.goto("/exposure/log/")
     page.get_by_label("Role worked").select_option("cse_review")
     cse = page.locator("#role-cse_review")
-    assert cse.is_visible() and not calls.is_visible()
+    expect(cse).to_be_visible()
+    expect(calls).to_be_hidden()
     page.get_by_label("Shift date").fill(_day(3))
     page.get_by_label("Start time").fill("08:00")
     page.get_by_label("Length (hours)").fill("8")
@@ -51,11 +56,11 @@ def test_an_officer_logs_a_call_handling_and_a_cse_shift_and_sees_both(
     cse.get_by_label("3 –").check()
     page.get_by_role("button", name="Save shift").click()
     page.wait_for_load_state()
-    assert "more than the length of the shift" in cse.inner_text()
-    assert cse.get_by_label("Category C, Images: items reviewed").input_value() == "150"
-    assert cse.get_by_label("Greyscale").is_checked()
-    assert page.get_by_label("Role worked").input_value() == "cse_review"
-    assert page.evaluate("document.activeElement.name") == "cse_review-minutes"
+    expect(cse).to_contain_text("more than the length of the shift", use_inner_text=True)
+    expect(cse.get_by_label("Category C, Images: items reviewed")).to_have_value("150")
+    expect(cse.get_by_label("Greyscale")).to_be_checked()
+    expect(page.get_by_label("Role worked")).to_have_value("cse_review")
+    expect(page.locator("[name='cse_review-minutes']")).to_be_focused()
     screenshot(page, "exposure-cse-form-error")
     cse.get_by_label("Minutes spent viewing").fill("120")
     page.get_by_role("button", name="Save shift").click()
@@ -67,15 +72,16 @@ def test_an_officer_logs_a_call_handling_and_a_cse_shift_and_sees_both(
     page.goto("/exposure/")
     history = page.locator("#shift-history")
     rows = history.locator("tbody tr")
-    assert rows.count() == 2
-    assert "Call handling" in rows.nth(0).inner_text() and "Child at risk" in rows.nth(0).inner_text()
-    assert "Critical incident" in rows.nth(0).inner_text()
-    assert "CSE digital review" in rows.nth(1).inner_text() and "Category B" in rows.nth(1).inner_text()
+    expect(rows).to_have_count(2)
+    for words in ("Call handling", "Child at risk", "Critical incident"):
+        expect(rows.nth(0)).to_contain_text(words, use_inner_text=True)
+    for words in ("CSE digital review", "Category B"):
+        expect(rows.nth(1)).to_contain_text(words, use_inner_text=True)
     page.locator("#exposure-chart .main-svg").first.wait_for()
-    assert page.locator("#exposure-chart .scatterlayer .trace").count() == 1
+    expect(page.locator("#exposure-chart .scatterlayer .trace")).to_have_count(1)
     page.get_by_text("Show the chart as a table").click()
-    assert page.locator("details table tbody tr").count() == 13
-    assert page.locator("#load-summary").inner_text()
+    expect(page.locator("details table tbody tr")).to_have_count(13)
+    expect(page.locator("#load-summary")).to_have_text(re.compile(r"\S"), use_inner_text=True)  # not empty
     screenshot(page, "exposure-history")
 
 
@@ -85,7 +91,7 @@ def test_nothing_notable_is_one_keyboard_press(transactional_db, page, officer, 
     page.get_by_role("button", name="Nothing notable today").focus()
     page.keyboard.press("Enter")
     page.wait_for_load_state()
-    assert "nothing notable" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("nothing notable", use_inner_text=True)
     assert ShiftLog.objects.get(officer=officer).nothing_notable
 
 
@@ -94,17 +100,17 @@ def test_the_viewing_timer_prefills_the_cse_entry(transactional_db, page, teamma
     page.goto("/exposure/viewing/")
     page.get_by_role("button", name="Start viewing session").click()
     page.wait_for_load_state()
-    assert "Viewing" in page.locator("#viewing-status").inner_text()
+    expect(page.locator("#viewing-status")).to_contain_text("Viewing", use_inner_text=True)
     page.get_by_role("button", name="Take a break").click()
     page.wait_for_load_state()
-    assert "On a break" in page.locator("#viewing-status").inner_text()
+    expect(page.locator("#viewing-status")).to_contain_text("On a break", use_inner_text=True)
     screenshot(page, "exposure-viewing-timer")
     page.get_by_role("button", name="Stop and log the minutes").click()
     page.wait_for_url("**/exposure/log/?role=cse_review&session=*")
-    assert page.get_by_label("Role worked").input_value() == "cse_review"
+    expect(page.get_by_label("Role worked")).to_have_value("cse_review")
     cse = page.locator("#role-cse_review")
-    assert cse.get_by_label("Minutes spent viewing").input_value() == "0"
-    assert cse.get_by_label("Breaks (10 minutes every hour)").is_checked()
+    expect(cse.get_by_label("Minutes spent viewing")).to_have_value("0")
+    expect(cse.get_by_label("Breaks (10 minutes every hour)")).to_be_checked()
 
 
 def test_the_timer_prompts_a_break_after_fifty_minutes_of_viewing(transactional_db, page, teammate, sign_in):
@@ -112,7 +118,7 @@ def test_the_timer_prompts_a_break_after_fifty_minutes_of_viewing(transactional_
 
     sign_in(page, teammate)
     page.goto("/exposure/viewing/")
-    assert page.locator("#viewing-prompt").is_hidden()
+    expect(page.locator("#viewing-prompt")).to_be_hidden()
     page.get_by_role("button", name="Start viewing session").click()
     page.wait_for_load_state()
     # The session began 51 minutes ago (as far as the server knows); the page prompts at once.
@@ -120,7 +126,8 @@ def test_the_timer_prompts_a_break_after_fifty_minutes_of_viewing(transactional_
     ViewingSession.objects.filter(officer=teammate).update(started_at=earlier, segment_started_at=earlier)
     page.reload()
     prompt = page.locator("#viewing-prompt")
-    assert prompt.is_visible() and "Time for a break" in prompt.inner_text()
-    assert prompt.get_attribute("role") == "alert"
-    assert page.title().startswith("Break due")
-    assert "51 minutes this session" in page.locator("#viewing-status").inner_text()
+    expect(prompt).to_be_visible()
+    expect(prompt).to_contain_text("Time for a break", use_inner_text=True)
+    expect(prompt).to_have_attribute("role", "alert")
+    expect(page).to_have_title(re.compile(r"^Break due"))
+    expect(page.locator("#viewing-status")).to_contain_text("51 minutes this session", use_inner_text=True)

@@ -3,6 +3,8 @@ each question, Enter on the send button. No mouse, no clicks."""
 
 import re
 
+from playwright.sync_api import expect
+
 from wellbeing.models import CheckIn
 
 
@@ -27,4 +29,4 @@ def test_an_officer_completes_a_gad7_with_the_keyboard_alone(transactional_db, p
     assert len(answered) == 7
     checkin = CheckIn.objects.get(officer=officer, instrument="gad7")
     assert checkin.answers == [0] * 7
-    assert "0 out of 21" in page.locator("#score").inner_text()
+    expect(page.locator("#score")).to_contain_text("0 out of 21", use_inner_text=True)

@@ -1,7 +1,10 @@
 """The footer language chooser in a real browser: reachable and usable with the keyboard alone, and
 Welsh pages pass axe just as English ones do."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_accessibility import axe_violations, crawl
 
@@ -18,24 +21,24 @@ def test_an_officer_switches_to_welsh_and_back_with_the_keyboard(transactional_d
     sign_in(page, officer)
     page.wait_for_url("**/exposure/")
     tab_to(page, "Cymraeg")
-    assert page.evaluate("document.activeElement.lang") == "cy"
+    expect(page.locator(":focus")).to_have_attribute("lang", "cy")
     with page.expect_navigation():  # the chooser posts, then returns to the same page
         page.keyboard.press("Enter")
-    assert page.url.endswith("/exposure/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Fy sifftiau"
-    assert page.evaluate("document.documentElement.lang") == "cy"
+    expect(page).to_have_url(re.compile(r"/exposure/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fy sifftiau", use_inner_text=True)
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
     officer.refresh_from_db()
     assert officer.language == "cy"
 
     page.goto("/notifications/")  # the choice holds on every page
-    assert page.get_by_role("heading", level=1).inner_text() == "Hysbysiadau"
-    assert page.get_by_role("button", name="Cymraeg").get_attribute("aria-current") == "true"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hysbysiadau", use_inner_text=True)
+    expect(page.get_by_role("button", name="Cymraeg")).to_have_attribute("aria-current", "true")
 
     tab_to(page, "English")
     with page.expect_navigation():
         page.keyboard.press("Space")
-    assert page.url.endswith("/notifications/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Notifications"
+    expect(page).to_have_url(re.compile(r"/notifications/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifications", use_inner_text=True)
     officer.refresh_from_db()
     assert officer.language == "en-gb"
 
@@ -56,7 +59,7 @@ def test_welsh_pages_pass_axe(transactional_db, csp_free_page, officer, sign_in)
     page.goto("/accounts/login/")
     with page.expect_navigation():
         page.get_by_role("button", name="Cymraeg").click()
-    assert page.evaluate("document.documentElement.lang") == "cy"
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
     assert axe_violations(page) == []
     page.get_by_label("Enw defnyddiwr").fill(officer.username)
     page.get_by_label("Cyfrinair").fill("correct-horse-battery")

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from portal.models import AuditEvent
 from tests.browser.test_accessibility import axe_violations
@@ -33,15 +34,15 @@ def test_oh_opens_an_escalated_flag_records_a_referral_and_exports_xlsx(
     sign_in(page, oh)
     page.goto("/oh/")
     queue = page.get_by_role("table", name="Triage queue: urgent first, then by severity, then oldest first")
-    assert str(officer) in queue.inner_text()
+    expect(queue).to_contain_text(str(officer), use_inner_text=True)
     page.get_by_role("link", name=f"Open case of {officer}").click()
 
     page.wait_for_url(re.compile(rf".*/oh/people/{officer.pk}/\?from=queue$"))
-    assert page.get_by_label("Escalated or urgent flag").is_checked()
+    expect(page.get_by_label("Escalated or urgent flag")).to_be_checked()
     page.get_by_role("button", name="Open case").click()
     page.wait_for_url(re.compile(rf".*/oh/people/{officer.pk}/$"))
-    assert page.get_by_role("heading", level=1).inner_text() == f"Case: {officer}"
-    assert "Opened for: Escalated or urgent flag" in page.content()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Case: {officer}", use_inner_text=True)
+    expect(page.locator("body")).to_contain_text("Opened for: Escalated or urgent flag")
     event = AuditEvent.objects.get(action="oh_case_view")
     assert (event.actor_id, event.subject_id, event.reason) == (oh.pk, officer.pk, "escalated_flag")
 
@@ -50,8 +51,8 @@ def test_oh_opens_an_escalated_flag_records_a_referral_and_exports_xlsx(
     page.get_by_label("Why this referral").select_option(label="Part of the agreed case plan")
     page.get_by_role("button", name="Record referral").click()
     page.wait_for_url(re.compile(rf".*/oh/people/{officer.pk}/$"))
-    assert "Referral recorded." in page.get_by_role("status").inner_text()
-    assert page.locator(".referral").first.inner_text().startswith("TRiM assessment")
+    expect(page.get_by_role("status")).to_contain_text("Referral recorded.", use_inner_text=True)
+    expect(page.locator(".referral").first).to_have_text(re.compile(r"^TRiM assessment"), use_inner_text=True)
     referral = Referral.objects.get()
     assert (referral.person_id, referral.kind, referral.recorded_by_id) == (officer.pk, "trim", oh.pk)
     screenshot(page, "oh-case")

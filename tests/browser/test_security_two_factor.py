@@ -4,6 +4,7 @@ import re
 
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from portal import twofactor
@@ -28,8 +29,8 @@ def test_a_supervisor_sets_up_two_factor_and_keeps_recovery_codes(transactional_
     errors = csp_errors(page)
     password_step(page, "supervisor")
     page.wait_for_url("**/accounts/two-factor/setup/**")
-    assert page.get_by_role("heading", level=1).inner_text() == "Set up two-factor sign-in"
-    assert page.get_by_role("img", name=re.compile("QR code")).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-factor sign-in", use_inner_text=True)
+    expect(page.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
     screenshot(page, "two-factor-setup")
     secret = page.locator("#totp-secret").inner_text()
     # What an authenticator app does with the key typed in by hand.
@@ -37,8 +38,7 @@ def test_a_supervisor_sets_up_two_factor_and_keeps_recovery_codes(transactional_
     page.get_by_label("Code").fill(code)
     page.keyboard.press("Enter")
     page.wait_for_url("**/accounts/two-factor/recovery-codes/**")
-    codes = page.get_by_role("list", name="Recovery codes").locator("li").all_inner_texts()
-    assert len(codes) == 10
+    expect(page.get_by_role("list", name="Recovery codes").locator("li")).to_have_count(10)
     screenshot(page, "two-factor-recovery-codes")
     page.get_by_role("link", name="I have saved my codes").click()
     page.wait_for_url("**/team/")
@@ -52,11 +52,11 @@ def test_signing_in_with_a_recovery_code_when_the_phone_is_lost(transactional_db
     password_step(page, "oh")
     page.wait_for_url("**/accounts/two-factor/**")
     page.get_by_text("I do not have my phone").click()
-    assert page.get_by_text("Enter one of the recovery codes").is_visible()
+    expect(page.get_by_text("Enter one of the recovery codes")).to_be_visible()
     page.get_by_label("Code").fill(codes[3])
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/oh/")
-    assert "You have 9 left" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("You have 9 left", use_inner_text=True)
     screenshot(page, "two-factor-recovery-used")
 
 
@@ -66,18 +66,18 @@ def test_a_wrong_code_says_so_next_to_the_field(transactional_db, page, trainer)
     page.get_by_label("Code").fill("000000")
     page.get_by_role("button", name="Continue").click()
     field = page.get_by_label("Code")
-    assert "not right" in page.locator("main form").first.inner_text()
-    assert field.get_attribute("aria-invalid") == "true"
+    expect(page.locator("main form").first).to_contain_text("not right", use_inner_text=True)
+    expect(field).to_have_attribute("aria-invalid", "true")
     page.goto("/training/manage/")
-    assert "/accounts/two-factor/" in page.url
+    expect(page).to_have_url(re.compile("/accounts/two-factor/"))
 
 
 def test_too_many_wrong_passwords_pause_sign_in_with_a_clear_page(transactional_db, page, officer, screenshot):
     for _ in range(10):
         password_step(page, "officer", "not-the-password")
     password_step(page, "officer")
-    assert page.get_by_role("heading", level=1).inner_text() == "Sign-in paused"
-    assert "30 minutes" in page.locator("main").inner_text()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign-in paused", use_inner_text=True)
+    expect(page.locator("main")).to_contain_text("30 minutes", use_inner_text=True)
     screenshot(page, "sign-in-paused")
 
 
@@ -87,16 +87,16 @@ def test_signing_out_everywhere_else_from_the_security_page(transactional_db, br
     other = browser.new_context(base_url=live_server.url).new_page()
     sign_in(other, supervisor)
     other.goto("/team/")
-    assert "/team/" in other.url
+    expect(other).to_have_url(re.compile("/team/"))
 
     page.get_by_role("button", name=supervisor.get_full_name()).click()
     page.get_by_role("link", name="Sign-in and security").click()
     page.wait_for_url("**/accounts/security/")
     page.locator("#id_everywhere-password").fill(PASSWORD)  # the recovery-codes form asks for it too
     page.get_by_role("button", name="Sign out everywhere else").click()
-    assert "signed out everywhere except here" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("signed out everywhere except here", use_inner_text=True)
     page.goto("/team/")
-    assert "/team/" in page.url
+    expect(page).to_have_url(re.compile("/team/"))
     other.goto("/team/")
-    assert "/accounts/login/" in other.url
+    expect(other).to_have_url(re.compile("/accounts/login/"))
     other.context.close()

@@ -1,5 +1,9 @@
 """Signing in and out in a real browser, and landing on the role's start page."""
 
+import re
+
+from playwright.sync_api import expect
+
 
 def test_an_officer_signs_in_with_the_keyboard_and_reaches_their_start_page(
     transactional_db, page, officer, screenshot
@@ -11,14 +15,14 @@ def test_an_officer_signs_in_with_the_keyboard_and_reaches_their_start_page(
     page.keyboard.type("correct-horse-battery")
     page.keyboard.press("Enter")
     page.wait_for_url("**/exposure/")
-    assert page.get_by_role("heading", level=1).inner_text() == "My shifts"
+    expect(page.get_by_role("heading", level=1)).to_have_text("My shifts", use_inner_text=True)
     page.keyboard.press("Tab")  # the skip link is the first thing on every page
-    assert page.evaluate("document.activeElement.textContent").strip() == "Skip to main content"
+    expect(page.locator(":focus")).to_have_text("Skip to main content")
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "main"
+    expect(page.locator("#main")).to_be_focused()
     nav = page.get_by_role("navigation", name="Main")
-    assert nav.get_by_role("link", name="My wellbeing").count() == 1
-    assert nav.get_by_role("link", name="Occupational health").count() == 0
+    expect(nav.get_by_role("link", name="My wellbeing")).to_have_count(1)
+    expect(nav.get_by_role("link", name="Occupational health")).to_have_count(0)
     screenshot(page, "officer-start")
 
 
@@ -27,8 +31,8 @@ def test_a_wrong_password_shows_a_message_on_the_form(transactional_db, page, of
     page.get_by_label("Username").fill("officer")
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
-    assert "correct username and password" in page.locator("main form").inner_text()
-    assert page.get_by_label("Username").input_value() == "officer"
+    expect(page.locator("main form")).to_contain_text("correct username and password", use_inner_text=True)
+    expect(page.get_by_label("Username")).to_have_value("officer")
 
 
 def test_a_supervisor_lands_on_the_team_page_and_signs_out(transactional_db, page, supervisor, sign_in):
@@ -38,4 +42,4 @@ def test_a_supervisor_lands_on_the_team_page_and_signs_out(transactional_db, pag
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state()
     page.goto("/team/")
-    assert "/accounts/login/" in page.url
+    expect(page).to_have_url(re.compile("/accounts/login/"))

@@ -2,9 +2,13 @@
 with no Content Security Policy violation (our templates, Bootstrap's script and the admin use no
 inline style); the training progress bar still shows its width, now from a class."""
 
+import re
+
+from playwright.sync_api import expect
+
 from training import services
 from training.models import Assignment
-from training.tests.conftest import make_module
+from training.tests.factories import make_module
 
 
 def _violations(page, urls):
@@ -27,7 +31,7 @@ def test_smaller_findings_pages_without_charts_have_no_csp_violation(
                               f"/training/{assignment.pk}/"])
     page.goto("/training/")
     bar = page.locator(".progress-bar").first
-    assert bar.get_attribute("class").startswith("progress-bar progress-step-")
+    expect(bar).to_have_attribute("class", re.compile(r"^progress-bar progress-step-"))
     assert page.evaluate("getComputedStyle(document.querySelector('.progress-bar')).width") is not None
     page.context.clear_cookies()
     sign_in(page, admin_user)

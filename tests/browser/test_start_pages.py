@@ -3,12 +3,14 @@ test-artifacts/screenshots/; with SAVE_DOCS_SCREENSHOTS=1 they also refresh docs
 (the README shows them)."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from portal.models import User
 
@@ -32,11 +34,10 @@ def test_each_role_lands_on_its_start_page_in_its_language(demo, page, sign_in, 
     user.save(update_fields=["language"])
     sign_in(page, user, password=PASSWORD)
     page.wait_for_url(f"**{START[username]}")
-    assert page.locator("html").get_attribute("lang") == ("cy" if language == "cy" else "en")
-    heading = page.get_by_role("heading", level=1).inner_text()
-    assert heading
+    expect(page.locator("html")).to_have_attribute("lang", "cy" if language == "cy" else "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"\S"), use_inner_text=True)  # not empty
     skip = page.get_by_role("link", name="Neidio i'r prif gynnwys" if language == "cy" else "Skip to main content")
-    assert skip.count() == 1
+    expect(skip).to_have_count(1)
     name = f"{username.split('.')[1]}-start-{'cy' if language == 'cy' else 'en'}"
     path = screenshot(page, name)
     if os.environ.get("SAVE_DOCS_SCREENSHOTS") == "1":

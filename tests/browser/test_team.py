@@ -1,6 +1,8 @@
 """The supervisor's morning: open the team page, see who needs them first, acknowledge the flag,
 record a welfare conversation, see it handled. The officer sees none of it."""
 
+from playwright.sync_api import expect
+
 from wellbeing.models import Flag, WelfareAction
 from wellbeing.tests.team_helpers import assess, flag
 
@@ -13,26 +15,26 @@ def test_a_supervisor_handles_a_flag_from_the_team_page(transactional_db, page, 
     sign_in(page, supervisor)
     page.goto("/team/")
     first = page.locator("#team-people tbody tr").first
-    assert officer.get_full_name() in first.inner_text()
-    assert "Exposure load high for the role" in first.inner_text()
+    expect(first).to_contain_text(officer.get_full_name(), use_inner_text=True)
+    expect(first).to_contain_text("Exposure load high for the role", use_inner_text=True)
     screenshot(page, "team-dashboard")
 
     first.get_by_role("link", name="Exposure load high for the role").click()
     page.get_by_role("button", name="Acknowledge").click()
-    assert "Acknowledged" in page.locator("#flag-status").inner_text()
+    expect(page.locator("#flag-status")).to_contain_text("Acknowledged", use_inner_text=True)
 
     page.get_by_label("Welfare conversation").check()
-    assert page.get_by_label("Close the flag: this is handled").is_checked()
+    expect(page.get_by_label("Close the flag: this is handled")).to_be_checked()
     page.get_by_role("button", name="Record action").click()
-    assert "Handled" in page.locator("#flag-status").inner_text()
-    assert "Welfare conversation" in page.locator("#flag-actions").inner_text()
+    expect(page.locator("#flag-status")).to_contain_text("Handled", use_inner_text=True)
+    expect(page.locator("#flag-actions")).to_contain_text("Welfare conversation", use_inner_text=True)
     screenshot(page, "team-flag-handled")
 
     raised.refresh_from_db()
     assert raised.status == Flag.Status.CLOSED
     assert WelfareAction.objects.get().kind == "welfare_conversation"
     page.goto("/team/")
-    assert "No flags are waiting for you." in page.locator("#team-today").inner_text()
+    expect(page.locator("#team-today")).to_contain_text("No flags are waiting for you.", use_inner_text=True)
 
 
 def test_the_officer_sees_none_of_it(transactional_db, page, sign_in, officer, supervisor):
@@ -43,4 +45,4 @@ def test_the_officer_sees_none_of_it(transactional_db, page, sign_in, officer, s
     assert page.goto("/team/flags/").status == 403
     assert page.goto(f"/team/people/{officer.pk}/").status == 403
     page.goto("/exposure/")
-    assert page.get_by_role("link", name="My team").count() == 0
+    expect(page.get_by_role("link", name="My team")).to_have_count(0)

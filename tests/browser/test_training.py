@@ -4,6 +4,7 @@ completes it (lessons, knowledge check, feedback), and the trainer's report show
 import datetime as dt
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from training.models import Choice, Module
 from training.services import content_load
@@ -21,33 +22,33 @@ def test_a_trainer_assigns_module_1_and_an_officer_completes_it_with_quiz_and_fe
     page.goto("/training/manage/assign/")
     page.locator("#id_module").select_option(label=module.title)
     page.get_by_label("A team").check()
-    assert page.locator("#id_person").is_hidden()  # only the chosen target's field shows
+    expect(page.locator("#id_person")).to_be_hidden()  # only the chosen target's field shows
     page.locator("#id_team").select_option(label=str(officer.team))
     page.locator("#id_due_on").fill(due.isoformat())
     page.get_by_role("button", name="Assign", exact=True).click()
     page.wait_for_load_state()
-    assert "Assigned to 2 people." in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("Assigned to 2 people.", use_inner_text=True)
     screenshot(page, "training-trainer-assigned")
     page.context.clear_cookies()
 
     # The officer reads every lesson, fails once, passes, and gives feedback.
     sign_in(page, officer)
     page.goto("/training/")
-    assert "0 of 3 lessons read" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("0 of 3 lessons read", use_inner_text=True)
     page.get_by_role("link", name=f"Start {module.title}").click()
     page.get_by_role("link", name="Start the first lesson").click()
     for _ in range(2):
-        assert page.get_by_role("heading", level=1).is_visible()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
         page.get_by_role("link", name="Next lesson").click()
     page.get_by_role("link", name="Go to the knowledge check").click()
     page.get_by_role("button", name="Submit answers").click()  # nothing chosen
-    assert "Some questions have no answer yet" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Some questions have no answer yet", use_inner_text=True)
 
     for choice in Choice.objects.filter(question__version=module.current_version, is_correct=True):
         page.get_by_label(choice.text, exact=True).check()
     page.get_by_role("button", name="Submit answers").click()
     page.wait_for_load_state()
-    assert "You scored 100%." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("You scored 100%.", use_inner_text=True)
     screenshot(page, "training-officer-passed")
 
     page.get_by_role("link", name="Give feedback").click()
@@ -56,21 +57,24 @@ def test_a_trainer_assigns_module_1_and_an_officer_completes_it_with_quiz_and_fe
     page.get_by_label("Anything else you would like to tell us").fill("Letting go of calls was the useful part.")
     page.get_by_role("button", name="Send feedback").click()
     page.wait_for_load_state()
-    assert "Thank you for your feedback." in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("Thank you for your feedback.", use_inner_text=True)
     page.get_by_role("link", name=f"Certificate for {module.title}").click()
-    assert page.get_by_role("heading", level=1).inner_text() == officer.get_full_name()
+    expect(page.get_by_role("heading", level=1)).to_have_text(officer.get_full_name(), use_inner_text=True)
     screenshot(page, "training-certificate")
     page.context.clear_cookies()
 
     # The trainer's report shows the completion and the evaluation.
     sign_in(page, trainer)
     page.goto("/training/manage/reports/")
-    main = page.locator("main").inner_text()
-    assert "1 evaluation: 100.0% satisfied or very satisfied" in main
-    assert "Letting go of calls was the useful part." not in main  # one response: comments hidden
-    assert "Fewer than 5 responses: comments hidden to protect anonymity." in main
+    main = page.locator("main")
+    expect(main).to_contain_text("1 evaluation: 100.0% satisfied or very satisfied", use_inner_text=True)
+    # one response: comments hidden
+    expect(main).not_to_contain_text("Letting go of calls was the useful part.", use_inner_text=True)
+    expect(main).to_contain_text("Fewer than 5 responses: comments hidden to protect anonymity.", use_inner_text=True)
     row = page.get_by_role("table", name="Completion by module").get_by_role("row", name=module.title)
-    assert row.inner_text().split("\t")[1:4] == ["2", "1", "50.0"]
+    cells = row.locator("th, td")  # the module, then assigned, completed and the completion rate
+    for n, value in ((1, "2"), (2, "1"), (3, "50.0")):
+        expect(cells.nth(n)).to_have_text(value, use_inner_text=True)
     page.locator("#completion-chart .main-svg").first.wait_for()  # plotly drew the chart
     screenshot(page, "training-reports")
 
@@ -79,7 +83,7 @@ def test_shipped_modules_read_only_html_in_a_module_title_is_plain_text_in_the_r
     transactional_db, page, sign_in, trainer, officer
 ):
     from training.services import assignment_create_many
-    from training.tests.conftest import make_module
+    from training.tests.factories import make_module
 
     module = make_module(trainer, slug="evil-title")
     module.current_version.title = '<a href="https://evil.example">x</a>'
@@ -89,5 +93,5 @@ def test_shipped_modules_read_only_html_in_a_module_title_is_plain_text_in_the_r
     page.goto("/training/manage/reports/")
     page.locator("#completion-chart .main-svg").first.wait_for()
     chart = page.locator("#completion-chart")
-    assert chart.locator("a").count() == 0  # plotly would have drawn a live link
-    assert '<a href="https://evil.example">x</a>' in chart.locator(".xtick").first.text_content()
+    expect(chart.locator("a")).to_have_count(0)  # plotly would have drawn a live link
+    expect(chart.locator(".xtick").first).to_contain_text('<a href="https://evil.example">x</a>')

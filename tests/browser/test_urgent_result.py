@@ -5,6 +5,8 @@ each way (hazards H6, H8, H10)."""
 import importlib
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.test_checkin import answer
 from wellbeing.models import CheckIn, SupportContact
 
@@ -22,12 +24,13 @@ def seed_contacts(officer):
 
 
 def check_page(page):
-    text = page.locator("main").inner_text()
+    main = page.locator("main")
     for words in BANDS:
-        assert words not in text, words
-    assert "Occupational health was told as soon as you sent this check-in" in text
-    assert "told only that a welfare contact is recommended" in text
-    assert "Occupational health works Monday to Friday, 08:00 to 17:00." in text
+        expect(main).not_to_contain_text(words, use_inner_text=True)
+    for words in ("Occupational health was told as soon as you sent this check-in",
+                  "told only that a welfare contact is recommended",
+                  "Occupational health works Monday to Friday, 08:00 to 17:00."):
+        expect(main).to_contain_text(words, use_inner_text=True)
     links = page.locator("main .support-contacts a.tap-target")
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     for href in ("tel:999", "tel:116123", "tel:111", "sms:85258?&body=SHOUT", "tel:03000120030", "tel:01632960001"):
@@ -58,14 +61,14 @@ def test_misleading_result_wording_item9_on_a_phone_no_band_who_was_told_and_tap
         answer(page, 9, "Several days")
         page.get_by_role("button", name="Send my answers").click()
         page.wait_for_url("**/wellbeing/support/")
-        assert page.get_by_role("heading", level=1).inner_text() == "Thank you for telling us"
+        expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for telling us", use_inner_text=True)
         check_page(page)
         screenshot(page, "urgent-support-390")
 
         page.get_by_role("link", name="See your check-in result").click()
         page.wait_for_url(re.compile(r".*/wellbeing/checkins/\d+/$"))
-        assert "Your score: 1 out of 27" in page.locator("#score").inner_text()
-        assert "(Minimal)" not in page.locator("#score").inner_text()
+        expect(page.locator("#score")).to_contain_text("Your score: 1 out of 27", use_inner_text=True)
+        expect(page.locator("#score")).not_to_contain_text("(Minimal)", use_inner_text=True)
         check_page(page)
         screenshot(page, "urgent-result-390")
         assert CheckIn.objects.get().urgent

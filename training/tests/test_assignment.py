@@ -10,7 +10,7 @@ from portal.models import Organisation
 from tests.factories import OfficerFactory, TeamFactory, UnitFactory, UserFactory
 from training import selectors, services
 from training.models import Assignment, Module
-from training.tests.conftest import make_module
+from training.tests.factories import make_module
 
 URL = "/training/manage/assign/"
 

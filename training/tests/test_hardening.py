@@ -11,7 +11,7 @@ from portal.models import AuditEvent
 from tests.factories import OfficerFactory, UserFactory
 from training import services
 from training.models import Assignment, Module
-from training.tests.conftest import QUIZ, answers_for, make_module
+from training.tests.factories import QUIZ, answers_for, make_module
 
 EVIL_TITLE = '<a href="https://evil.example">x</a>'
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from training import services
 from training.models import Assignment, Completion, Feedback, QuizAttempt
-from training.tests.conftest import answers_for
+from training.tests.factories import answers_for
 
 
 @pytest.fixture
@@ -129,7 +129,7 @@ def test_another_persons_training_looks_like_nothing(login, assignment, teammate
 
 
 def test_the_learner_page_has_a_fixed_number_of_queries(login, officer, trainer, django_assert_num_queries):
-    from training.tests.conftest import make_module
+    from training.tests.factories import make_module
 
     client = login(officer)
     services.assignment_create_many(module=make_module(trainer, slug="m1"), people=[officer], due_on=None)

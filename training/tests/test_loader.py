@@ -8,7 +8,7 @@ from django.core.management import call_command
 from training import services
 from training.content import CONTENT_DIR, ContentError
 from training.models import Assignment, Completion, Lesson, Module, ModuleVersion
-from training.tests.conftest import answers_for
+from training.tests.factories import answers_for
 
 
 @pytest.fixture

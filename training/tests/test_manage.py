@@ -13,7 +13,7 @@ from portal.models import AuditEvent
 from tests.factories import OfficerFactory
 from training import services
 from training.models import Assignment, Completion, Feedback, Module
-from training.tests.conftest import QUIZ, answers_for, make_module
+from training.tests.factories import QUIZ, answers_for, make_module
 
 TRAINER_PAGES = [
     "/training/manage/", "/training/manage/assign/", "/training/manage/rules/", "/training/manage/people/",
@@ -161,13 +161,15 @@ def test_trainer_pages_are_closed_to_other_roles(login, officer, supervisor, oh,
 
 
 def test_trainers_see_no_wellbeing_data_on_any_training_page(login, trainer, module, officer):
-    from exposure.models import Exposure, ExposureCategory, ShiftLog
+    from exposure.models import ExposureCategory, ShiftLog
+    from exposure.tests.factories import ExposureFactory
 
     shift = ShiftLog.objects.create(officer=officer, shift_date="2026-11-01", start_time="08:00",
                                     duration_minutes=60, role="call_handling")
     category = ExposureCategory.objects.create(role="call_handling", code="child", name="SECRET-CATEGORY")
-    Exposure.objects.create(shift=shift, officer=officer, shift_date="2026-11-01", role="call_handling",
-                            category=category, intensity=5, critical_incident=True, detail={"n": "SECRET-DETAIL"})
+    ExposureFactory(shift=shift, officer=officer, shift_date=shift.shift_date, role="call_handling",
+                    category=category, intensity=5, minutes=None, critical_incident=True,
+                    detail={"n": "SECRET-DETAIL"})
     completion = _complete(module, officer, satisfaction=4, comment="Good")
     client = login(trainer)
     pages = TRAINER_PAGES + [

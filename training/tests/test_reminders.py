@@ -8,7 +8,7 @@ from django.utils import timezone
 from portal.models import Notification
 from training import services, tasks
 from training.models import Assignment
-from training.tests.conftest import answers_for, make_module
+from training.tests.factories import answers_for, make_module
 
 
 def _assign(module, person, due_in_days):

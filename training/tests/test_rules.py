@@ -6,11 +6,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from exposure.models import Exposure, ExposureCategory, ShiftLog
+from exposure.models import ExposureCategory
+from exposure.tests.factories import ExposureFactory
 from tests.factories import OfficerFactory, TeamFactory
 from training import services, tasks
 from training.models import Assignment, AutoAssignmentRule
-from training.tests.conftest import answers_for, make_module
+from training.tests.factories import answers_for, make_module
 
 
 @pytest.fixture
@@ -33,11 +34,8 @@ def incident_rule(force, trainer):
 def _critical_incident(officer, days_ago=0):
     category = ExposureCategory.objects.get_or_create(role="firearms", code="shooting",
                                                       defaults={"name": "Shooting"})[0]
-    day = timezone.localdate() - dt.timedelta(days=days_ago)
-    shift = ShiftLog.objects.create(officer=officer, shift_date=day, start_time=dt.time(8), duration_minutes=480,
-                                    role="firearms")
-    return Exposure.objects.create(shift=shift, officer=officer, shift_date=day, role="firearms", category=category,
-                                   intensity=5, critical_incident=True)
+    return ExposureFactory(officer=officer, days_ago=days_ago, role="firearms", category=category, intensity=5,
+                           minutes=None, critical_incident=True)
 
 
 def test_joining_a_team_in_the_cse_role_assigns_the_viewing_module(django_capture_on_commit_callbacks, cse_rule,

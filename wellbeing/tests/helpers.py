@@ -4,19 +4,14 @@ import re
 
 from django.utils import timezone
 
-from wellbeing import instruments
-from wellbeing.models import CheckIn
+from wellbeing.tests.factories import CheckInFactory
 
 
 def make_checkin(officer, instrument="pulse", answers=None, *, at=None, comment="", share=False):
-    definition = instruments.get(instrument)
-    answers = answers if answers is not None else [definition.min_value] * len(definition.items)
-    s = definition.score(answers, safety=False if definition.safety_question else None)
-    return CheckIn.objects.create(
-        officer=officer, instrument=instrument, instrument_version=definition.version,
-        completed_at=at or timezone.now(), answers=answers, total=s.total, band=s.band, positive=s.positive,
-        result=s.result, urgent=s.urgent, comment=comment, share_comment_with_oh=share,
-    )
+    """A check-in scored by the instruments package (see `CheckInFactory`); the lowest answers if none given."""
+    extra = {} if answers is None else {"answers": answers}
+    return CheckInFactory(officer=officer, instrument=instrument, completed_at=at or timezone.now(), comment=comment,
+                          share_comment_with_oh=share, **extra)
 
 
 def form_data(client, code, answers, **extra):

@@ -343,9 +343,10 @@ def test_clinical_inference_leaked_the_notification_admin_shows_delivery_not_tit
 def test_urgent_not_reaching_clinician_many_unrouted_flags_log_a_count_not_every_id(officer, caplog):
     from portal.models import TaskFailure
     from wellbeing.flags import _record_unrouted
+    from wellbeing.tests.factories import FlagFactory
 
-    flags = [Flag.objects.create(officer=officer, reason_code="screen_over_cutoff", kind="clinical",
-                                 acknowledge_by=timezone.now(), status=Flag.Status.CLOSED) for _ in range(25)]
+    flags = [FlagFactory(officer=officer, reason_code="screen_over_cutoff", status=Flag.Status.CLOSED)
+             for _ in range(25)]
     with caplog.at_level("ERROR", logger="wellbeing.flags"):
         _record_unrouted(flags)
     assert TaskFailure.objects.filter(task_name="wellbeing.flag_route").count() == 25  # one visible row each

@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from exposure.models import Exposure, ExposureCategory, ShiftLog
+from exposure.models import ExposureCategory, ShiftLog
 from portal.models import Notification
 from tests.factories import OfficerFactory
 from wellbeing.models import CheckInSchedule
@@ -21,8 +21,10 @@ def log_shift(officer, day, *, critical=False, start=time(8, 0), minutes=480):
     shift = ShiftLog.objects.create(officer=officer, shift_date=day, start_time=start, duration_minutes=minutes,
                                     role="call_handling")
     category, _ = ExposureCategory.objects.get_or_create(role="call_handling", code="test", defaults={"name": "Test"})
-    Exposure.objects.create(shift=shift, officer=officer, shift_date=day, role="call_handling", category=category,
-                            intensity=4, critical_incident=critical)
+    from exposure.tests.factories import ExposureFactory
+
+    ExposureFactory(shift=shift, officer=officer, shift_date=day, role="call_handling", category=category,
+                    intensity=4, minutes=None, critical_incident=critical)
     return shift
 
 

@@ -1,12 +1,10 @@
 """The officer sees their own current level and its reasons, in their own words."""
 
-from wellbeing.models import RiskAssessment
+from wellbeing.tests.factories import RiskAssessmentFactory
 
 
 def make(officer, level="amber", codes=("exposure_load_rising",)):
-    return RiskAssessment.objects.create(
-        officer=officer, level=level, score=10.0, rules_version=1, inputs_digest=f"d-{officer.pk}-{level}",
-        reasons=[{"code": c, "kind": "operational", "level": level, "numbers": {}} for c in codes])
+    return RiskAssessmentFactory(officer=officer, level=level, codes=codes)
 
 
 def test_it_shows_the_current_level_and_the_reasons_in_calm_words(client, officer):

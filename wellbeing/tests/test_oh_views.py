@@ -154,9 +154,10 @@ def test_opening_a_case_shows_the_detail_and_audits_the_view_with_its_reason(log
     make_checkin(officer, "phq9", [2] * 9, comment="shared words about my week", share=True)
     make_checkin(officer, "pulse", comment="private words nobody else reads")
     add_exposure(officer, days_ago=2, critical_incident=True)
-    RiskAssessment.objects.create(officer=officer, level="amber", score=1.5, rules_version=3,
-                                  reasons=[{"code": "screen_over_cutoff", "kind": "clinical", "text": "PHQ-9 at 18"}],
-                                  inputs_digest="x")
+    from wellbeing.tests.factories import RiskAssessmentFactory
+
+    # as the risk engine stores a reason: its code, kind, level, numbers and severity (no text)
+    RiskAssessmentFactory(officer=officer, level="amber", score=1.5, rules_version=3, codes=("screen_over_cutoff",))
     escalated_flag(officer)
     client = login(oh)
     open_case(client, officer, "escalated_flag")
@@ -166,7 +167,10 @@ def test_opening_a_case_shows_the_detail_and_audits_the_view_with_its_reason(log
     assert "Little interest or pleasure" in html  # PHQ-9 item text beside the answer
     assert "shared words about my week" in html
     assert "private words nobody else reads" not in html
-    assert "PHQ-9 at 18" in html and ">3<" in html  # reasons and rules version
+    # each reason as OH reads it (from the reasons table), and the rules version
+    assert "<li>Screen positive (at or over its cut-off, or the PCL-5 DSM-5 rule met) <span" in html
+    assert "(screen_over_cutoff)</span>" in html
+    assert ">3<" in html
     assert "Escalated to occupational health" in html
     event = AuditEvent.objects.filter(action="oh_case_view").get()
     assert (event.actor, event.subject, event.reason) == (oh, officer, "escalated_flag")

@@ -40,10 +40,10 @@ def test_the_cutoff_is_the_same_day_so_many_years_before(today, years, cutoff):
 def history(person, oh):
     make_checkin(person, "phq9", [1] * 9, comment="words")
     add_exposure(person, days_ago=3)
-    assessment = RiskAssessment.objects.create(officer=person, level="amber", score=1, rules_version=1,
-                                               inputs_digest="d")
-    Flag.objects.create(officer=person, reason_code="pulse_falling", kind="clinical", assessment=assessment,
-                        acknowledge_by=NOW)
+    from wellbeing.tests.factories import FlagFactory, RiskAssessmentFactory
+
+    assessment = RiskAssessmentFactory(officer=person, level="amber", score=1, codes=())
+    FlagFactory(officer=person, reason_code="pulse_falling", assessment=assessment, acknowledge_by=NOW)
     Referral.objects.create(person=person, kind="trim", referred_on=date(2024, 1, 1))
     OHCaseNote.objects.create(person=person, author=oh, text="note")
     AuditEvent.objects.create(action="oh_case_view", actor=oh, subject=person, reason="referral")

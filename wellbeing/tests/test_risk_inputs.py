@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.factories import OfficerFactory
-from wellbeing.models import CheckIn
+from wellbeing import instruments
 from wellbeing.risk_inputs import PULSE_LOOKBACK_DAYS, gather
 from wellbeing.rules import DEFAULT_RULES
 from wellbeing.tests.risk_data import add_exposure
@@ -16,9 +16,16 @@ from wellbeing.tests.risk_data import add_exposure
 INSTRUMENTS = ["pulse", "pulse", "pulse", "phq9", "gad7", "pcl5", "phq4"]
 
 
-def _checkin(officer, instrument, *, at, total, urgent=False, result=None):
-    return CheckIn.objects.create(officer=officer, instrument=instrument, instrument_version="v1", answers=[],
-                                  total=total, urgent=urgent, result=result or {}, completed_at=at)
+def _checkin(officer, instrument, *, at, total=None, answers=None, safety=None, **extra):
+    """A check-in scored by the instruments: `answers`, or answers that add up to `total`."""
+    from wellbeing.tests.factories import CheckInFactory
+
+    given = {"answers": answers} if answers is not None else {"score_total": total}
+    if safety is not None:
+        given["safety"] = safety
+    checkin = CheckInFactory(officer=officer, instrument=instrument, completed_at=at, **given, **extra)
+    assert total is None or checkin.total == total
+    return checkin
 
 
 def _random_history(rng: random.Random, officer, now) -> None:
@@ -32,10 +39,15 @@ def _random_history(rng: random.Random, officer, now) -> None:
         # same moment (ties are broken by id)
         at = now - timedelta(days=rng.choice([0, 1, 5, 13, 15, 60, 89, 91, 119, 121, 200, 400]),
                              minutes=rng.choice([0, 0, 7, 300]))
-        result = {"anxiety": rng.randint(0, 6), "depression": rng.randint(0, 6)} if instrument == "phq4" else None
-        if instrument == "pcl5":  # the DSM-5 rule met, not met, or (older rows) not recorded
-            result = rng.choice([{"dsm5_provisional": True}, {"dsm5_provisional": False}, None])
-        _checkin(officer, instrument, at=at, total=rng.randint(0, 20), urgent=rng.random() < 0.1, result=result)
+        definition = instruments.get(instrument)
+        # random answers, scored as published: PHQ-9 item 9 above 0 (and PHQ-4's safety question, yes)
+        # now and then make the check-in urgent, and the PCL-5 DSM-5 rule is met or not
+        values = [definition.min_value] * 3 + list(range(definition.min_value, definition.max_value + 1))
+        answers = [rng.choice(values) for _ in definition.items]
+        extra = {"safety": rng.random() < 0.1} if definition.safety_question else {}
+        if instrument == "pcl5" and rng.random() < 0.3:
+            extra["result"] = {}  # an older row, from before the DSM-5 rule was recorded
+        _checkin(officer, instrument, at=at, answers=answers, **extra)
 
 
 def _comparable(inputs):
@@ -90,9 +102,8 @@ def test_a_last_check_in_older_than_the_recent_window_still_counts(officer):
 
 def test_an_urgent_answer_and_the_latest_screens(officer):
     now = timezone.now()
-    _checkin(officer, "phq4", at=now - timedelta(days=2), total=6, urgent=True,
-             result={"anxiety": 3, "depression": 3})
-    _checkin(officer, "phq9", at=now - timedelta(days=3), total=12, urgent=True)
+    _checkin(officer, "phq4", at=now - timedelta(days=2), answers=[2, 1, 2, 1], safety=True)  # 3 and 3
+    _checkin(officer, "phq9", at=now - timedelta(days=3), answers=[3, 3, 3, 2, 0, 0, 0, 0, 1])
     _checkin(officer, "phq9", at=now - timedelta(days=1), total=4)
     inputs = gather([officer.pk], now=now, rules=DEFAULT_RULES)[officer.pk]
     assert inputs.urgent_code == "safety_question" and inputs.urgent_at == now - timedelta(days=2)
@@ -102,8 +113,12 @@ def test_an_urgent_answer_and_the_latest_screens(officer):
 
 def test_clinical_result_not_triaged_both_paths_carry_the_pcl5_rule_and_the_check_in(officer):
     now = timezone.now()
-    pcl5 = _checkin(officer, "pcl5", at=now - timedelta(days=1), total=12, result={"dsm5_provisional": True})
-    urgent = _checkin(officer, "phq9", at=now - timedelta(days=2), total=3, urgent=True)
+    # 2 on one B, one C, two D and two E items: the DSM-5 rule met at a total of 12
+    pcl5 = _checkin(officer, "pcl5", at=now - timedelta(days=1),
+                    answers=[2, 0, 0, 0, 0, 2, 0, 2, 2, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0])
+    assert pcl5.total == 12 and pcl5.result["dsm5_provisional"]
+    urgent = _checkin(officer, "phq9", at=now - timedelta(days=2), answers=[1, 1, 0, 0, 0, 0, 0, 0, 1])
+    assert urgent.urgent
     for portable in (False, True):
         inputs = gather([officer.pk], now=now, rules=DEFAULT_RULES, portable=portable)[officer.pk]
         screens = {s.instrument: s for s in inputs.screens}

@@ -163,12 +163,15 @@ class TestRunningTasksRepeatedly(HypothesisTestCase):
         assert len(once[1]) == len(set(once[1]))
 
 
-def _checkin(officer, instrument, total, days_ago, result=None):
-    from wellbeing.models import CheckIn
+def _checkin(officer, instrument, total, days_ago, answers=None):
+    """A check-in scored by the instruments: `answers`, or answers that add up to `total`."""
+    from wellbeing.tests.factories import CheckInFactory
 
-    return CheckIn.objects.create(officer=officer, instrument=instrument, instrument_version="v1", answers=[],
-                                  total=total, result=result or {},
-                                  completed_at=timezone.now() - timedelta(days=days_ago))
+    given = {"answers": answers} if answers is not None else {"score_total": total}
+    checkin = CheckInFactory(officer=officer, instrument=instrument,
+                             completed_at=timezone.now() - timedelta(days=days_ago), **given)
+    assert checkin.total == total
+    return checkin
 
 
 def test_only_the_latest_result_of_each_questionnaire_counts(officer, supervisor):
@@ -176,7 +179,7 @@ def test_only_the_latest_result_of_each_questionnaire_counts(officer, supervisor
     _checkin(officer, "phq9", 4, days_ago=2)
     _checkin(officer, "gad7", 3, days_ago=30)
     _checkin(officer, "gad7", 12, days_ago=5)
-    _checkin(officer, "phq4", 4, days_ago=3, result={"anxiety": 1, "depression": 3})
+    _checkin(officer, "phq4", 4, days_ago=3, answers=[1, 0, 2, 1])  # anxiety 1, depression 3
     [assessment] = risk_recompute(officer_ids=[officer.pk])
     screen = next(r for r in assessment.reasons if r["code"] == "screen_over_cutoff")
     assert screen["numbers"] == {"instruments": ["gad7", "phq4"]}

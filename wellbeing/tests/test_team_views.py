@@ -200,12 +200,14 @@ def test_a_name_that_looks_like_a_formula_is_made_harmless_in_the_export(login, 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement summary runs on PostgreSQL only")
 def test_the_postgresql_summary_matches_the_portable_one(supervisor, officer, teammate, outsider):
-    from wellbeing.models import RiskAssessment, RoleBaseline
+    from wellbeing.models import RoleBaseline
     from wellbeing.team_selectors import _summaries_portable, _summaries_postgresql, members
 
     now = timezone.now()
-    RiskAssessment.objects.create(officer=officer, computed_at=now - timedelta(days=2), level="green", score=0.0,
-                                  reasons=[], rules_version=1, inputs_digest="older", is_current=False)
+    from wellbeing.tests.factories import RiskAssessmentFactory
+
+    RiskAssessmentFactory(officer=officer, computed_at=now - timedelta(days=2), level="green", score=0.0, codes=(),
+                          is_current=False)
     assess(officer, "red", ("exposure_load_high", "screen_over_cutoff"), at=now - timedelta(hours=3))
     for n, days in enumerate([1, 5, 15, 40, 90, 110, 120]):
         exposure(officer, days_ago=days, dose=1.5 + n, outcome_wanted=n == 2)
