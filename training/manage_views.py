@@ -3,20 +3,18 @@ and exports. Trainers see training records only; nothing here reads exposure or 
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import access, audit
+from portal import access, audit, exports
 from portal.access import area_required
 from portal.fetch_site import same_origin_reads
 from training import selectors, services
@@ -25,7 +23,7 @@ from training.forms import AssignForm, CopyForm, EnrolForm, LessonForm, ModuleFo
 from training.invitations import INVITATION_DAYS
 from training.models import AutoAssignmentRule, Lesson, Module
 from training.rendering import render_markdown
-from training.reports import chart_label, safe_cell
+from training.reports import chart_label
 
 PAGE_SIZE = 25
 
@@ -399,44 +397,13 @@ def _export_rows(trainer, report: str):
         yield [_("Total"), "", reach["people"], reach["completions"]]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @area_required("training_manage")
 def export(request: HttpRequest, report: str, fmt: str) -> HttpResponse:
     if report not in EXPORTS or fmt not in {"csv", "xlsx"}:
         raise Http404
     # Built before the audit event so that it can say how many rows left (a trainer's report is
     # small: a row per module, team, organisation or comment).
-    rows = list(_export_rows(request.user, report))
-    audit.record("training_export",
-                 detail={"report": report, "format": fmt, "rows": len(rows) - 1})
-    filename = f"training-{report}-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    if fmt == "csv":
-        writer = csv.writer(_Echo())
-        response = StreamingHttpResponse(
-            (writer.writerow([safe_cell(v) for v in row]) for row in rows), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(
-            _xlsx_bytes(rows, report),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _xlsx_bytes(rows, title: str) -> bytes:
-    import io
-
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    for row in rows:
-        sheet.append([safe_cell(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    header, *rows = _export_rows(request.user, report)
+    audit.record("training_export", detail={"report": report, "format": fmt, "rows": len(rows)})
+    return exports.response(fmt, f"training-{report}-{timezone.localdate():%Y-%m-%d}.{fmt}", header, rows,
+                            title=report)

@@ -13,9 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import audit
+from portal import audit, exports
 from portal.models import User
-from wellbeing.exports import csv_bytes
 from wellbeing.flags import CLOSE, OH, flag_transition
 from wellbeing.models import ErasureReport, Flag, LegalHold, OHCaseNote, Referral, RetentionPolicy
 
@@ -110,7 +109,7 @@ def subject_access_zip(*, person, by, copy: str = OH_COPY, reference: str = "",
         archive.writestr("profile.json", to_json(profile_of(person)))
         for name, (header, rows) in tables.items():
             archive.writestr(f"{name}.json", to_json([dict(zip(header, row, strict=True)) for row in rows]))
-            archive.writestr(f"{name}.csv", csv_bytes(header, ([_flat(v) for v in row] for row in rows)))
+            archive.writestr(f"{name}.csv", exports.csv_bytes(header, ([_flat(v) for v in row] for row in rows)))
     counts = {name: len(rows) for name, (_h, rows) in tables.items()}
     if copy == OWN_COPY:
         audit.record("own_data_export", actor=by, subject=person, reason="own_copy",

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.timesince import timesince
@@ -21,12 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from portal import access, audit
+from portal import access, audit, exports
 from portal.access import area_required
 from portal.fetch_site import same_origin_reads
 from portal.models import User
-from wellbeing import exports, oh_selectors, oh_services
 from wellbeing import flags as flag_life
+from wellbeing import oh_selectors, oh_services
+from wellbeing.exports import Pseudonymiser, export_key
 from wellbeing.models import Flag, LegalHold, Referral
 from wellbeing.oh_forms import (
     AuditFilterForm,
@@ -342,22 +343,15 @@ def report_export(request: HttpRequest) -> HttpResponse:
         header = REPORT_HEADER
         longitudinal = form.is_longitudinal()
         plan = exports.disclosure_plan(oh_selectors.checkin_report_groups(qs))
-        key = exports.export_key(settings.PSEUDONYM_KEY, longitudinal=longitudinal)
-        rows = oh_selectors.checkin_report_rows(qs, exports.Pseudonymiser(key), plan)
+        key = export_key(settings.PSEUDONYM_KEY, longitudinal=longitudinal)
+        rows = oh_selectors.checkin_report_rows(qs, Pseudonymiser(key), plan)
         neutralised, notes = True, report_notes(plan, longitudinal)
         detail |= plan.as_detail() | {"pseudonyms": "longitudinal" if longitudinal else "per_export"}
         if longitudinal:
             detail["longitudinal_reason"] = data["longitudinal_reason"]
     audit.record("oh_cohort_export", detail=detail)
-    filename = f"oh-{report}-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    if fmt == "csv":
-        response = StreamingHttpResponse(exports.csv_lines(header, rows, neutralised=neutralised),
-                                         content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-    return FileResponse(exports.write_xlsx(header, rows, title=report, notes=notes), as_attachment=True,
-                        filename=filename,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return exports.response(fmt, f"oh-{report}-{timezone.localdate():%Y-%m-%d}.{fmt}", header, rows, title=report,
+                            notes=notes, neutralised=neutralised)
 
 
 # ----------------------------------------------------------------------------- audit log

@@ -7,7 +7,6 @@ TEAM_SUMMARY)`. Someone of another team answers 404 everywhere, exactly like nob
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime
 from html import escape
 
@@ -28,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from exposure.models import Exposure
 from exposure.selectors import load_summary
-from portal import access, audit
+from portal import access, audit, exports
 from portal.access import TEAM_SUMMARY, area_required
 from portal.fetch_site import same_origin_reads
 from portal.models import User
@@ -456,24 +455,12 @@ def export(request: HttpRequest) -> HttpResponse:
         raise Http404
     rows = team_selectors.team_rows(people)
     audit.record("team_exported", detail={"team": team.pk, "people": len(rows)})
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-{timezone.localdate().isoformat()}.csv"'
-    writer = csv.writer(response)
-    writer.writerow([_("Name"), _("Level"), _("Reasons"), _("Load against their usual"), _("Load against the role"),
-                     _("Days since last check-in"), _("Check-in completion, 30 days (%)"), _("Active flags"),
-                     _("Last welfare action"), _("Last welfare action on")])
-    for r in rows:
-        writer.writerow([
-            _csv_safe(str(r.person)), r.level_label, "; ".join(r.categories), r.ratio_usual or "", r.ratio_role or "",
-            "" if r.days_since_checkin is None else r.days_since_checkin,
-            "" if r.completion is None else r.completion, len(r.flags),
-            r.last_action.get_kind_display() if r.last_action else "",
-            timezone.localtime(r.last_action.recorded_at).date().isoformat() if r.last_action else "",
-        ])
-    return response
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
+    header = [_("Name"), _("Level"), _("Reasons"), _("Load against their usual"), _("Load against the role"),
+              _("Days since last check-in"), _("Check-in completion, 30 days (%)"), _("Active flags"),
+              _("Last welfare action"), _("Last welfare action on")]
+    return exports.csv_response(f"team-{team.pk}-{timezone.localdate().isoformat()}.csv", header, (
+        [str(r.person), r.level_label, "; ".join(r.categories), r.ratio_usual or "", r.ratio_role or "",
+         r.days_since_checkin, r.completion, len(r.flags),
+         r.last_action.get_kind_display() if r.last_action else "",
+         timezone.localtime(r.last_action.recorded_at).date() if r.last_action else None]
+        for r in rows))
