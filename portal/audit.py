@@ -167,7 +167,10 @@ def celery_task_started(task_id=None, **_kwargs) -> None:
 def celery_task_ended(task_id=None, **_kwargs) -> None:
     token = _task_tokens.pop(task_id, None)
     if token is not None:
-        _context.reset(token)
+        try:
+            _context.reset(token)
+        except ValueError:  # ended in another context than it started (a green-thread pool)
+            _context.set(None)
 
 
 _task_tokens: dict = {}

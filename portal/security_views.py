@@ -384,7 +384,7 @@ class PasswordResetView(auth_views.PasswordResetView):
             return redirect(self.get_success_url())
         site = urlsplit(settings.SITE_URL)
         form.save(
-            domain_override=site.netloc, use_https=site.scheme == "https",
+            domain_override=site.netloc, use_https=site.scheme == "https", request=self.request,
             token_generator=self.token_generator, from_email=self.from_email,
             email_template_name=self.email_template_name, subject_template_name=self.subject_template_name,
             html_email_template_name=self.html_email_template_name, extra_email_context=self.extra_email_context,
