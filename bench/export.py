@@ -1,14 +1,17 @@
-"""OH cohort export benchmark (goals E1, E2, E3). Prints figures against a baseline measured in this run.
+"""Export benchmark (goals E1, E2, E3): the OH cohort export through the shared writers of
+`portal.exports`. Prints figures against a baseline measured in this run.
 
-  python bench/export.py --scale small    # seconds: 100,000 check-ins
+  python bench/export.py --scale small    # CI, seconds: 20,000 check-ins
   python bench/export.py --scale full     # 1 million check-ins (synth builds 4 million exposures)
 
 E1  CSV export of N rows (pseudonymised, neutralised, streamed from a server-side cursor) /
     PostgreSQL's `COPY (SELECT ...) TO STDOUT WITH CSV` of the same query               goal <= 5
 E2  peak RSS of the export at N rows - at 10,000 rows, each in a fresh process           goal < 50 MB
-E3  XLSX (write-only) of the same rows: time, and that sheets split at Excel's row limit (checked
-    with a small limit; the real one is 1,048,575 data rows)
-Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/portal_bench_oh).
+E3  XLSX export of the same rows (openpyxl write-only, with lxml) / the same COPY        goal <= 20
+    and that sheets split at Excel's row limit (checked with a small limit; the real one is
+    1,048,575 data rows)
+A missed goal is printed, not fatal: the exit status is non-zero only if an export fails.
+Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/portal_bench_export).
 """
 
 from __future__ import annotations
@@ -23,10 +26,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, ensure_database, median, setup_django, timed  # noqa: E402
 
-DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/portal_bench_oh"
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/portal_bench_export"
 SCALES = {
-    "small": {"officers": 2_000, "checkins": 100_000, "reps": 3},
-    "full": {"officers": 20_000, "checkins": 1_000_000, "reps": 3},
+    "small": {"officers": 2_000, "checkins": 20_000, "reps": 3, "xlsx_reps": 3},
+    "full": {"officers": 20_000, "checkins": 1_000_000, "reps": 3, "xlsx_reps": 1},
 }
 SMALL_ROWS = 10_000
 OH_USERNAME = "oh-bench-lead"  # not "bench...": synth deletes those users on every build
@@ -76,15 +79,17 @@ def export_csv(rows: int) -> tuple[int, int]:
     audit event's counts), a per-export pseudonym key, then stream every line."""
     from django.conf import settings
 
-    from wellbeing import exports, oh_selectors
+    from portal import exports
+    from wellbeing import oh_selectors
+    from wellbeing.exports import Pseudonymiser, export_key
     from wellbeing.oh_views import REPORT_HEADER
 
     qs = export_queryset(rows)
     plan = exports.disclosure_plan(oh_selectors.checkin_report_groups(qs))
-    key = exports.export_key(settings.PSEUDONYM_KEY, longitudinal=False)
+    key = export_key(settings.PSEUDONYM_KEY, longitudinal=False)
     sink = Sink()
     for line in exports.csv_lines(REPORT_HEADER, oh_selectors.checkin_report_rows(
-            qs, exports.Pseudonymiser(key), plan), neutralised=True):
+            qs, Pseudonymiser(key), plan), neutralised=True):
         sink.write(line)
     return plan.rows, sink.size
 
@@ -106,24 +111,39 @@ def copy_baseline(rows: int) -> int:
 
 
 def export_xlsx(rows: int, rows_per_sheet: int | None = None) -> list[str]:
+    """What the export view does for an XLSX (the same rows as the CSV, written by
+    `portal.exports.write_xlsx` to a temporary file). Returns the sheet names when asked to split
+    sheets early; otherwise checks that the file is a whole ZIP archive (an XLSX is one)."""
+    import zipfile
+
     from django.conf import settings
     from openpyxl import load_workbook
 
-    from wellbeing import exports, oh_selectors
+    from portal import exports
+    from wellbeing import oh_selectors
+    from wellbeing.exports import Pseudonymiser, export_key
     from wellbeing.oh_views import REPORT_HEADER
 
     kwargs = {"rows_per_sheet": rows_per_sheet} if rows_per_sheet else {}
     qs = export_queryset(rows)
     plan = exports.disclosure_plan(oh_selectors.checkin_report_groups(qs))
     out = exports.write_xlsx(REPORT_HEADER, oh_selectors.checkin_report_rows(
-        qs, exports.Pseudonymiser(exports.export_key(settings.PSEUDONYM_KEY, longitudinal=False)), plan),
-        title="checkins", **kwargs)
-    if rows_per_sheet is None:
+        qs, Pseudonymiser(export_key(settings.PSEUDONYM_KEY, longitudinal=False)), plan),
+        title="checkins", neutralised=True, **kwargs)
+    try:
+        if rows_per_sheet is None:
+            if not zipfile.is_zipfile(out):
+                raise RuntimeError("the XLSX export is not a whole file")
+            return []
+        return load_workbook(out, read_only=True).sheetnames
+    finally:
         out.close()
-        return []
-    names = load_workbook(out, read_only=True).sheetnames
-    out.close()
-    return names
+
+
+def lxml_in_use() -> bool:
+    import openpyxl
+
+    return bool(openpyxl.LXML)
 
 
 def run_child(rows: int, url: str) -> None:
@@ -170,27 +190,32 @@ def main() -> int:
     if available < rows:
         raise SystemExit(f"only {available:,} check-ins in the database; run without --skip-build")
 
-    mem_small = child_memory(args.db, SMALL_ROWS)
+    print(f"openpyxl writes with lxml: {'yes' if lxml_in_use() else 'NO (pip install lxml)'}")
+    mem_small = child_memory(args.db, min(SMALL_ROWS, rows))
     mem_large = child_memory(args.db, rows)
 
     export_times, copy_times = [], []
     for _ in range(scale["reps"]):  # interleaved A/B
         copy_times.append(timed(copy_baseline, rows))
         export_times.append(timed(export_csv, rows))
-    e1 = median(export_times) / median(copy_times)
+    xlsx_times = [timed(export_xlsx, rows) for _ in range(scale["xlsx_reps"])]
+    copy_seconds = median(copy_times)
+    e1 = median(export_times) / copy_seconds
+    e3 = median(xlsx_times) / copy_seconds
     growth = mem_large["peak_mb"] - mem_small["peak_mb"]
-    xlsx_seconds = timed(export_xlsx, rows)
     sheets = export_xlsx(2_500, rows_per_sheet=1_000)
 
-    print(f"E1 CSV export {median(export_times):.2f} s vs COPY {median(copy_times):.2f} s over {rows:,} rows: "
-          f"ratio {e1:.2f} (goal <= 5)")
-    print(f"E2 export peak RSS {mem_small['peak_mb']:.0f} MB at {SMALL_ROWS:,} rows, {mem_large['peak_mb']:.0f} MB "
-          f"at {rows:,}: growth {growth:.1f} MB (goal < 50 MB)")
-    print(f"E3 XLSX export {xlsx_seconds:.2f} s over {rows:,} rows ({xlsx_seconds / median(copy_times):.1f}x COPY); "
+    print(f"COPY (SELECT ...) TO STDOUT of the same query: {copy_seconds:.2f} s over {rows:,} rows")
+    print(f"E1 CSV export {median(export_times):.2f} s vs COPY {copy_seconds:.2f} s: ratio {e1:.2f} (goal <= 5)")
+    print(f"E2 export peak RSS {mem_small['peak_mb']:.0f} MB at {min(SMALL_ROWS, rows):,} rows, "
+          f"{mem_large['peak_mb']:.0f} MB at {rows:,}: growth {growth:.1f} MB (goal < 50 MB)")
+    print(f"E3 XLSX export {median(xlsx_times):.2f} s vs COPY {copy_seconds:.2f} s: ratio {e3:.1f} (goal <= 20); "
           f"2,500 rows at 1,000 a sheet -> sheets {sheets}")
-    ok = e1 <= 5 and growth < 50 and sheets == ["checkins", "checkins 2", "checkins 3"]
-    print("all goals met" if ok else "SOME GOALS MISSED")
-    return 0
+    missed = [name for name, ok in (("E1", e1 <= 5), ("E2", growth < 50),
+                                    ("E3", e3 <= 20 and sheets == ["checkins", "checkins 2", "checkins 3"]))
+              if not ok]
+    print("all goals met" if not missed else "goals missed: " + ", ".join(missed))
+    return 0  # a benchmark: goals are printed; only a failing export (an exception) exits non-zero
 
 
 if __name__ == "__main__":

@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal import audit
 from portal.admin_guard import audit_role_change, audit_team_supervisors, role_snapshot
-from portal.audit import audit_record
 from portal.dates import BoundedDateField
 from portal.models import AuditEvent, Notification, Organisation, TaskFailure, Team, Unit, User
 
@@ -41,7 +41,7 @@ class TeamAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        audit_team_supervisors(request=request, team=form.instance,
+        audit_team_supervisors(team=form.instance,
                                before=getattr(form.instance, "_supervisors_before", set()))
 
 
@@ -72,7 +72,7 @@ class UserAdmin(BaseUserAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)  # groups, permissions, organisations
         user = form.instance
-        audit_role_change(request=request, user=user, before=getattr(user, "_roles_before", role_snapshot(None)),
+        audit_role_change(user=user, before=getattr(user, "_roles_before", role_snapshot(None)),
                           created=not change)
 
 
@@ -94,7 +94,7 @@ class GroupAdmin(BaseGroupAdmin):
         before = getattr(group, "_permissions_before", set())
         after = set(group.permissions.values_list("pk", flat=True))
         if before != after:
-            audit_record(action="admin_group_permissions_changed", request=request, obj=group,
+            audit.record("admin_group_permissions_changed", obj=group,
                          detail={"group": group.pk, "added": sorted(after - before),
                                  "removed": sorted(before - after)})
 

@@ -25,7 +25,7 @@ from django.db import router
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from portal.audit import audit_record
+from portal import audit
 
 # "app_label.modelname" of every record about a person (health data, casework, training history,
 # the audit trail). A deletion that would cascade to any of them is refused in the admin.
@@ -97,18 +97,18 @@ def role_changes(before: dict, after: dict) -> dict:
     return changes
 
 
-def audit_role_change(*, request, user, before: dict, created: bool = False) -> None:
+def audit_role_change(*, user, before: dict, created: bool = False) -> None:
     """One audit event if the admin changed any of `user`'s roles or rights (none otherwise)."""
     changes = role_changes(before, role_snapshot(user))
     if changes:
-        audit_record(action="admin_roles_changed", request=request, subject=user, obj=user,
+        audit.record("admin_roles_changed", subject=user, obj=user,
                      detail={"created": created, "changes": changes})
 
 
-def audit_team_supervisors(*, request, team, before: set) -> None:
+def audit_team_supervisors(*, team, before: set) -> None:
     """One audit event if the admin changed who supervises `team`."""
     after = set(team.supervisors.values_list("pk", flat=True))
     added, removed = sorted(after - before), sorted(before - after)
     if added or removed:
-        audit_record(action="admin_team_supervisors_changed", request=request, obj=team,
+        audit.record("admin_team_supervisors_changed", obj=team,
                      detail={"team": team.pk, "added": added, "removed": removed})

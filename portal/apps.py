@@ -8,9 +8,10 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        from portal import record_audit, signals  # noqa: F401 - connects the sign-in audit receivers
+        from portal import audit, record_audit, signals  # noqa: F401 - connects the sign-in audit receivers
 
         record_audit.connect()
+        audit.connect_celery()
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -16,7 +16,7 @@ from functools import wraps
 
 from django.shortcuts import render
 
-from portal.audit import audit_record
+from portal import audit
 
 logger = logging.getLogger("portal.security")
 
@@ -38,7 +38,7 @@ def same_origin_reads(view):
         if from_elsewhere(request):
             path = request.path[:200]
             site = request.headers["Sec-Fetch-Site"].lower()
-            audit_record(action="cross_site_refused", request=request, reason=path,
+            audit.record("cross_site_refused", reason=path,
                          detail={"sec_fetch_site": site if site in ("cross-site", "same-site") else "other"})
             logger.warning("cross-site read refused path=%r", path)
             return render(request, "portal/403_cross_site.html", status=403)

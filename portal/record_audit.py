@@ -5,18 +5,15 @@ whose record, when and from where. Never the content.
 Views and services that already audit an action in their own words (flags raised, acknowledged,
 escalated; welfare actions; OH casework) keep doing so; the models here are the ones whose saves
 would otherwise pass silently. Bulk writes skip signals, so the risk sweep audits its new
-assessments itself (`audit_bulk`)."""
+assessments itself (`audit.record_many`)."""
 
 from __future__ import annotations
 
-import contextvars
 import operator
 
 from django.db.models.signals import post_delete, post_save
 
-from portal.models import AuditEvent
-
-_request = contextvars.ContextVar("audited_request", default=None)
+from portal import audit
 
 # "app_label.ModelName" -> path from the record to the id of the person it is about
 AUDITED_MODELS = {
@@ -31,50 +28,21 @@ AUDITED_MODELS = {
 }
 
 
-class AuditRequestMiddleware:
-    """Makes the current request (its user and address) known to the save signals below."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        token = _request.set(request)
-        try:
-            return self.get_response(request)
-        finally:
-            _request.reset(token)
-
-
-def _actor_and_ip():
-    request = _request.get()
-    if request is None:
-        return None, None
-    user = getattr(request, "user", None)
-    return (user if user is not None and user.is_authenticated else None), request.META.get("REMOTE_ADDR")
-
-
-def _event(instance, action: str, subject_path: str) -> AuditEvent:
-    actor, ip = _actor_and_ip()
+def _record(instance, action: str, subject_path: str) -> None:
     try:
         subject_id = operator.attrgetter(subject_path)(instance)
     except Exception:  # a half-deleted parent: record the event without its subject
         subject_id = None
-    return AuditEvent(action=f"{instance._meta.label_lower}_{action}", actor=actor, subject_id=subject_id,
-                      object_type=instance._meta.label_lower, object_id=str(instance.pk), ip_address=ip)
+    audit.record(f"{instance._meta.label_lower}_{action}", subject=subject_id, obj=instance)
 
 
 def _saved(sender, instance, created, raw=False, **kwargs):
     if not raw:
-        _event(instance, "created" if created else "updated", AUDITED_MODELS[sender._meta.label]).save()
+        _record(instance, "created" if created else "updated", AUDITED_MODELS[sender._meta.label])
 
 
 def _deleted(sender, instance, **kwargs):
-    _event(instance, "deleted", AUDITED_MODELS[sender._meta.label]).save()
-
-
-def audit_bulk(instances, action: str, subject_path: str) -> None:
-    """One audit event per instance written in bulk (bulk_create sends no signals)."""
-    AuditEvent.objects.bulk_create([_event(i, action, subject_path) for i in instances])
+    _record(instance, "deleted", AUDITED_MODELS[sender._meta.label])
 
 
 def connect() -> None:

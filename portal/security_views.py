@@ -22,8 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from portal import access, ratelimit, signin_slowdown, twofactor
-from portal.audit import audit_record
+from portal import access, audit, ratelimit, signin_slowdown, twofactor
 from portal.forms import CodeForm, PasswordConfirmForm, ReauthenticateForm, SetupCodeForm
 from portal.models import AuditEvent
 from portal.notify import notification_send
@@ -66,7 +65,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             twofactor.mark_verified(request, device)
             method = "recovery_code" if device.persistent_id.startswith(twofactor.STATIC_LABEL) else "totp"
-            audit_record(action="two_factor_verified", request=request, subject=user, detail={"method": method})
+            audit.record("two_factor_verified", subject=user, detail={"method": method})
             logger.info("two-factor verified user_id=%s method=%s", user.pk, method)
             if method == "recovery_code":
                 left = twofactor.recovery_codes_left(user)
@@ -74,7 +73,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                     "You used a recovery code. You have %(left)s left: make new ones on your security page."
                 ) % {"left": left})
             return redirect(twofactor.safe_next(request, access.start_url(user)))
-        audit_record(action="two_factor_failed", request=request, subject=user, detail={"throttled": throttled})
+        audit.record("two_factor_failed", subject=user, detail={"throttled": throttled})
         logger.warning("two-factor code refused user_id=%s throttled=%s", user.pk, throttled)
         form.add_error("otp_token", _(
             "Too many wrong codes in a row. Wait a minute, then try the code your app shows now."
@@ -109,9 +108,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             twofactor.totp_device_confirm(device=found)
             request.session[NEW_CODES_KEY] = twofactor.recovery_codes_regenerate(user=user)
             twofactor.mark_verified(request, found)
-            event = audit_record(action="two_factor_enabled", request=request, subject=user,
+            event = audit.record("two_factor_enabled", subject=user,
                                  detail={"replaced": replacing})
-            audit_record(action="recovery_codes_created", request=request, subject=user)
+            audit.record("recovery_codes_created", subject=user)
             if replacing:
                 _security_change_notice(user, event, AUTHENTICATOR_REPLACED)
             logger.info("two-factor enabled user_id=%s", user.pk)
@@ -174,7 +173,7 @@ def _strike(request: HttpRequest, action: str) -> bool:
     user = request.user
     failures = request.session.get(CONFIRM_FAILURES_KEY, 0) + 1
     request.session[CONFIRM_FAILURES_KEY] = failures
-    audit_record(action=action, request=request, subject=user, detail={"strike": failures})
+    audit.record(action, subject=user, detail={"strike": failures})
     # Fixed wording, no values but ids and counts: the log never echoes what was typed.
     logger.warning("confirmation refused user_id=%s failures=%s", user.pk, failures)
     if failures >= CONFIRM_FAILURE_LIMIT:
@@ -250,7 +249,7 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     user.set_password(form.cleaned_data["password"])
     user.save(update_fields=["password"])
     update_session_auth_hash(request, user)
-    audit_record(action="sessions_ended", request=request, subject=user)
+    audit.record("sessions_ended", subject=user)
     logger.info("all other sessions ended user_id=%s", user.pk)
     messages.success(request, _("You are now signed out everywhere except here."))
     return redirect("security")
@@ -270,7 +269,7 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
     if not confirmed:
         return _security_page(request, codes_form=form, status=400)
     request.session[NEW_CODES_KEY] = twofactor.recovery_codes_regenerate(user=user)
-    event = audit_record(action="recovery_codes_created", request=request, subject=user)
+    event = audit.record("recovery_codes_created", subject=user)
     _security_change_notice(user, event, RECOVERY_CODES_REPLACED)
     logger.info("recovery codes replaced user_id=%s", user.pk)
     return redirect("two_factor_recovery_codes")
@@ -291,7 +290,7 @@ def two_factor_turn_off(request: HttpRequest) -> HttpResponse:
     if not confirmed:
         return _security_page(request, remove_form=form, status=400)
     twofactor.two_factor_remove(user=user)
-    audit_record(action="two_factor_removed", request=request, subject=user)
+    audit.record("two_factor_removed", subject=user)
     logger.info("two-factor removed user_id=%s", user.pk)
     messages.success(request, _("Two-factor sign-in is off. You can turn it on again at any time."))
     return redirect("security")
@@ -308,7 +307,7 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     """The 403 page; every refusal is logged and audited (ASVS 7.2.2), with the path only."""
     path = request.path[:200]
     user = getattr(request, "user", None)
-    audit_record(action="access_denied", request=request, reason=path)
+    audit.record("access_denied", reason=path)
     logger.warning("access denied user_id=%s path=%r", getattr(user, "pk", None), path)
     return render(request, "portal/403.html", status=403)
 
@@ -317,7 +316,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form posted without a valid CSRF token (often one left open too long): audited like any
     refusal, with a way forward instead of Django's technical page."""
     path = request.path[:200]
-    audit_record(action="csrf_failure", request=request, reason=path)
+    audit.record("csrf_failure", reason=path)
     logger.warning("csrf check failed path=%r", path)
     return render(request, "portal/403_csrf.html", status=403)
 
@@ -335,7 +334,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         self.request.session.pop(CONFIRM_FAILURES_KEY, None)
         response = super().form_valid(form)
-        audit_record(action="password_changed", request=self.request, subject=form.user)
+        audit.record("password_changed", subject=form.user)
         logger.info("password changed user_id=%s", form.user.pk)
         return response
 
@@ -350,7 +349,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         axes_reset(username=form.user.get_username())
         signin_slowdown.clear(form.user.get_username())
-        audit_record(action="password_reset", request=self.request, actor=form.user, subject=form.user)
+        audit.record("password_reset", actor=form.user, subject=form.user)
         logger.info("password reset user_id=%s", form.user.pk)
         return response
 
@@ -372,13 +371,13 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         email = form.cleaned_data["email"].strip().lower()
-        by_address = ratelimit.count_hit("reset-address", self.request.META.get("REMOTE_ADDR") or "-",
+        by_address = ratelimit.count_hit("reset-address", audit.client_address(self.request) or "-",
                                          window=RESET_WINDOW)
         by_account = ratelimit.count_hit("reset-account", email, window=RESET_WINDOW)
         limited = ("address" if by_address > settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
                    else "account" if by_account > settings.PASSWORD_RESET_LIMIT_PER_ACCOUNT else "")
         subject = next(iter(form.get_users(email)), None)
-        audit_record(action="password_reset_requested", request=self.request, subject=subject,
+        audit.record("password_reset_requested", subject=subject,
                      detail={"known": subject is not None, "limited": limited or None})
         logger.info("password reset requested known=%s limit=%s", subject is not None, bool(limited))
         if limited:

@@ -9,8 +9,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from portal import signin_slowdown
-from portal.audit import audit_record, client_ip
+from portal import audit, signin_slowdown
 
 logger = logging.getLogger("portal.security")
 
@@ -22,14 +21,14 @@ def on_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[SIGNED_IN_AT_KEY] = int(time.time())
     signin_slowdown.clear(user.get_username())
-    audit_record(action="login", actor=user, request=request, subject=user)
+    audit.record("login", actor=user, subject=user)
     logger.info("login succeeded user_id=%s", user.pk)
 
 
 @receiver(user_logged_out)
 def on_logout(sender, request, user, **kwargs):
     if user is not None:
-        audit_record(action="logout", actor=user, request=request, subject=user)
+        audit.record("logout", actor=user, subject=user)
         logger.info("logout user_id=%s", user.pk)
 
 
@@ -44,12 +43,12 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
         detail["slowed"] = True
     elif not locked and username:
         # Refused attempts (locked or made while waiting) never lengthen the wait: only real guesses.
-        signin_slowdown.record_failure(username, client_ip(request))
-    audit_record(action="login_failed", request=request, detail=detail)
+        signin_slowdown.record_failure(username, audit.client_address(request))
+    audit.record("login_failed", detail=detail)
     logger.warning("login failed locked_out=%s slow=%s", locked, slowed)
 
 
 @receiver(user_locked_out)
 def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
-    audit_record(action="lockout", request=request, detail={"username": str(username or "")[:150]})
+    audit.record("lockout", detail={"username": str(username or "")[:150]})
     logger.warning("sign-in locked for a username and address after repeated failures")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from portal import access
+from portal import access, audit
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +47,10 @@ def _broker_state() -> str:
 
 
 def _may_see_health_detail(request) -> bool:
-    """Is the caller on a monitoring network (HEALTHZ_ALLOWED_NETWORKS)? REMOTE_ADDR only: a
-    forwarded-for header is the client's to forge."""
+    """Is the caller on a monitoring network (HEALTHZ_ALLOWED_NETWORKS)? By the one address reader
+    (REMOTE_ADDR only: a forwarded-for header is the client's to forge)."""
     try:
-        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+        address = ipaddress.ip_address(audit.client_address(request) or "")
     except ValueError:
         return False
     return any(address in ipaddress.ip_network(net, strict=False) for net in settings.HEALTHZ_ALLOWED_NETWORKS)

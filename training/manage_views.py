@@ -3,22 +3,19 @@ and exports. Trainers see training records only; nothing here reads exposure or 
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import access
+from portal import access, audit, exports
 from portal.access import area_required
-from portal.audit import audit_list_view, audit_record
 from portal.fetch_site import same_origin_reads
 from training import selectors, services
 from training.content import quiz_to_text
@@ -26,7 +23,7 @@ from training.forms import AssignForm, CopyForm, EnrolForm, LessonForm, ModuleFo
 from training.invitations import INVITATION_DAYS
 from training.models import AutoAssignmentRule, Lesson, Module
 from training.rendering import render_markdown
-from training.reports import chart_label, safe_cell
+from training.reports import chart_label
 
 PAGE_SIZE = 25
 
@@ -49,7 +46,7 @@ def _module_to_change(request: HttpRequest, pk: int) -> Module:
 def _audit_module(request: HttpRequest, action: str, module: Module, **detail) -> None:
     """One content-free audit event per change to a module: ids, version number, field names."""
     version = module.current_version
-    audit_record(action=action, request=request, obj=module,
+    audit.record(action, obj=module,
                  detail={"module": module.pk, "version": version.number if version else None, **detail})
 
 
@@ -283,7 +280,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             trainer=request.user, organisation=data["organisation"], first_name=data["first_name"],
             last_name=data["last_name"], email=data["email"],
         )
-        audit_record(action="training_enrol", request=request, subject=person,
+        audit.record("training_enrol", subject=person,
                      detail={"organisation": data["organisation"].pk, "outcome": outcome})
         # The same answer whatever the outcome, so the form never tells a trainer that an address
         # belongs to someone in another organisation (issue 15 item 10).
@@ -312,7 +309,7 @@ def people(request: HttpRequest) -> HttpResponse:
         .order_by("organisation__name", "last_name", "first_name", "pk")
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_list_view(request, page="training_people", rows=len(page.object_list), page_number=page.number)
+    audit.list_viewed(page="training_people", rows=len(page.object_list), page_number=page.number)
     return render(request, "training/manage/people.html", {"page": page})
 
 
@@ -320,7 +317,7 @@ def people(request: HttpRequest) -> HttpResponse:
 @same_origin_reads  # it records "viewed your training record": another site must not forge that
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     subject = access.get_person_or_404(request.user, pk, access.TRAINING_RECORDS)
-    audit_record(action="training_record_view", request=request, subject=subject)
+    audit.record("training_record_view", subject=subject)
     return render(request, "training/manage/person.html", {
         "person": subject, "assignments": selectors.person_record(request.user, subject),
         "today": timezone.localdate(),
@@ -334,7 +331,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     reach = selectors.reach_report(request.user)
     comments = Paginator(selectors.evaluation_comments(request.user), 10).get_page(request.GET.get("page"))
     overall = evaluation["overall"]
-    audit_list_view(request, page="training_reports", comments_page=comments.number,
+    audit.list_viewed(page="training_reports", comments_page=comments.number,
                     comments=len(comments.object_list),
                     rows=sum(len(rows) for rows in completion.values()) + len(evaluation["per_module"])
                     + len(reach["rows"]))
@@ -400,44 +397,13 @@ def _export_rows(trainer, report: str):
         yield [_("Total"), "", reach["people"], reach["completions"]]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @area_required("training_manage")
 def export(request: HttpRequest, report: str, fmt: str) -> HttpResponse:
     if report not in EXPORTS or fmt not in {"csv", "xlsx"}:
         raise Http404
     # Built before the audit event so that it can say how many rows left (a trainer's report is
     # small: a row per module, team, organisation or comment).
-    rows = list(_export_rows(request.user, report))
-    audit_record(action="training_export", request=request,
-                 detail={"report": report, "format": fmt, "rows": len(rows) - 1})
-    filename = f"training-{report}-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    if fmt == "csv":
-        writer = csv.writer(_Echo())
-        response = StreamingHttpResponse(
-            (writer.writerow([safe_cell(v) for v in row]) for row in rows), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(
-            _xlsx_bytes(rows, report),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _xlsx_bytes(rows, title: str) -> bytes:
-    import io
-
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    for row in rows:
-        sheet.append([safe_cell(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    header, *rows = _export_rows(request.user, report)
+    audit.record("training_export", detail={"report": report, "format": fmt, "rows": len(rows)})
+    return exports.response(fmt, f"training-{report}-{timezone.localdate():%Y-%m-%d}.{fmt}", header, rows,
+                            title=report)

@@ -62,17 +62,6 @@ class CompletionRow:
         return percentage(self.completed, self.assigned)
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Neutralise a spreadsheet cell that would otherwise be read as a formula (CSV/formula
-    injection): text starting with = + - @ (or a tab or carriage return) gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def chart_label(value) -> str:
     """A label for a plotly chart, as plain text. Plotly renders a few HTML tags in labels
     (<a href>, <b>, <br>...), so a module title such as '<a href="https://evil.example">x</a>'

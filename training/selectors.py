@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import access
+from portal import access, exports
 from portal.models import Organisation, Team, Unit, User
 from training.models import Assignment, Completion, Feedback, Lesson, LessonView, Module
 from training.reports import CompletionRow, evaluation_summary
@@ -166,8 +166,8 @@ def evaluation_report(trainer, module: Module | None = None) -> dict:
 
 
 # Comments are shown only for a group (a module, and any filter) with at least this many
-# responses: in a smaller group a trainer could tell who wrote what.
-COMMENT_MIN_RESPONSES = 5
+# responses: in a smaller group a trainer could tell who wrote what. The exports' small-number rule.
+COMMENT_MIN_RESPONSES = exports.SUPPRESS_BELOW
 
 
 def evaluation_comments(trainer) -> QuerySet:

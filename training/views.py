@@ -148,7 +148,7 @@ def invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     from django.utils.encoding import force_str
     from django.utils.http import urlsafe_base64_decode
 
-    from portal.audit import audit_record
+    from portal import audit
     from portal.models import User
     from training.invitations import invitation_tokens
 
@@ -171,7 +171,7 @@ def invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()  # the password hash changes, so the token is spent
         del request.session[INVITATION_SESSION_KEY]
-        audit_record(action="training_invitation_accepted", request=request, actor=user, subject=user)
+        audit.record("training_invitation_accepted", actor=user, subject=user)
         messages.success(request, _("Your password is set. Sign in with your username, %(username)s.")
                          % {"username": user.username})
         return redirect("login")

@@ -33,10 +33,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from portal import access
-from portal.audit import audit_record
+from portal import access, audit
 from portal.language import user_language
-from portal.models import AuditEvent, Notification, TaskFailure, User
+from portal.models import Notification, TaskFailure, User
 from portal.notify import notification_send, notifications_send_many
 from wellbeing import risk
 from wellbeing.models import Flag
@@ -184,7 +183,7 @@ def flag_raise(*, officer, reason_code: str, urgent: bool = False, assessment=No
             flags_raise_severity([(officer.pk, reason_code, severity, checkin.pk if checkin else None)], now=now)
             existing.refresh_from_db(fields=["severity", "checkin"])
         return existing, False
-    audit_record(action="flag_raised", subject=officer, obj=flag,
+    audit.record("flag_raised", subject=officer, obj=flag, actor=audit.SYSTEM,
                  detail={"reason": reason_code, "urgent": urgent, "severity": severity})
     _route([flag])
     return flag, True
@@ -218,9 +217,8 @@ def flags_raise_many(wanted: list, *, acknowledge_within_hours: float = 48, now=
                              acknowledge_within_hours=acknowledge_within_hours, now=now)
                   for w in wanted)
         return [flag for flag, created in raised if created]
-    AuditEvent.objects.bulk_create([
-        AuditEvent(action="flag_raised", subject_id=f.officer_id, object_type=f._meta.label_lower, object_id=str(f.pk),
-                   detail={"reason": f.reason_code, "urgent": f.urgent, "severity": f.severity}) for f in flags])
+    audit.record_many("flag_raised", flags, subject="officer_id", actor=audit.SYSTEM,
+                      detail=lambda f: {"reason": f.reason_code, "urgent": f.urgent, "severity": f.severity})
     _route(flags)
     return flags
 
@@ -247,9 +245,8 @@ def flags_raise_severity(raises: list[tuple[int, str, int, int | None]], *, now=
         fields = {"severity": severity, **({"checkin_id": checkin_id} if checkin_id else {})}
         if Flag.objects.filter(pk=pk, status__in=Flag.ACTIVE, severity__lt=severity).update(**fields):
             moved += 1
-            AuditEvent.objects.create(action="flag_severity_raised", subject_id=officer_id,
-                                      object_type=Flag._meta.label_lower, object_id=str(pk),
-                                      detail={"reason": code, "from": current, "to": severity})
+            audit.record("flag_severity_raised", subject=officer_id, obj=Flag(pk=pk), actor=audit.SYSTEM,
+                         detail={"reason": code, "from": current, "to": severity})
     return moved
 
 
@@ -348,7 +345,8 @@ def flag_escalate(*, flag_id: int, now=None) -> bool:
     if not flag_transition(flag=flag, role=SYSTEM, action=ESCALATE, escalated_at=now):
         return False
     flag.refresh_from_db(fields=["status", "escalated_at"])
-    audit_record(action="flag_escalated", subject=flag.officer, obj=flag, detail={"reason": flag.reason_code})
+    audit.record("flag_escalated", subject=flag.officer, obj=flag, detail={"reason": flag.reason_code},
+                 actor=audit.SYSTEM)
     for oh in access.oh_staff_for(flag.officer):
         with user_language(oh):
             title = _(OH_ESCALATED_TITLE)

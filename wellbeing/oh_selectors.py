@@ -15,10 +15,9 @@ from django.db.models import CharField, Count, Func, QuerySet
 from django.utils import timezone
 
 from exposure.models import Exposure, ShiftLog
-from portal import access
+from portal import access, exports
 from portal.models import AuditEvent, Notification, User
-from wellbeing import exports, instruments
-from wellbeing.exports import CachedNeutraliser
+from wellbeing import instruments
 from wellbeing.flags import OH, OWNER_FILTERS
 from wellbeing.models import CheckIn, Flag, LegalHold, OHCaseNote, Referral, RiskAssessment
 
@@ -196,7 +195,7 @@ def checkin_report_rows(qs: QuerySet, pseudonymise, plan: exports.DisclosurePlan
     neutralised against formula injection: the text columns go through a cached neutraliser (they
     hold a few distinct values each); the pseudonym is hex and the day ISO 8601, which cannot start
     a formula."""
-    safe = CachedNeutraliser()
+    safe = exports.CachedNeutraliser()
     actions = plan.actions
     for (officer_id, org_id, unit_id, org, unit, role, instrument, day, total, band,
          positive) in checkin_report_values(qs).iterator(chunk_size=chunk_size):

@@ -13,38 +13,36 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.audit import audit_record
+from portal import audit, exports
 from portal.models import User
-from wellbeing.exports import csv_bytes
 from wellbeing.flags import CLOSE, OH, flag_transition
 from wellbeing.models import ErasureReport, Flag, LegalHold, OHCaseNote, Referral, RetentionPolicy
 
 DEFAULT_RETENTION_YEARS = 6
 
 
-def referral_record(*, person, kind: str, referred_on: date, by, purpose: str, flag: Flag | None = None,
-                    request=None) -> Referral:
+def referral_record(*, person, kind: str, referred_on: date, by, purpose: str, flag: Flag | None = None) -> Referral:
     referral = Referral.objects.create(person=person, kind=kind, referred_on=referred_on, flag=flag, recorded_by=by)
-    audit_record(action="oh_referral_recorded", actor=by, request=request, subject=person, obj=referral,
+    audit.record("oh_referral_recorded", actor=by, subject=person, obj=referral,
                  reason=purpose, detail={"kind": kind})
     return referral
 
 
-def referral_outcome_set(*, referral: Referral, outcome: str, outcome_on: date | None, by, request=None) -> Referral:
+def referral_outcome_set(*, referral: Referral, outcome: str, outcome_on: date | None, by) -> Referral:
     referral.outcome, referral.outcome_on = outcome, outcome_on
     referral.save(update_fields=["outcome", "outcome_on"])
-    audit_record(action="oh_referral_outcome", actor=by, request=request, subject=referral.person, obj=referral,
+    audit.record("oh_referral_outcome", actor=by, subject=referral.person, obj=referral,
                  detail={"kind": referral.kind, "outcome": outcome})
     return referral
 
 
-def case_note_add(*, person, text: str, by, purpose: str, request=None) -> OHCaseNote:
+def case_note_add(*, person, text: str, by, purpose: str) -> OHCaseNote:
     note = OHCaseNote.objects.create(person=person, author=by, text=text)
-    audit_record(action="oh_note_added", actor=by, request=request, subject=person, obj=note, reason=purpose)
+    audit.record("oh_note_added", actor=by, subject=person, obj=note, reason=purpose)
     return note
 
 
-def flag_close(*, flag: Flag, by, outcome: str, request=None, now=None) -> bool:
+def flag_close(*, flag: Flag, by, outcome: str, now=None) -> bool:
     """Close one of OH's flags (clinical, urgent, or escalated: `wellbeing.flags` decides; any
     other raises FlagNotPermitted) with its outcome, one of `Flag.Outcome` (ValidationError
     otherwise). Claimed with a conditional UPDATE, so a second click or a colleague closing it at
@@ -56,24 +54,24 @@ def flag_close(*, flag: Flag, by, outcome: str, request=None, now=None) -> bool:
     with transaction.atomic():
         closed = flag_transition(flag=flag, role=OH, action=CLOSE, closed_at=now, closed_by=by, outcome=outcome)
         if closed:
-            audit_record(action="oh_flag_closed", actor=by, request=request, subject=flag.officer, obj=flag,
+            audit.record("oh_flag_closed", actor=by, subject=flag.officer, obj=flag,
                          detail={"reason": flag.reason_code, "was": was, "outcome": outcome})
     return bool(closed)
 
 
-def legal_hold_place(*, person, reason: str, by, purpose: str, request=None) -> LegalHold:
+def legal_hold_place(*, person, reason: str, by, purpose: str) -> LegalHold:
     """`reason` (free text, e.g. a claim reference) stays on the hold; only the `purpose` code is
     audited."""
     hold = LegalHold.objects.create(person=person, reason=reason, placed_by=by)
-    audit_record(action="legal_hold_placed", actor=by, request=request, subject=person, obj=hold, reason=purpose)
+    audit.record("legal_hold_placed", actor=by, subject=person, obj=hold, reason=purpose)
     return hold
 
 
-def legal_hold_lift(*, hold: LegalHold, by, request=None, now=None) -> bool:
+def legal_hold_lift(*, hold: LegalHold, by, now=None) -> bool:
     lifted = LegalHold.objects.filter(pk=hold.pk, lifted_at=None).update(lifted_at=now or timezone.now(),
                                                                          lifted_by=by)
     if lifted:
-        audit_record(action="legal_hold_lifted", actor=by, request=request, subject=hold.person, obj=hold)
+        audit.record("legal_hold_lifted", actor=by, subject=hold.person, obj=hold)
     return bool(lifted)
 
 
@@ -84,7 +82,7 @@ OWN_COPY = "own"
 OH_COPY = "oh"
 
 
-def subject_access_zip(*, person, by, request=None, copy: str = OH_COPY, reference: str = "",
+def subject_access_zip(*, person, by, copy: str = OH_COPY, reference: str = "",
                        purpose: str = "") -> bytes:
     """Everything held about `person` as a ZIP: a JSON file per table and a CSV of each, plus the
     profile, for a UK GDPR subject access request. Audited; the content itself is never logged.
@@ -111,13 +109,13 @@ def subject_access_zip(*, person, by, request=None, copy: str = OH_COPY, referen
         archive.writestr("profile.json", to_json(profile_of(person)))
         for name, (header, rows) in tables.items():
             archive.writestr(f"{name}.json", to_json([dict(zip(header, row, strict=True)) for row in rows]))
-            archive.writestr(f"{name}.csv", csv_bytes(header, ([_flat(v) for v in row] for row in rows)))
+            archive.writestr(f"{name}.csv", exports.csv_bytes(header, ([_flat(v) for v in row] for row in rows)))
     counts = {name: len(rows) for name, (_h, rows) in tables.items()}
     if copy == OWN_COPY:
-        audit_record(action="own_data_export", actor=by, request=request, subject=person, reason="own_copy",
+        audit.record("own_data_export", actor=by, subject=person, reason="own_copy",
                      detail={"copy": OWN_COPY, "tables": counts})
     else:
-        audit_record(action="subject_access_export", actor=by, request=request, subject=person, reason=purpose,
+        audit.record("subject_access_export", actor=by, subject=person, reason=purpose,
                      detail={"copy": OH_COPY, "reference": reference, "tables": counts})
     return buffer.getvalue()
 
@@ -194,6 +192,7 @@ def retention_erase(*, now=None) -> ErasureReport:
             name = "shifts" if record_type == RetentionPolicy.RecordType.EXPOSURES else str(record_type)
             counts[name] = per_model.get(model._meta.label, 0)
         report = ErasureReport.objects.create(ran_at=now, people=len(people), counts=counts)
-        audit_record(action="retention_erasure", obj=report, detail={"people": len(people), "counts": counts})
+        audit.record("retention_erasure", obj=report, detail={"people": len(people), "counts": counts},
+                     actor=audit.SYSTEM)
     return report
 

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.timesince import timesince
@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from portal import access
+from portal import access, audit, exports
 from portal.access import area_required
-from portal.audit import audit_list_view, audit_record
 from portal.fetch_site import same_origin_reads
 from portal.models import User
-from wellbeing import exports, oh_selectors, oh_services
 from wellbeing import flags as flag_life
+from wellbeing import oh_selectors, oh_services
+from wellbeing.exports import Pseudonymiser, export_key
 from wellbeing.models import Flag, LegalHold, Referral
 from wellbeing.oh_forms import (
     AuditFilterForm,
@@ -62,7 +62,7 @@ def index(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     rows = [{"flag": f, "notified": notified.get(f.pk, []), "reason": oh_label(f.reason_code),
              "age": timesince(f.raised_at, now, depth=1)} for f in page.object_list]
-    audit_list_view(request, page="oh_queue", rows=len(rows), page_number=page.number)
+    audit.list_viewed(page="oh_queue", rows=len(rows), page_number=page.number)
     return render(request, "wellbeing/oh_index.html", {
         "page": page, "rows": rows, "can_audit": oh_selectors.can_read_audit_log(request.user)})
 
@@ -76,7 +76,7 @@ def people(request: HttpRequest) -> HttpResponse:
         found = found.filter(Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(username__icontains=q))
     page = Paginator(found.order_by("last_name", "first_name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     # whether a name was searched for, never the name typed
-    audit_list_view(request, page="oh_people", rows=len(page.object_list), searched=bool(q), page_number=page.number)
+    audit.list_viewed(page="oh_people", rows=len(page.object_list), searched=bool(q), page_number=page.number)
     return render(request, "wellbeing/oh_people.html", {
         "page": page, "q": q, "query": f"q={quote(q)}" if q else "",
         "can_audit": oh_selectors.can_read_audit_log(request.user)})
@@ -150,7 +150,7 @@ def _render_case(request: HttpRequest, person: User, reason: str, forms: dict | 
     referrals = list(qs["referrals"])
     flags = list(qs["flags"])
     forms = forms or {}
-    audit_record(action="oh_case_view", request=request, subject=person, reason=reason,
+    audit.record("oh_case_view", subject=person, reason=reason,
                  detail={"pages": {k: request.GET.get(k, "1") for k in ("checkins", "exposures", "assessments")}})
     return render(request, "wellbeing/oh_case.html", {
         "person": person, "reason": reason_label(reason),
@@ -197,7 +197,7 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
     flag = Flag.objects.filter(officer=person, pk=int(flag_pk)).first() if flag_pk.isdigit() else None
     oh_services.referral_record(person=person, kind=form.cleaned_data["kind"],
                                 referred_on=form.cleaned_data["referred_on"], flag=flag, by=request.user,
-                                purpose=form.cleaned_data["purpose"], request=request)
+                                purpose=form.cleaned_data["purpose"])
     messages.success(request, _("Referral recorded."))
     return redirect("oh:case", pk=person.pk)
 
@@ -211,7 +211,7 @@ def referral_outcome(request: HttpRequest, pk: int, referral_pk: int) -> HttpRes
     if not form.is_valid():
         return _after_write(request, person, f"outcome-{referral.pk}", form)
     oh_services.referral_outcome_set(referral=referral, outcome=form.cleaned_data["outcome"],
-                                     outcome_on=form.cleaned_data["outcome_on"], by=request.user, request=request)
+                                     outcome_on=form.cleaned_data["outcome_on"], by=request.user)
     messages.success(request, _("Outcome recorded."))
     return redirect("oh:case", pk=person.pk)
 
@@ -224,7 +224,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _after_write(request, person, "note", form)
     oh_services.case_note_add(person=person, text=form.cleaned_data["text"], by=request.user,
-                              purpose=form.cleaned_data["purpose"], request=request)
+                              purpose=form.cleaned_data["purpose"])
     messages.success(request, _("Note added."))
     return redirect("oh:case", pk=person.pk)
 
@@ -241,7 +241,7 @@ def flag_close(request: HttpRequest, pk: int, flag_pk: int) -> HttpResponse:
     form = FlagCloseForm(request.POST, prefix=f"close-{flag.pk}")
     if not form.is_valid():
         return _after_write(request, person, f"close-{flag.pk}", form)
-    if oh_services.flag_close(flag=flag, by=request.user, outcome=form.cleaned_data["outcome"], request=request):
+    if oh_services.flag_close(flag=flag, by=request.user, outcome=form.cleaned_data["outcome"]):
         messages.success(request, _("Flag closed."))
     else:
         messages.info(request, _("That flag was already closed."))
@@ -256,7 +256,7 @@ def hold_place(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _after_write(request, person, "hold", form)
     oh_services.legal_hold_place(person=person, reason=form.cleaned_data["reason"], by=request.user,
-                                 purpose=form.cleaned_data["purpose"], request=request)
+                                 purpose=form.cleaned_data["purpose"])
     messages.success(request, _("Legal hold placed: nothing of this person will be erased while it is in place."))
     return redirect("oh:case", pk=person.pk)
 
@@ -266,7 +266,7 @@ def hold_place(request: HttpRequest, pk: int) -> HttpResponse:
 def hold_lift(request: HttpRequest, pk: int, hold_pk: int) -> HttpResponse:
     person = _person(request, pk)
     hold = get_object_or_404(LegalHold, pk=hold_pk, person=person)
-    if oh_services.legal_hold_lift(hold=hold, by=request.user, request=request):
+    if oh_services.legal_hold_lift(hold=hold, by=request.user):
         messages.success(request, _("Legal hold lifted."))
     return redirect("oh:case", pk=person.pk)
 
@@ -280,7 +280,7 @@ def subject_access_export(request: HttpRequest, pk: int) -> HttpResponse:
     form = SubjectAccessForm(request.POST, prefix="sar")
     if not form.is_valid():
         return _after_write(request, person, "sar", form)
-    content = oh_services.subject_access_zip(person=person, by=request.user, request=request,
+    content = oh_services.subject_access_zip(person=person, by=request.user,
                                              copy=oh_services.OH_COPY, reference=form.cleaned_data["reference"],
                                              purpose=form.cleaned_data["purpose"])
     return _zip_response(content, f"subject-access-{person.pk}-{timezone.localdate():%Y-%m-%d}.zip")
@@ -346,22 +346,15 @@ def report_export(request: HttpRequest) -> HttpResponse:
         header = REPORT_HEADER
         longitudinal = form.is_longitudinal()
         plan = exports.disclosure_plan(oh_selectors.checkin_report_groups(qs))
-        key = exports.export_key(settings.PSEUDONYM_KEY, longitudinal=longitudinal)
-        rows = oh_selectors.checkin_report_rows(qs, exports.Pseudonymiser(key), plan)
+        key = export_key(settings.PSEUDONYM_KEY, longitudinal=longitudinal)
+        rows = oh_selectors.checkin_report_rows(qs, Pseudonymiser(key), plan)
         neutralised, notes = True, report_notes(plan, longitudinal)
         detail |= plan.as_detail() | {"pseudonyms": "longitudinal" if longitudinal else "per_export"}
         if longitudinal:
             detail["longitudinal_reason"] = data["longitudinal_reason"]
-    audit_record(action="oh_cohort_export", request=request, detail=detail)
-    filename = f"oh-{report}-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    if fmt == "csv":
-        response = StreamingHttpResponse(exports.csv_lines(header, rows, neutralised=neutralised),
-                                         content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-    return FileResponse(exports.write_xlsx(header, rows, title=report, notes=notes), as_attachment=True,
-                        filename=filename,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    audit.record("oh_cohort_export", detail=detail)
+    return exports.response(fmt, f"oh-{report}-{timezone.localdate():%Y-%m-%d}.{fmt}", header, rows, title=report,
+                            notes=notes, neutralised=neutralised)
 
 
 # ----------------------------------------------------------------------------- audit log
@@ -392,7 +385,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     # which filters were used (their names, never what was typed in them)
     used = sorted(k for k, v in (form.cleaned_data.items() if form.is_bound and form.is_valid() else []) if v)
-    audit_list_view(request, page="audit_log", rows=len(page.object_list), filters=used, page_number=page.number)
+    audit.list_viewed(page="audit_log", rows=len(page.object_list), filters=used, page_number=page.number)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "wellbeing/oh_audit.html", {
@@ -419,7 +412,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 def privacy_export(request: HttpRequest) -> HttpResponse:
     """The officer downloads everything held about them (their own copy, with their private
     comments); POST only, so no link or image elsewhere can start an export."""
-    content = oh_services.subject_access_zip(person=request.user, by=request.user, request=request,
+    content = oh_services.subject_access_zip(person=request.user, by=request.user,
                                              copy=oh_services.OWN_COPY)
     return _zip_response(content, f"my-data-{timezone.localdate():%Y-%m-%d}.zip")
 

@@ -20,8 +20,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from portal.models import AuditEvent
-from portal.record_audit import audit_bulk
+from portal import audit
 from wellbeing import risk, risk_inputs
 from wellbeing.flags import FlagWanted, flags_raise_many, flags_raise_severity
 from wellbeing.models import Flag, RiskAssessment, RoleBaseline, RuleSet
@@ -165,12 +164,11 @@ def _save(inputs: dict, *, now, rules, rules_version, baselines, current: dict, 
         created.append((assessment, result))
     _retire_current([a.officer_id for a, _ in created])
     RiskAssessment.objects.bulk_create([a for a, _ in created])
-    audit_bulk([a for a, _ in created], "created", "officer_id")
+    audit.record_many("wellbeing.riskassessment_created", [a for a, _ in created], subject="officer_id")
     count = _refresh(refreshed, now=now)
     if count:
         # Content-free: the numbers of an unchanged finding moved on (no person did anything).
-        AuditEvent.objects.create(action="riskassessment_refreshed", object_type="wellbeing.riskassessment",
-                                  detail={"count": count})
+        audit.record("riskassessment_refreshed", obj=RiskAssessment, detail={"count": count}, actor=audit.SYSTEM)
     wanted = [FlagWanted(a.officer_id, reason.code, reason.level == risk.URGENT, a if a.pk else None,
                          reason.severity, reason.checkin_id)
               for a, result in created for reason in result.reasons if (a.officer_id, reason.code) not in active]

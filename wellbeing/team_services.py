@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exposure.models import Exposure
-from portal.audit import audit_record
+from portal import audit
 from wellbeing.flags import (
     ACKNOWLEDGE,
     CLOSE,
@@ -29,7 +29,7 @@ from wellbeing.models import Flag, WelfareAction
 FLAG_CLOSE_NEEDS_ACTION = _("Record what was done before closing the flag.")
 
 
-def flag_acknowledge(*, flag: Flag, by, request=None, now=None) -> bool:
+def flag_acknowledge(*, flag: Flag, by, now=None) -> bool:
     """Open -> acknowledged, for the supervisor's own flags (`wellbeing.flags` decides which: never
     a clinical, urgent or escalated one, which raise FlagNotPermitted). Returns False if it was
     already acknowledged or closed."""
@@ -38,14 +38,14 @@ def flag_acknowledge(*, flag: Flag, by, request=None, now=None) -> bool:
         changed = flag_transition(flag=flag, role=SUPERVISOR, action=ACKNOWLEDGE, acknowledged_at=now,
                                   acknowledged_by=by)
         if changed:
-            audit_record(action="flag_acknowledged", actor=by, request=request, subject=flag.officer, obj=flag,
+            audit.record("flag_acknowledged", actor=by, subject=flag.officer, obj=flag,
                          detail={"reason": flag.reason_code})
     flag.refresh_from_db(fields=["status", "acknowledged_at", "acknowledged_by"])
     return bool(changed)
 
 
 def welfare_action_record(*, officer, by, kind: str, flag: Flag | None = None, follow_up_on: date | None = None,
-                          close_flag: bool = False, request=None, now=None) -> WelfareAction:
+                          close_flag: bool = False, now=None) -> WelfareAction:
     """Record what was done for `officer`. An action on the supervisor's own open flag also
     acknowledges it, and with `close_flag` closes it (it now has an action). On OH's flags
     (clinical, urgent, escalated) the action is recorded for OH to see and the flag is left as it
@@ -62,18 +62,18 @@ def welfare_action_record(*, officer, by, kind: str, flag: Flag | None = None, f
     with transaction.atomic():
         action = WelfareAction.objects.create(officer=officer, flag=flag, recorded_by=by, kind=kind,
                                               recorded_at=now, follow_up_on=follow_up_on)
-        audit_record(action="welfare_action_recorded", actor=by, request=request, subject=officer, obj=action,
+        audit.record("welfare_action_recorded", actor=by, subject=officer, obj=action,
                      detail={"kind": kind, "flag": flag.pk if flag else None,
                              "follow_up_on": follow_up_on.isoformat() if follow_up_on else None})
         if flag is not None:
             if flag_permitted(flag, SUPERVISOR, ACKNOWLEDGE):
-                flag_acknowledge(flag=flag, by=by, request=request, now=now)
+                flag_acknowledge(flag=flag, by=by, now=now)
             if close_flag:
-                flag_close(flag=flag, by=by, request=request, now=now)
+                flag_close(flag=flag, by=by, now=now)
     return action
 
 
-def flag_close(*, flag: Flag, by, request=None, now=None) -> bool:
+def flag_close(*, flag: Flag, by, now=None) -> bool:
     """Close one of the supervisor's own flags (FlagNotPermitted for OH's). A flag can only be
     closed once a welfare action is recorded on it. Returns False if it was already closed."""
     flag_require(flag, SUPERVISOR, CLOSE)
@@ -87,13 +87,13 @@ def flag_close(*, flag: Flag, by, request=None, now=None) -> bool:
             acknowledged_at=flag.acknowledged_at or now, acknowledged_by=flag.acknowledged_by or by,
         )
         if changed:
-            audit_record(action="flag_closed", actor=by, request=request, subject=flag.officer, obj=flag,
+            audit.record("flag_closed", actor=by, subject=flag.officer, obj=flag,
                          detail={"reason": flag.reason_code})
     flag.refresh_from_db(fields=["status", "closed_at", "closed_by", "acknowledged_at", "acknowledged_by"])
     return bool(changed)
 
 
-def outcome_mark_shared(*, exposure: Exposure, by, request=None, now=None) -> bool:
+def outcome_mark_shared(*, exposure: Exposure, by, now=None) -> bool:
     """The supervisor has told the call handler what happened. Returns False if already marked."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -101,16 +101,16 @@ def outcome_mark_shared(*, exposure: Exposure, by, request=None, now=None) -> bo
             outcome_shared_at=now, outcome_shared_by=by
         )
         if changed:
-            audit_record(action="outcome_shared", actor=by, request=request, subject=exposure.officer, obj=exposure)
+            audit.record("outcome_shared", actor=by, subject=exposure.officer, obj=exposure)
     return bool(changed)
 
 
-def follow_up_mark_done(*, action: WelfareAction, by, request=None) -> bool:
+def follow_up_mark_done(*, action: WelfareAction, by) -> bool:
     with transaction.atomic():
         changed = WelfareAction.objects.filter(pk=action.pk, follow_up_done=False,
                                                follow_up_on__isnull=False).update(follow_up_done=True)
         if changed:
-            audit_record(action="welfare_follow_up_done", actor=by, request=request, subject=action.officer,
+            audit.record("welfare_follow_up_done", actor=by, subject=action.officer,
                          obj=action)
     return bool(changed)
 

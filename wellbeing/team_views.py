@@ -7,7 +7,6 @@ TEAM_SUMMARY)`. Someone of another team answers 404 everywhere, exactly like nob
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime
 from html import escape
 
@@ -28,9 +27,8 @@ from django.views.decorators.http import require_POST
 
 from exposure.models import Exposure
 from exposure.selectors import load_summary
-from portal import access
+from portal import access, audit, exports
 from portal.access import TEAM_SUMMARY, area_required
-from portal.audit import audit_list_view, audit_record
 from portal.fetch_site import same_origin_reads
 from portal.models import User
 from wellbeing import flags as flag_life
@@ -147,7 +145,7 @@ def index(request: HttpRequest) -> HttpResponse:
     active_flags = sum(len(r.flags) for r in rows)
     open_flags = sum(len(r.open_flags) for r in rows)
     welfare = sum(1 for r in rows if any(f.clinical for f in r.flags))
-    audit_list_view(request, page="team_dashboard", rows=len(page.object_list), team=team.pk if team else None,
+    audit.list_viewed(page="team_dashboard", rows=len(page.object_list), team=team.pk if team else None,
                     sort=criteria.get("sort"), level=criteria.get("level"), flagged=bool(criteria.get("flagged")),
                     page_number=page.number)
     return render(request, "wellbeing/team_index.html", {
@@ -217,7 +215,7 @@ def trends(request: HttpRequest) -> HttpResponse:
                      "colour": LEVEL_COLOURS[level][0], "pattern": LEVEL_COLOURS[level][1]}
                     for level in [*team_selectors.SUPERVISOR_LEVELS, team_selectors.NO_ASSESSMENT]]},
     ]
-    audit_list_view(request, page="team_trends", rows=len(people), team=team.pk if team else None)
+    audit.list_viewed(page="team_trends", rows=len(people), team=team.pk if team else None)
     return render(request, "wellbeing/team_trends.html", {
         "teams": teams, "team": team, "team_query": _team_query(team), "people": people,
         "exposure": exposure, "exposure_rows": [(label, [s["values"][i] for s in exposure["series"]])
@@ -236,7 +234,7 @@ def flags(request: HttpRequest) -> HttpResponse:
     items = team_selectors.flag_inbox(people)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     follow_ups = list(team_selectors.follow_ups_due(people, today=timezone.localdate()))
-    audit_list_view(request, page="team_flags", rows=len(page.object_list), follow_ups=len(follow_ups),
+    audit.list_viewed(page="team_flags", rows=len(page.object_list), follow_ups=len(follow_ups),
                     team=team.pk if team else None, page_number=page.number)
     return render(request, "wellbeing/team_flags.html", {
         "teams": teams, "team": team, "team_query": _team_query(team), "page": page,
@@ -271,7 +269,7 @@ def _welfare_form(flag: Flag, data=None) -> WelfareActionForm:
 
 def _refuse(request: HttpRequest, flag: Flag, exc: flag_life.FlagNotPermitted) -> HttpResponse:
     """403 with the flag page and the reason on it (audited like every other refusal)."""
-    audit_record(action="access_denied", request=request, reason=request.path[:200])
+    audit.record("access_denied", reason=request.path[:200])
     messages.error(request, str(exc))
     return _render_flag(request, flag, _welfare_form(flag), status=403)
 
@@ -287,13 +285,13 @@ def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 team_services.welfare_action_record(
                     officer=flag.officer, by=request.user, kind=data["kind"], flag=flag if flag.is_active else None,
-                    follow_up_on=data["follow_up_on"], close_flag=bool(data.get("close_flag")), request=request)
+                    follow_up_on=data["follow_up_on"], close_flag=bool(data.get("close_flag")))
             except flag_life.FlagNotPermitted as exc:
                 return _refuse(request, flag, exc)
             messages.success(request, _("Welfare action recorded."))
             return redirect("team:flag", pk=flag.pk)
         return _render_flag(request, flag, form, status=400)
-    audit_record(action="team_flag_viewed", request=request, subject=flag.officer, obj=flag)
+    audit.record("team_flag_viewed", subject=flag.officer, obj=flag)
     return _render_flag(request, flag, _welfare_form(flag))
 
 
@@ -302,7 +300,7 @@ def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     flag = _flag_or_404(request, pk)
     try:
-        acknowledged = team_services.flag_acknowledge(flag=flag, by=request.user, request=request)
+        acknowledged = team_services.flag_acknowledge(flag=flag, by=request.user)
     except flag_life.FlagNotPermitted as exc:
         return _refuse(request, flag, exc)
     if acknowledged:
@@ -317,7 +315,7 @@ def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 def flag_close(request: HttpRequest, pk: int) -> HttpResponse:
     flag = _flag_or_404(request, pk)
     try:
-        closed = team_services.flag_close(flag=flag, by=request.user, request=request)
+        closed = team_services.flag_close(flag=flag, by=request.user)
     except flag_life.FlagNotPermitted as exc:
         return _refuse(request, flag, exc)
     except ValidationError:
@@ -335,12 +333,12 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         form = WelfareActionForm(request.POST, with_flag=False)
         if form.is_valid():
             team_services.welfare_action_record(officer=officer, by=request.user, kind=form.cleaned_data["kind"],
-                                                follow_up_on=form.cleaned_data["follow_up_on"], request=request)
+                                                follow_up_on=form.cleaned_data["follow_up_on"])
             messages.success(request, _("Welfare action recorded."))
             return redirect("team:person", pk=officer.pk)
     else:
         form = WelfareActionForm(with_flag=False)
-        audit_record(action="team_person_viewed", request=request, subject=officer)
+        audit.record("team_person_viewed", subject=officer)
     today = timezone.localdate()
     now = timezone.now()
     weeks = team_selectors.week_starts(today)
@@ -415,7 +413,7 @@ def _person_load_summary(row) -> str:
 def outcomes(request: HttpRequest) -> HttpResponse:
     teams, team, people = _team_context(request)
     page = Paginator(team_selectors.outcomes_pending(people), PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_list_view(request, page="team_outcomes", rows=len(page.object_list), team=team.pk if team else None,
+    audit.list_viewed(page="team_outcomes", rows=len(page.object_list), team=team.pk if team else None,
                     page_number=page.number)
     return render(request, "wellbeing/team_outcomes.html", {
         "teams": teams, "team": team, "team_query": _team_query(team), "page": page, "query": _team_query(team),
@@ -430,7 +428,7 @@ def outcome_shared(request: HttpRequest, pk: int) -> HttpResponse:
                                 TEAM_SUMMARY).get(pk=pk)
     except (Exposure.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
-    if team_services.outcome_mark_shared(exposure=exposure, by=request.user, request=request):
+    if team_services.outcome_mark_shared(exposure=exposure, by=request.user):
         messages.success(request, _("Marked as shared with %(name)s.") % {"name": exposure.officer})
     else:
         messages.info(request, _("This outcome was already marked as shared."))
@@ -444,7 +442,7 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
         action = access.scope(request.user, WelfareAction.objects.select_related("officer"), TEAM_SUMMARY).get(pk=pk)
     except (WelfareAction.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
-    if team_services.follow_up_mark_done(action=action, by=request.user, request=request):
+    if team_services.follow_up_mark_done(action=action, by=request.user):
         messages.success(request, _("Follow-up marked as done."))
     return redirect(reverse("team:flags") + "?" + urlencode({"team": action.officer.team_id}))
 
@@ -456,25 +454,13 @@ def export(request: HttpRequest) -> HttpResponse:
     if team is None:
         raise Http404
     rows = team_selectors.team_rows(people)
-    audit_record(action="team_exported", request=request, detail={"team": team.pk, "people": len(rows)})
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="team-{team.pk}-{timezone.localdate().isoformat()}.csv"'
-    writer = csv.writer(response)
-    writer.writerow([_("Name"), _("Level"), _("Reasons"), _("Load against their usual"), _("Load against the role"),
-                     _("Days since last check-in"), _("Check-in completion, 30 days (%)"), _("Active flags"),
-                     _("Last welfare action"), _("Last welfare action on")])
-    for r in rows:
-        writer.writerow([
-            _csv_safe(str(r.person)), r.level_label, "; ".join(r.categories), r.ratio_usual or "", r.ratio_role or "",
-            "" if r.days_since_checkin is None else r.days_since_checkin,
-            "" if r.completion is None else r.completion, len(r.flags),
-            r.last_action.get_kind_display() if r.last_action else "",
-            timezone.localtime(r.last_action.recorded_at).date().isoformat() if r.last_action else "",
-        ])
-    return response
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
+    audit.record("team_exported", detail={"team": team.pk, "people": len(rows)})
+    header = [_("Name"), _("Level"), _("Reasons"), _("Load against their usual"), _("Load against the role"),
+              _("Days since last check-in"), _("Check-in completion, 30 days (%)"), _("Active flags"),
+              _("Last welfare action"), _("Last welfare action on")]
+    return exports.csv_response(f"team-{team.pk}-{timezone.localdate().isoformat()}.csv", header, (
+        [str(r.person), r.level_label, "; ".join(r.categories), r.ratio_usual or "", r.ratio_role or "",
+         r.days_since_checkin, r.completion, len(r.flags),
+         r.last_action.get_kind_display() if r.last_action else "",
+         timezone.localtime(r.last_action.recorded_at).date() if r.last_action else None]
+        for r in rows))

@@ -180,7 +180,7 @@ def test_export_disclosure_comments_from_fewer_than_5_responses_are_hidden_in_pa
     assert "SMALL-COMMENT" not in html and "LARGE-COMMENT-4" in html and hidden in html
     for fmt in ("csv", "xlsx"):
         response = client.get(f"/training/manage/reports/evaluation.{fmt}")
-        body = _csv(response) if fmt == "csv" else _xlsx_text(response.content)
+        body = _csv(response) if fmt == "csv" else _xlsx_text(response.getvalue())
         assert "SMALL-COMMENT" not in body and "LARGE-COMMENT-4" in body and hidden in body
     # one more response and the small module's comments appear
     _complete(small, OfficerFactory(organisation=force, team=team_a), satisfaction=3)

@@ -254,7 +254,7 @@ def test_csv_export_is_audited_and_neutralises_formulas(login, trainer, module, 
         _complete(module, OfficerFactory(organisation=force, team=team_a), satisfaction=3)
     response = login(trainer).get("/training/manage/reports/evaluation.csv")
     assert response["Content-Disposition"].startswith('attachment; filename="training-evaluation-')
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][0] == "Module"
     comment_cells = [row[2] for row in rows if len(row) == 3 and "HYPERLINK" in row[2]]
     assert comment_cells == ["'=HYPERLINK(\"http://evil\")"]
@@ -265,7 +265,7 @@ def test_csv_export_is_audited_and_neutralises_formulas(login, trainer, module, 
 def test_xlsx_export_opens_and_holds_the_completion_figures(login, trainer, module, officer):
     _complete(module, officer)
     response = login(trainer).get("/training/manage/reports/completion.xlsx")
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0][:4] == ("Grouped by", "Group", "Assigned", "Completed")
     assert ("module", "Module test-module", 1, 1, 0, 0, 100) in rows

@@ -1,8 +1,8 @@
-"""Report arithmetic on known sets, and spreadsheet cell neutralisation."""
+"""Report arithmetic on known sets (cell neutralisation: portal/tests/test_exports.py)."""
 
 import pytest
 
-from training.reports import CompletionRow, evaluation_summary, percentage, safe_cell
+from training.reports import CompletionRow, evaluation_summary, percentage
 
 
 def test_the_kansas_city_figures_give_99_point_8_percent_satisfied():
@@ -42,13 +42,3 @@ def test_percentage_rounding():
 def test_completion_rows_count_open_and_percentage():
     row = CompletionRow(label="x", assigned=8, completed=6, overdue=1)
     assert row.open == 2 and row.completed_pct == 75.0
-
-
-@pytest.mark.parametrize("value", ["=1+1", "+44 1234", "-2", "@SUM(A1)", "\tx", "\rx"])
-def test_cells_that_look_like_formulas_are_neutralised(value):
-    assert safe_cell(value) == "'" + value
-
-
-@pytest.mark.parametrize("value", ["plain", "", 5, None, 99.8])
-def test_other_cells_are_left_alone(value):
-    assert safe_cell(value) == value

@@ -43,7 +43,7 @@ def test_no_page_shows_a_check_in_to_anyone_but_its_officer(request, client, sen
     assert f"/wellbeing/checkins/{sensitive.pk}/" in urls and "/team/" in urls
     for url in urls + ["/admin/", "/admin/wellbeing/"]:
         response = client.post(url) if url.endswith("/sharing/") else client.get(url)
-        html = response.content.decode(errors="replace")
+        html = response.getvalue().decode(errors="replace")
         assert COMMENT not in html, url
         assert "Your score:" not in html, url
         assert 'id="answers-heading"' not in html and "<strong>Nearly every day</strong>" not in html, url

@@ -238,13 +238,14 @@ def test_clinical_inference_leaked_no_supervisor_page_says_urgent(login, officer
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
-        assert "urgent" not in response.content.decode().lower(), url
+        assert "urgent" not in response.getvalue().decode().lower(), url
 
 
 def test_clinical_inference_leaked_an_urgent_level_reads_red_in_rows_charts_and_export(login, officer, supervisor):
     assess(officer, "urgent", ("phq9_item9",))
     client = login(supervisor)
-    export = list(csv.reader(io.StringIO(client.get("/team/export.csv").content.decode())))
+    body = b"".join(client.get("/team/export.csv").streaming_content).decode("utf-8-sig")
+    export = list(csv.reader(io.StringIO(body)))
     assert export[1][1:3] == ["Red", "Welfare contact recommended"]
     person = client.get(f"/team/people/{officer.pk}/").content.decode()
     charts = json.loads(re.search(r'id="team-chart-data" type="application/json">(.*?)</script>', person,

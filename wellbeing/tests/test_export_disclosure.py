@@ -11,6 +11,7 @@ import pytest
 from django.test import override_settings
 from openpyxl import load_workbook
 
+from portal import exports as portal_exports
 from portal.models import AuditEvent
 from tests.factories import OfficerFactory, TeamFactory, UnitFactory
 from wellbeing import exports
@@ -55,7 +56,7 @@ def test_export_disclosure_small_unit_role_groups_are_generalised_to_the_organis
     group(force, "Small unit two", 2)  # with "Small unit one": 5 people of the role in the force
     rows = read_csv(login(oh).get("/oh/reports/export/", ROWS))[1:]
     units = [r[2] for r in rows]
-    assert units.count("Big unit") == 5 and units.count(exports.GENERALISED_UNIT) == 5
+    assert units.count("Big unit") == 5 and units.count(portal_exports.GENERALISED_UNIT) == 5
     assert "Small unit one" not in units and "Small unit two" not in units
     detail = AuditEvent.objects.get(action="oh_cohort_export").detail
     assert (detail["rows"], detail["generalised_rows"], detail["suppressed_rows"]) == (10, 5, 0)
@@ -113,7 +114,7 @@ def test_export_disclosure_the_reports_page_says_what_is_done(login, oh):
 
 
 def test_export_disclosure_plan_keeps_generalises_or_suppresses_each_group():
-    plan = exports.disclosure_plan([
+    plan = portal_exports.disclosure_plan([
         (1, 10, "a", 50, 5),  # kept
         (1, 11, "a", 7, 3), (1, 12, "a", 4, 2),  # 3 + 2 people: generalised together
         (1, 13, "b", 9, 4),  # alone in role b, 4 people: suppressed

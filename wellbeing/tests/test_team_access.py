@@ -79,7 +79,7 @@ def test_other_teams_people_never_reach_the_chart_data_or_export(login, supervis
     client = login(supervisor)
     trends = client.get("/team/trends/").content.decode()
     assert "777" not in trends and "3.0" in trends
-    export = client.get("/team/export.csv").content.decode()
+    export = b"".join(client.get("/team/export.csv").streaming_content).decode("utf-8-sig")
     assert officer.get_full_name() in export and outsider.get_full_name() not in export
 
 

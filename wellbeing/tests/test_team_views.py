@@ -194,7 +194,7 @@ def test_the_inbox_puts_welfare_contacts_first_then_the_least_time_left(login, s
 def test_a_name_that_looks_like_a_formula_is_made_harmless_in_the_export(login, supervisor, officer):
     officer.first_name, officer.last_name = "=HYPERLINK(1)", ""
     officer.save()
-    export = login(supervisor).get("/team/export.csv").content.decode()
+    export = b"".join(login(supervisor).get("/team/export.csv").streaming_content).decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in export
 
 

@@ -1,0 +1,232 @@
+"""Every spreadsheet the portal hands out (team, OH and training exports, the subject access copy)
+is written here: cells neutralised so that a spreadsheet never runs them as formulas, CSV streamed
+in blocks, XLSX in openpyxl's write-only mode (lxml installed, which openpyxl uses when present),
+and the small-number rule of exports about groups of people. No ORM here: callers pass rows in.
+
+Neutralising follows OWASP's CSV injection advice: a text cell starting with = + - @, a tab or a
+carriage return gets a leading apostrophe, so spreadsheets show it as text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils.functional import Promise
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_BATCH_ROWS = 2000
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Excel's limit is 1,048,576 rows a sheet; one is the header.
+XLSX_DATA_ROWS_PER_SHEET = 1_048_575
+
+
+# ----------------------------------------------------------------------------- neutralising
+
+
+def neutralise(value):
+    """A cell value safe to open in a spreadsheet: text starting with =, +, -, @ (or a tab or
+    carriage return, which some spreadsheets skip before a formula) gets a leading apostrophe so it
+    is shown as text, never run. Numbers, dates, booleans and None are left alone."""
+    if isinstance(value, Promise):  # a lazy translation
+        value = str(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class CachedNeutraliser:
+    """neutralise() for columns with few distinct values (organisation, unit, role...), remembered,
+    so a million-row export checks each distinct value once. Only for such low-cardinality text."""
+
+    def __init__(self):
+        self._cache: dict = {}
+
+    def __call__(self, value):
+        try:
+            return self._cache[value]
+        except KeyError:
+            safe = self._cache[value] = neutralise(value)
+            return safe
+
+
+def _csv_cell(value):
+    if value.__class__ is str:  # the common case first
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return neutralise(value)
+
+
+def _xlsx_cell(value):
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)  # Excel has no time zones; callers pass local times
+    return neutralise(value)
+
+
+# ----------------------------------------------------------------------------- CSV
+
+
+def csv_lines(header: Iterable, rows: Iterable[Iterable], batch: int = CSV_BATCH_ROWS,
+              neutralised: bool = False) -> Iterator[str]:
+    """CSV text in blocks of `batch` rows, after a byte order mark (Excel then reads the file as
+    UTF-8): memory stays flat however many rows, and each block is written by the csv module's C
+    loop. Every cell is neutralised (dates as ISO 8601, None as empty) unless the caller says its
+    rows already are: rows of plain text, numbers and booleans whose text went through neutralise()."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([_csv_cell(h) for h in header])
+    yield "\ufeff" + buffer.getvalue()
+    block: list = []
+    for row in rows:
+        block.append(row if neutralised else [_csv_cell(v) for v in row])
+        if len(block) == batch:
+            yield _csv_block(block)
+            block = []
+    if block:
+        yield _csv_block(block)
+
+
+def _csv_block(rows: list) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue()
+
+
+def csv_bytes(header: Iterable, rows: Iterable[Iterable]) -> bytes:
+    """A whole (small) CSV file, e.g. for a ZIP archive."""
+    return "".join(csv_lines(header, rows)).encode("utf-8")
+
+
+def csv_response(filename: str, header: Iterable, rows: Iterable[Iterable], *,
+                 neutralised: bool = False) -> StreamingHttpResponse:
+    """A CSV download, streamed: rows are read and written while the response is sent."""
+    response = StreamingHttpResponse(csv_lines(header, rows, neutralised=neutralised), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# ----------------------------------------------------------------------------- XLSX
+
+
+def write_xlsx(header: Iterable, rows: Iterable[Iterable], *, title: str = "Data",
+               rows_per_sheet: int = XLSX_DATA_ROWS_PER_SHEET, target=None, notes: Iterable[str] = (),
+               neutralised: bool = False):
+    """Write the rows to an XLSX in write-only mode (rows go to disk as they come), starting a new
+    sheet ("Data 2", ...) with the header again whenever a sheet reaches `rows_per_sheet` data rows,
+    then a "Notes" sheet with one line of `notes` a row, if any. Cells are neutralised unless the
+    caller says its rows already are (`neutralised`, as for csv_lines).
+    Returns the file object (a temporary file unless `target` is given), positioned at the start."""
+    from openpyxl import Workbook
+
+    title = title[:31]  # Excel's longest sheet name
+    workbook = Workbook(write_only=True)
+    heading = [neutralise(h) for h in header]
+    sheet_number, in_sheet = 1, 0
+    sheet = workbook.create_sheet(title=title)
+    sheet.append(heading)
+    append = sheet.append
+    for row in rows:
+        if in_sheet == rows_per_sheet:
+            sheet_number += 1
+            sheet = workbook.create_sheet(title=f"{title[:27]} {sheet_number}")
+            sheet.append(heading)
+            append = sheet.append
+            in_sheet = 0
+        append(row if neutralised else [_xlsx_cell(v) for v in row])
+        in_sheet += 1
+    notes = list(notes)
+    if notes:
+        notes_sheet = workbook.create_sheet(title="Notes")
+        for line in notes:
+            notes_sheet.append([neutralise(line)])
+    out = target if target is not None else tempfile.TemporaryFile()  # noqa: SIM115 - returned to the caller
+    workbook.save(out)
+    out.seek(0)
+    return out
+
+
+def xlsx_bytes(header: Iterable, rows: Iterable[Iterable], **kwargs) -> bytes:
+    buffer = io.BytesIO()
+    write_xlsx(header, rows, target=buffer, **kwargs)
+    return buffer.getvalue()
+
+
+def xlsx_response(filename: str, header: Iterable, rows: Iterable[Iterable], **kwargs) -> FileResponse:
+    """An XLSX download: written to a temporary file (the format needs the whole file before its
+    index), then streamed from it."""
+    return FileResponse(write_xlsx(header, rows, **kwargs), as_attachment=True, filename=filename,
+                        content_type=XLSX_CONTENT_TYPE)
+
+
+def response(fmt: str, filename: str, header: Iterable, rows: Iterable[Iterable], *, title: str = "Data",
+             notes: Iterable[str] = (), neutralised: bool = False):
+    """The download of `rows` as "csv" or "xlsx" (the XLSX with `title` on its sheet and `notes`)."""
+    if fmt == "csv":
+        return csv_response(filename, header, rows, neutralised=neutralised)
+    if fmt == "xlsx":
+        return xlsx_response(filename, header, rows, title=title, notes=notes, neutralised=neutralised)
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+# ----------------------------------------------------------------------------- small numbers
+
+SUPPRESS_BELOW = 5
+SUPPRESSED = "<5"
+
+
+def suppress(count: int, below: int = SUPPRESS_BELOW) -> int | str:
+    """A count for an aggregate table: counts under `below` are shown as "<5", so a small group
+    cannot be singled out."""
+    return SUPPRESSED if count < below else count
+
+
+# The small-number rule of a row-level export, per group of people sharing a unit and a role.
+KEEP, GENERALISE, SUPPRESS = "keep", "generalise", "suppress"
+GENERALISED_UNIT = "(whole organisation)"
+
+
+@dataclass(frozen=True)
+class DisclosurePlan:
+    """What the small-number rule does to each (organisation, unit, role) group, and the counts."""
+
+    actions: dict  # (organisation id, unit id or None, role) -> KEEP | GENERALISE | SUPPRESS
+    rows: int  # rows written
+    generalised_rows: int
+    suppressed_rows: int
+
+    def as_detail(self) -> dict:
+        return {"rows": self.rows, "generalised_rows": self.generalised_rows, "suppressed_rows": self.suppressed_rows,
+                "groups": {action: sum(1 for a in self.actions.values() if a == action)
+                           for action in (KEEP, GENERALISE, SUPPRESS)}}
+
+
+def disclosure_plan(groups: Iterable[tuple], below: int = SUPPRESS_BELOW) -> DisclosurePlan:
+    """The small-number rule for a row-level export. `groups` are (organisation id, unit id, role,
+    rows, distinct people), one per unit x role combination (each person is in one unit and one
+    role, so groups never share a person). A group of `below` or more people is kept as it is. A
+    smaller one has its unit generalised to the whole organisation: it joins the other small groups
+    of the same organisation and role; if that combined group still has fewer than `below` people,
+    its rows are suppressed (left out)."""
+    groups = list(groups)
+    pooled: dict[tuple, int] = {}
+    for org, _unit, role, _rows, people in groups:
+        if people < below:
+            pooled[org, role] = pooled.get((org, role), 0) + people
+    actions, written, generalised, suppressed = {}, 0, 0, 0
+    for org, unit, role, rows, people in groups:
+        if people >= below:
+            action = KEEP
+        elif pooled[org, role] >= below:
+            action, generalised = GENERALISE, generalised + rows
+        else:
+            action, suppressed = SUPPRESS, suppressed + rows
+        actions[org, unit, role] = action
+        written += 0 if action == SUPPRESS else rows
+    return DisclosurePlan(actions=actions, rows=written, generalised_rows=generalised, suppressed_rows=suppressed)
