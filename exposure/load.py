@@ -134,7 +134,9 @@ def ratio(value: float, baseline: float | None) -> float | None:
 def shown_ratio(value: float | None) -> float | None:
     """A ratio as people read it: one decimal, rounded down, so that a ratio shown as 1.5 is never
     under a threshold of 1.5 (1.46 reads 1.4, not 1.5)."""
-    return None if value is None else math.floor(value * 10) / 10
+    if value is None or not math.isfinite(value * 10):
+        return value
+    return math.floor(value * 10) / 10
 
 
 def usual_band(own_ratio: float | None, *, recent_dose: float, threshold: float) -> str:
