@@ -131,12 +131,16 @@ def ratio(value: float, baseline: float | None) -> float | None:
     return value / baseline if baseline and baseline > 0 else None
 
 
-def shown_ratio(value: float | None) -> float | None:
-    """A ratio as people read it: one decimal, rounded down, so that a ratio shown as 1.5 is never
-    under a threshold of 1.5 (1.46 reads 1.4, not 1.5)."""
+def shown_ratio(value: float | None, threshold: float | None = None) -> float | None:
+    """A ratio as people read it: one decimal, rounded down, so that it never reads as reaching a
+    threshold it missed (1.46 reads 1.4 against 1.5); and never under a `threshold` it reached (1.27
+    against 1.25 reads 1.25, not 1.2)."""
     if value is None or not math.isfinite(value * 10):
         return value
-    return math.floor(value * 10) / 10
+    shown = math.floor(value * 10) / 10
+    if threshold is not None and value >= threshold > shown:
+        return threshold
+    return shown
 
 
 def usual_band(own_ratio: float | None, *, recent_dose: float, threshold: float) -> str:

@@ -189,9 +189,9 @@ def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: in
     if band == exposure_load.HIGHER:
         reasons.append(ReasonResult("exposure_load_rising", AMBER, {
             "load": round(inputs.load_now, 1), "usual": round(usual, 1),
-            "ratio": exposure_load.shown_ratio(own_ratio)}))
-    exposure = {"band": band, "own_ratio": exposure_load.shown_ratio(own_ratio),
-                "role_ratio": exposure_load.shown_ratio(peer_ratio)}
+            "ratio": exposure_load.shown_ratio(own_ratio, rules["own_ratio_amber"])}))
+    exposure = {"band": band, "own_ratio": exposure_load.shown_ratio(own_ratio, rules["own_ratio_amber"]),
+                "role_ratio": exposure_load.shown_ratio(peer_ratio, rules["peer_ratio_amber"])}
 
     # Critical-incident follow-ups (TRiM-style: ~72 hours and ~28 days) that are due and not done.
     due_followups = []
