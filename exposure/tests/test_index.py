@@ -66,7 +66,8 @@ def test_the_history_page_query_count_does_not_grow_with_entries(login, officer,
                                 intensity=2)
     client = login(officer)
     client.get("/exposure/")  # warm the session
-    # session, user, count, rule set with the current assessment's numbers, chart doses, last shift for the quick button, unread notifications,
+    # session, user, count, rule set with the current assessment's numbers, chart doses, last shift for
+    # the quick button, unread notifications,
     # page of shifts, their exposures with categories, and the idle-timeout session save (3)
     with django_assert_num_queries(12):
         assert client.get("/exposure/").status_code == 200
