@@ -3,13 +3,15 @@ gathers the inputs with SQL aggregates and `wellbeing/risk_service.py` saves the
 
 For one officer at one moment the engine takes:
 - their decayed exposure load now, and their own usual load (from the 12 weeks before the last
-  2 weeks), and the median load of officers in the same role (peers);
+  2 weeks; the one definition is `exposure/load.py`), and the median load of officers in the same
+  role (peers);
 - critical incidents, long viewing sessions without a break, and their last check-in (which also
   tells whether a critical-incident follow-up was done: a check-in at or after it was due);
 - the latest result of each validated instrument, their recent pulse totals, and any urgent answer.
 
-It returns a level (green < amber < red < urgent), a score used only to sort people by need, and
-the reasons, each with its code, kind (operational or clinical) and the numbers behind it.
+It returns a level (green < amber < red < urgent), a score used only to sort people by need, the
+reasons, each with its code, kind (operational or clinical) and the numbers behind it, and the
+exposure load's band and ratios that pages word (stored on the assessment).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Gathering the risk engine's inputs with SQL aggregates (selectors). The same code serves one
 officer (after a save) and the whole force (the nightly sweep), so both always agree.
 
-Rows are aggregated in the database (exposure dose per officer per day, latest results, recent
-pulses); pandas only works on those aggregated rows, never on whole tables."""
+Rows are aggregated in the database (exposure load per officer with the one SQL fragment of
+`exposure.load`, latest results, recent pulses); pandas only works on those aggregated rows, never
+on whole tables."""
 
 from __future__ import annotations
 
