@@ -39,7 +39,6 @@ PAGE_SIZE = 20
 ROLE_CODES = [code for code, _label in LOGGABLE_ROLES]
 
 
-
 def _own_role(user) -> str:
     return user.high_risk_role if user.high_risk_role in ROLE_CODES else ROLE_CODES[0]
 
