@@ -34,15 +34,13 @@ commit with its tests.
 The load
 --------
 
-``decayed_load`` sums each entry's dose x 0.5 ** (days_ago / half_life_days): an exposure weighs
-half as much after one half-life (the risk rules default to 14 days). Entries dated after
-``as_of`` are ignored, so a load can be recomputed for any past day.
+How doses add up and decay into a person's load, their usual load and the comparison of the two
+are in ``exposure/load.py`` (one definition for the engine and every page).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 
 DEFAULT_MINUTES = 30
 MITIGATION_STEP = 0.1
@@ -96,62 +94,3 @@ def entry_dose_many(*, count: int, **kwargs) -> float:
     if count < 0:
         raise ValueError("count cannot be negative")
     return round(count * entry_dose(**kwargs), 6)
-
-
-def decayed_load(entries: Iterable[tuple[date, float]], *, as_of: date, half_life_days: float) -> float:
-    """Sum of dose x 0.5 ** (days_ago / half_life_days) over entries dated on or before `as_of`."""
-    if half_life_days <= 0:
-        raise ValueError("half_life_days must be above 0")
-    total = 0.0
-    for day, dose in entries:
-        days_ago = (as_of - day).days
-        if days_ago < 0:
-            continue
-        total += dose * 0.5 ** (days_ago / half_life_days)
-    return total
-
-
-def daily_loads(
-    entries: Iterable[tuple[date, float]], *, start: date, end: date, half_life_days: float
-) -> list[tuple[date, float]]:
-    """The decayed load on each day from `start` to `end` inclusive, in one pass.
-
-    Equivalent to calling `decayed_load` for each day, but linear: yesterday's load decays by one
-    day's factor and today's doses are added."""
-    if end < start:
-        return []
-    by_day: dict[date, float] = {}
-    for day, dose in entries:
-        if day <= end:
-            by_day[day] = by_day.get(day, 0.0) + dose
-    load = decayed_load(((d, v) for d, v in by_day.items() if d < start), as_of=start, half_life_days=half_life_days)
-    step = 0.5 ** (1 / half_life_days)
-    out = []
-    day = start
-    ordinal = start.toordinal()
-    while day <= end:
-        if day != start:
-            load *= step
-        load += by_day.get(day, 0.0)
-        out.append((day, load))
-        ordinal += 1
-        day = date.fromordinal(ordinal)
-    return out
-
-
-def usual_comparison(current: float, history: list[float], *, higher_ratio: float = 1.5) -> str:
-    """Compare the current load with the officer's usual (the median of `history`).
-
-    Returns "no_history", "higher", "lower" or "usual". "higher" means at least `higher_ratio`
-    times the usual (the risk rules' own_ratio_amber, 1.5 by default); "lower" means at most the
-    usual divided by that ratio."""
-    values = sorted(v for v in history if v > 0)
-    if len(values) < 7:
-        return "no_history"
-    mid = len(values) // 2
-    median = values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
-    if current >= median * higher_ratio:
-        return "higher"
-    if current <= median / higher_ratio:
-        return "lower"
-    return "usual"

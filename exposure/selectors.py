@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from exposure.dose import daily_loads, usual_comparison
+from exposure.load import daily_loads
 from exposure.models import (
     Exposure,
     ExposureCategory,
@@ -37,35 +37,19 @@ def shift_history(shifts: QuerySet, *, role: str = "", date_from: date | None = 
     ).order_by("-shift_date", "-start_time", "-id")
 
 
-def half_life_days() -> float:
-    """The half-life of the risk rules in force (the latest rule set), or the default."""
-    from wellbeing.models import RuleSet
-    from wellbeing.rules import DEFAULT_RULES
-
-    latest = RuleSet.objects.order_by("-version").values_list("rules", flat=True).first()
-    value = (latest or {}).get("dose_half_life_days") if isinstance(latest, dict) else None
-    return float(value or DEFAULT_RULES["dose_half_life_days"])
-
-
-def own_ratio() -> float:
-    from wellbeing.rules import DEFAULT_RULES
-
-    return float(DEFAULT_RULES["own_ratio_amber"])
-
-
 @dataclass
 class LoadSummary:
     days: list[tuple[date, float]]
     weeks: list[dict]
     current: float
-    comparison: str  # "higher", "usual", "lower", "no_history"
     half_life: float
 
 
-def load_summary(exposures: QuerySet, *, today: date, days: int = CHART_DAYS) -> LoadSummary:
-    """The officer's decayed exposure load for each of the last `days` days, a weekly table and a
-    comparison of today's load with their usual, from one query."""
-    half_life = half_life_days()
+def load_summary(exposures: QuerySet, *, today: date, half_life: float, days: int = CHART_DAYS) -> LoadSummary:
+    """The officer's decayed exposure load for each of the last `days` days (the chart) and a weekly
+    table, from one query. `half_life` is that of the rules in force (the caller reads them: the rules
+    are the wellbeing app's). How the load compares with the officer's usual is not worked out here:
+    pages word the band stored on the current risk assessment (`exposure.load`)."""
     start = today - timedelta(days=days - 1)
     # Doses older than ten half-lives weigh under 0.1% and are left out of the query.
     earliest = start - timedelta(days=int(half_life * 10))
@@ -85,11 +69,7 @@ def load_summary(exposures: QuerySet, *, today: date, days: int = CHART_DAYS) ->
         })
     weeks.reverse()
     current = series[-1][1] if series else 0.0
-    history = [load for _, load in series[:-7]]
-    return LoadSummary(
-        days=series, weeks=weeks, current=current,
-        comparison=usual_comparison(current, history, higher_ratio=own_ratio()), half_life=half_life,
-    )
+    return LoadSummary(days=series, weeks=weeks, current=current, half_life=half_life)
 
 
 def categories_by_role() -> dict[str, list[ExposureCategory]]:

@@ -3,8 +3,6 @@ notes, and the CSE viewing timer. Every record is fetched through `portal.access
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -14,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from exposure import selectors, services
@@ -30,7 +27,6 @@ from exposure.forms import (
 )
 from exposure.models import (
     LOGGABLE_ROLES,
-    Exposure,
     ShiftChange,
     ShiftLog,
     ViewingPolicy,
@@ -41,13 +37,6 @@ from portal.access import NOTICES, area_required, get_own_or_404, scope
 
 PAGE_SIZE = 20
 ROLE_CODES = [code for code, _label in LOGGABLE_ROLES]
-
-SUMMARY_TEXT = {
-    "higher": gettext_lazy("Your exposure load is higher than your usual."),
-    "usual": gettext_lazy("Your exposure load is about your usual."),
-    "lower": gettext_lazy("Your exposure load is lower than your usual."),
-    "no_history": gettext_lazy("There is not yet enough history to compare your exposure load with your usual."),
-}
 
 
 def _own_role(user) -> str:
@@ -74,18 +63,12 @@ def index(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     today = timezone.localdate()
-    load = selectors.load_summary(scope(request.user, Exposure.objects.all()), today=today)
     start, length = _defaults(request.user)
     role = _own_role(request.user)
-    chart = {
-        "dates": [d.isoformat() for d, _v in load.days],
-        "loads": [round(v, 2) for _d, v in load.days],
-        "title": _("Exposure load, last 90 days"),
-        "axis": _("Load (decayed dose)"),
-    }
+    # "Your exposure load" (its sentence, chart and table) is wellbeing's `own_exposure_load` tag: the
+    # sentence words the officer's current risk assessment, with the rules in force.
     return render(request, "exposure/index.html", {
-        "page": page, "query": query.urlencode(), "filters": filters, "load": load,
-        "summary": SUMMARY_TEXT[load.comparison], "chart": chart,
+        "page": page, "query": query.urlencode(), "filters": filters,
         "has_shifts": shifts.exists() if filtered else page.paginator.count > 0, "filtered": filtered,
         "quick": {"start": start, "length_hours": length / 60, "role": dict(LOGGABLE_ROLES)[role]},
         "is_reviewer": role == "cse_review" or request.user.high_risk_role == "cse_review",
@@ -192,17 +175,7 @@ def _detail_context(request, shift: ShiftLog, correction_form) -> dict:
         "shift": shift, "exposures": [(e, describe(e, names)) for e in exposures],
         "history": history.order_by("at", "id"), "editable": shift.is_editable(),
         "corrections": shift.corrections.all(), "correction_form": correction_form, "notice": NOTICES["exposure"],
-        "offer_pulse": _offer_pulse(request.user, shift),
     }
-
-
-def _offer_pulse(user, shift: ShiftLog) -> bool:
-    """Right after logging a shift, offer the short post-shift pulse (until one is done)."""
-    from wellbeing.models import CheckIn
-
-    if timezone.now() - shift.created_at > timedelta(hours=48):
-        return False
-    return not CheckIn.objects.filter(officer=user, instrument="pulse", completed_at__gte=shift.created_at).exists()
 
 
 @area_required("exposure")

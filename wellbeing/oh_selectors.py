@@ -277,7 +277,7 @@ def subject_access_tables(person, *, private_comments: bool = False) -> dict[str
             "defined_task", "mitigations", "outcome_known", "outcome_wanted", "count", "detail", "dose",
             "created_at"]),
         "risk_assessments": _table(RiskAssessment.objects.filter(officer=person).order_by("computed_at"), [
-            "id", "computed_at", "refreshed_at", "level", "score", "reasons", "rules_version"]),
+            "id", "computed_at", "refreshed_at", "level", "score", "reasons", "exposure", "rules_version"]),
         "flags": _table(Flag.objects.filter(officer=person).order_by("raised_at"), [
             "id", "reason_code", "kind", "urgent", "status", "raised_at", "acknowledged_at", "escalated_at",
             "closed_at"]),

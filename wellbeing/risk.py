@@ -3,13 +3,15 @@ gathers the inputs with SQL aggregates and `wellbeing/risk_service.py` saves the
 
 For one officer at one moment the engine takes:
 - their decayed exposure load now, and their own usual load (from the 12 weeks before the last
-  2 weeks), and the median load of officers in the same role (peers);
+  2 weeks; the one definition is `exposure/load.py`), and the median load of officers in the same
+  role (peers);
 - critical incidents, long viewing sessions without a break, and their last check-in (which also
   tells whether a critical-incident follow-up was done: a check-in at or after it was due);
 - the latest result of each validated instrument, their recent pulse totals, and any urgent answer.
 
-It returns a level (green < amber < red < urgent), a score used only to sort people by need, and
-the reasons, each with its code, kind (operational or clinical) and the numbers behind it.
+It returns a level (green < amber < red < urgent), a score used only to sort people by need, the
+reasons, each with its code, kind (operational or clinical) and the numbers behind it, and the
+exposure load's band and ratios that pages word (stored on the assessment).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
+from exposure import load as exposure_load
+from exposure.load import RECENT_DAYS, USUAL_WINDOW_DAYS, steady_state_load  # noqa: F401 - the windows, re-exported
 from wellbeing.instruments import INSTRUMENTS
 from wellbeing.reasons import CLINICAL, REASONS
 
@@ -40,8 +44,6 @@ SEVERITY_URGENT = 60  # PHQ-9 item 9 above 0, or yes to PHQ-4's safety question
 SEVERITIES = [SEVERITY_OPERATIONAL, SEVERITY_OPERATIONAL_RED, SEVERITY_CLINICAL, SEVERITY_HIGH, SEVERITY_SEVERE,
               SEVERITY_URGENT]
 
-RECENT_DAYS = 14  # "recent" exposure, and the window that a usual load excludes
-USUAL_WINDOW_DAYS = 84  # the 12 weeks before the recent window form the officer's usual
 SCREEN_LOOKBACK_DAYS = 90  # an instrument result counts for this long
 URGENT_LOOKBACK_DAYS = 14
 FOLLOWUP_GRACE_DAYS = 14  # a missed follow-up stops being flagged after this long
@@ -136,6 +138,9 @@ class Assessment:
     level: str
     score: float
     reasons: tuple[ReasonResult, ...]
+    # The exposure load as pages show it (`exposure.load`): the band against the officer's usual and
+    # the ratios people read. Stored on the assessment so that no page works them out again.
+    exposure: dict = field(default_factory=dict)
 
     def as_json(self) -> list[dict]:
         return [{"code": r.code, "kind": r.kind, "level": r.level, "numbers": r.numbers, "severity": r.severity}
@@ -150,23 +155,16 @@ class Assessment:
 
     def digest(self, rules_version: int) -> str:
         """The whole result, numbers included: an equal digest means there is nothing to write."""
-        payload = repr((rules_version, self.level, round(self.score, 4), self.reasons))
+        payload = repr((rules_version, self.level, round(self.score, 4), self.reasons,
+                        sorted(self.exposure.items())))
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def steady_state_load(daily_dose: float, half_life_days: float) -> float:
-    """The decayed load someone reaches by taking `daily_dose` every day: d / (1 - 0.5 ** (1/h))."""
-    if daily_dose <= 0:
-        return 0.0
-    return daily_dose / (1 - 0.5 ** (1 / half_life_days))
-
-
 def usual_load(inputs: OfficerInputs, half_life_days: float) -> float:
-    return steady_state_load(inputs.usual_daily_dose, half_life_days)
+    return exposure_load.usual_load(inputs.usual_daily_dose, half_life_days)
 
 
-def _ratio(value: float, baseline: float) -> float | None:
-    return value / baseline if baseline > 0 else None
+_ratio = exposure_load.ratio
 
 
 def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: int, rules: dict,
@@ -186,12 +184,16 @@ def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: in
             "load": round(inputs.load_now, 1), "role_median": round(peer_median, 1),
             "ratio": round(peer_ratio, 1), "peers": peer_count}))
 
-    # Exposure load against the officer's own usual.
+    # Exposure load against the officer's own usual: the band the officer's page words.
     usual = usual_load(inputs, half_life)
     own_ratio = _ratio(inputs.load_now, usual)
-    if own_ratio is not None and own_ratio >= rules["own_ratio_amber"] and inputs.recent_dose > 0:
+    band = exposure_load.usual_band(own_ratio, recent_dose=inputs.recent_dose, threshold=rules["own_ratio_amber"])
+    if band == exposure_load.HIGHER:
         reasons.append(ReasonResult("exposure_load_rising", AMBER, {
-            "load": round(inputs.load_now, 1), "usual": round(usual, 1), "ratio": round(own_ratio, 1)}))
+            "load": round(inputs.load_now, 1), "usual": round(usual, 1),
+            "ratio": exposure_load.shown_ratio(own_ratio, rules["own_ratio_amber"])}))
+    exposure = {"band": band, "own_ratio": exposure_load.shown_ratio(own_ratio, rules["own_ratio_amber"]),
+                "role_ratio": exposure_load.shown_ratio(peer_ratio, rules["peer_ratio_amber"])}
 
     # Critical-incident follow-ups (TRiM-style: ~72 hours and ~28 days) that are due and not done.
     due_followups = []
@@ -260,4 +262,4 @@ def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: in
     reasons.sort(key=lambda r: (-RANK[r.level], r.code))
     # One decimal is plenty to sort people by need, and it means that the slow daily drift of a
     # decaying load does not write a new assessment for everyone every night.
-    return Assessment(level=level, score=round(score, 1), reasons=tuple(reasons))
+    return Assessment(level=level, score=round(score, 1), reasons=tuple(reasons), exposure=exposure)

@@ -1,8 +1,9 @@
 """Gathering the risk engine's inputs with SQL aggregates (selectors). The same code serves one
 officer (after a save) and the whole force (the nightly sweep), so both always agree.
 
-Rows are aggregated in the database (exposure dose per officer per day, latest results, recent
-pulses); pandas only works on those aggregated rows, never on whole tables."""
+Rows are aggregated in the database (exposure load per officer with the one SQL fragment of
+`exposure.load`, latest results, recent pulses); pandas only works on those aggregated rows, never
+on whole tables."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 from django.db import connection
-from django.db.models import F, Max, Sum, Window
+from django.db.models import F, FloatField, Max, Q, Sum, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 
+from exposure import load as exposure_load
 from exposure.models import Exposure
 from portal.models import User
 from wellbeing.models import CheckIn
@@ -36,9 +39,8 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def load_lookback_days(half_life_days: float) -> int:
-    """How far back exposure still matters: the usual window, or until the weight falls under
-    0.5 ** 8 (0.4%), whichever is longer."""
-    return max(RECENT_DAYS + USUAL_WINDOW_DAYS, math.ceil(8 * half_life_days))
+    """How far back exposure still matters (`exposure.load.lookback_days`)."""
+    return exposure_load.lookback_days(half_life_days)
 
 
 def officers(officer_ids=None, role=None):
@@ -50,60 +52,37 @@ def officers(officer_ids=None, role=None):
     return dict(qs.values_list("pk", "high_risk_role"))
 
 
-LOADS_SQL = """
-    SELECT e.officer_id,
-           SUM(e.dose * power(0.5, (%(today)s::date - e.shift_date) / %(half_life)s::float)) AS load_now,
-           COALESCE(SUM(e.dose) FILTER (WHERE e.shift_date > %(recent_since)s), 0) AS recent_dose,
-           COALESCE(SUM(e.dose) FILTER (WHERE e.shift_date <= %(recent_since)s
-                                        AND e.shift_date > %(usual_since)s), 0) AS usual
-    FROM exposure_exposure e
-    WHERE e.shift_date > %(since)s AND e.shift_date <= %(today)s
-      AND (%(ids)s::bigint[] IS NULL OR e.officer_id = ANY(%(ids)s::bigint[]))
-      AND (%(role)s::text IS NULL OR e.officer_id IN (SELECT id FROM portal_user WHERE high_risk_role = %(role)s))
-    GROUP BY e.officer_id
-"""
-
-
 def exposure_loads(officer_ids, *, today, half_life_days: float, role=None, portable: bool = False) -> pd.DataFrame:
     """Per officer: decayed load today, undecayed dose in the recent window, and mean daily dose
     over the usual window. Index: officer id. Officers without exposure are absent.
 
-    On PostgreSQL the database returns one row per officer. Elsewhere (SQLite, development) it
-    returns one row per officer and day and pandas applies the same arithmetic."""
+    One query on every database, one row per officer: the decayed load is the database's fragment
+    of `exposure.load.DECAYED_LOAD_SQL`, the one expression of it. (`portable` is accepted for the
+    callers that choose the check-in queries; the loads are the same query either way.)"""
     since = today - timedelta(days=load_lookback_days(half_life_days))
     columns = ["load_now", "recent_dose", "usual_daily_dose"]
-    if connection.vendor == "postgresql" and not portable:
-        params = {"today": today, "half_life": half_life_days, "since": since,
-                  "recent_since": today - timedelta(days=RECENT_DAYS),
-                  "usual_since": today - timedelta(days=RECENT_DAYS + USUAL_WINDOW_DAYS),
-                  "ids": None if officer_ids is None else list(officer_ids), "role": role}
-        with connection.cursor() as cursor:
-            cursor.execute(LOADS_SQL, params)
-            rows = cursor.fetchall()
-        frame = pd.DataFrame.from_records(rows, columns=["officer_id", "load_now", "recent_dose", "usual"])
-        if frame.empty:
-            return pd.DataFrame(columns=columns, dtype=float)
-        frame = frame.set_index("officer_id").astype(float)
-        frame["usual_daily_dose"] = frame.pop("usual") / USUAL_WINDOW_DAYS
-        return frame[columns]
-
     qs = Exposure.objects.filter(shift_date__gt=since, shift_date__lte=today)
     if officer_ids is not None:
         qs = qs.filter(officer_id__in=officer_ids)
     if role is not None:
-        qs = qs.filter(officer__high_risk_role=role)
-    rows = qs.values("officer_id", "shift_date").annotate(dose=Sum("dose")).order_by()
-    frame = pd.DataFrame.from_records(list(rows), columns=["officer_id", "shift_date", "dose"])
+        qs = qs.filter(officer_id__in=User.objects.filter(high_risk_role=role).values("pk"))
+    # The SQL text is the fixed fragment of this database; today and the half-life are parameters.
+    weighted = RawSQL(exposure_load.decayed_load_sql(connection.vendor),  # noqa: S611 - fixed SQL
+                      (today, float(half_life_days)))
+    recent_since = today - timedelta(days=RECENT_DAYS)
+    usual_since = today - timedelta(days=RECENT_DAYS + USUAL_WINDOW_DAYS)
+    rows = (qs.values("officer_id")
+            .annotate(load_now=Sum(weighted, output_field=FloatField()),
+                      recent=Sum("dose", filter=Q(shift_date__gt=recent_since), default=0.0),
+                      usual=Sum("dose", filter=Q(shift_date__lte=recent_since, shift_date__gt=usual_since),
+                                default=0.0))
+            .order_by().values_list("officer_id", "load_now", "recent", "usual"))
+    frame = pd.DataFrame.from_records(list(rows), columns=["officer_id", "load_now", "recent_dose", "usual"])
     if frame.empty:
         return pd.DataFrame(columns=columns, dtype=float)
-    age = frame["shift_date"].map(lambda d: (today - d).days).astype(float)
-    frame["weighted"] = frame["dose"] * 0.5 ** (age / half_life_days)
-    frame["recent"] = frame["dose"].where(age < RECENT_DAYS, 0.0)
-    frame["usual"] = frame["dose"].where((age >= RECENT_DAYS) & (age < RECENT_DAYS + USUAL_WINDOW_DAYS), 0.0)
-    grouped = frame.groupby("officer_id").agg(load_now=("weighted", "sum"), recent_dose=("recent", "sum"),
-                                              usual=("usual", "sum"))
-    grouped["usual_daily_dose"] = grouped.pop("usual") / USUAL_WINDOW_DAYS
-    return grouped[columns]
+    frame = frame.set_index("officer_id").astype(float)
+    frame["usual_daily_dose"] = frame.pop("usual") / USUAL_WINDOW_DAYS
+    return frame[columns]
 
 
 def role_medians(loads: pd.DataFrame, roles: dict[int, str]) -> dict[str, tuple[float, int]]:

@@ -25,6 +25,7 @@ from wellbeing import risk, risk_inputs
 from wellbeing.flags import FlagWanted, flags_raise_many, flags_raise_severity
 from wellbeing.models import Flag, RiskAssessment, RoleBaseline, RuleSet
 from wellbeing.rules import DEFAULT_RULES
+from wellbeing.selectors import rules_in_force
 
 logger = logging.getLogger(__name__)
 
@@ -32,12 +33,14 @@ SWEEP_LOCK_KEY = 0x52495348  # any constant; one sweep at a time across every be
 
 
 def current_rules() -> tuple[int, dict]:
-    """The newest rule set (version 1, the defaults, is created on first use)."""
-    latest = RuleSet.objects.order_by("-version").first()
-    if latest is None:
+    """The rules in force (`selectors.rules_in_force`); version 1, the defaults, is saved on the
+    engine's first run."""
+    version, rules = rules_in_force()
+    if version == 0:
         latest, _ = RuleSet.objects.get_or_create(version=1, defaults={"rules": DEFAULT_RULES,
                                                                        "note": "Initial rules"})
-    return latest.version, {**DEFAULT_RULES, **latest.rules}
+        return latest.version, {**DEFAULT_RULES, **latest.rules}
+    return version, rules
 
 
 def latest_assessments(officer_ids) -> dict[int, RiskAssessment]:
@@ -120,18 +123,21 @@ def _refresh(rows: list[tuple[int, risk.Assessment, str]], *, now) -> int:
         return 0
     if connection.vendor != "postgresql":
         return sum(RiskAssessment.objects.filter(pk=aid, is_current=True).update(
-            score=result.score, reasons=result.as_json(), inputs_digest=digest, refreshed_at=now)
+            score=result.score, reasons=result.as_json(), exposure=result.exposure, inputs_digest=digest,
+            refreshed_at=now)
             for aid, result, digest in rows)
     data = io.StringIO()
     for aid, result, digest in rows:
-        data.write(f"{aid}\t{result.score!r}\t{_copy_text(json.dumps(result.as_json()))}\t{digest}\n")
+        data.write(f"{aid}\t{result.score!r}\t{_copy_text(json.dumps(result.as_json()))}\t"
+                   f"{_copy_text(json.dumps(result.exposure))}\t{digest}\n")
     data.seek(0)
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE risk_refresh (id bigint, score float8, reasons jsonb, digest text) "
-                       "ON COMMIT DROP")
+        cursor.execute("CREATE TEMP TABLE risk_refresh (id bigint, score float8, reasons jsonb, exposure jsonb, "
+                       "digest text) ON COMMIT DROP")
         cursor.cursor.copy_expert("COPY risk_refresh FROM STDIN", data)
         cursor.execute("UPDATE wellbeing_riskassessment AS a "
-                       "SET score = r.score, reasons = r.reasons, inputs_digest = r.digest, refreshed_at = %s "
+                       "SET score = r.score, reasons = r.reasons, exposure = r.exposure, inputs_digest = r.digest, "
+                       "refreshed_at = %s "
                        "FROM risk_refresh AS r WHERE a.id = r.id AND a.is_current", [now])
         refreshed = cursor.rowcount
         cursor.execute("DROP TABLE risk_refresh")
@@ -159,8 +165,8 @@ def _save(inputs: dict, *, now, rules, rules_version, baselines, current: dict, 
             refreshed.append((known[0], result, digest))
             continue
         assessment = RiskAssessment(officer_id=pk, computed_at=now, level=result.level, score=result.score,
-                                    reasons=result.as_json(), rules_version=rules_version, inputs_digest=digest,
-                                    finding_digest=finding, is_current=True)
+                                    reasons=result.as_json(), exposure=result.exposure, rules_version=rules_version,
+                                    inputs_digest=digest, finding_digest=finding, is_current=True)
         created.append((assessment, result))
     _retire_current([a.officer_id for a, _ in created])
     RiskAssessment.objects.bulk_create([a for a, _ in created])

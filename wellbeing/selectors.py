@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import JSONField, Max, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -25,7 +25,8 @@ from wellbeing.instruments.schedule import (
     due_items,
     resolve_rules,
 )
-from wellbeing.models import CheckIn, CheckInSchedule, SupportContact
+from wellbeing.models import CheckIn, CheckInSchedule, RiskAssessment, RuleSet, SupportContact
+from wellbeing.rules import DEFAULT_RULES
 
 TREND_DAYS = 365
 SCHEDULE_FIELDS = ["organisation_id", "role", "instrument", "trigger", "every_days", "hours_after",
@@ -193,3 +194,30 @@ def support_contacts_for(user) -> list:
     if not any(c.organisation_id is None for c in contacts):
         contacts = [*FALLBACK_NATIONAL[:1], *contacts, *FALLBACK_NATIONAL[1:]]
     return contacts
+
+
+# The risk rules in force and the officer's own exposure load ---------------------------------------
+
+def rules_in_force() -> tuple[int, dict]:
+    """The rules the risk engine applies now: the newest rule set over the defaults (version 0 and
+    the defaults while none has been saved). The one place that reads them. One query."""
+    latest = RuleSet.objects.order_by("-version").values_list("version", "rules").first()
+    if latest is None:
+        return 0, dict(DEFAULT_RULES)
+    return latest[0], {**DEFAULT_RULES, **(latest[1] or {})}
+
+
+def own_load_panel(officer) -> tuple[float, dict | None]:
+    """What the officer's exposure page shows of their load: the half-life of the rules in force
+    (for the chart) and the exposure numbers of their current risk assessment (None when there is
+    none yet, or it predates them). One query: the newest rule set with the assessment as a
+    subquery. With no rule set saved the engine has never run, so there is no assessment either."""
+    current = RiskAssessment.objects.filter(officer=officer, is_current=True).values("exposure")[:1]
+    row = (RuleSet.objects.order_by("-version")
+           .annotate(own_exposure=Subquery(current, output_field=JSONField())).values_list("rules", "own_exposure")
+           .first())
+    if row is None:
+        return float(DEFAULT_RULES["dose_half_life_days"]), None
+    rules, exposure = row
+    rules = {**DEFAULT_RULES, **(rules or {})}
+    return float(rules["dose_half_life_days"]), exposure or None

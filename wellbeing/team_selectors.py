@@ -14,8 +14,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, F, FloatField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Window
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber, TruncWeek
 from django.http import Http404
 from django.utils import timezone
@@ -23,14 +22,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from exposure.models import Exposure, ShiftLog
-from exposure.selectors import half_life_days
 from portal import access
 from portal.models import Team, User
 from wellbeing import risk
 from wellbeing.flags import OH, flag_owner, supervisor_label, supervisor_status
-from wellbeing.models import CheckIn, Flag, RiskAssessment, RoleBaseline, WelfareAction
+from wellbeing.models import CheckIn, Flag, RiskAssessment, WelfareAction
 from wellbeing.reasons import CLINICAL, REASONS, WELFARE_CONTACT
-from wellbeing.risk_inputs import load_lookback_days
 
 COMPLETION_DAYS = 30
 CHART_WEEKS = 12
@@ -103,8 +100,9 @@ def _per_person_latest(queryset: QuerySet, order: str, column: str):
 def with_summary_columns(people: QuerySet, *, now: datetime) -> QuerySet:
     """`people` with the per-person figures the dashboard needs, as correlated subqueries of the
     one query that loads them (each served by an index on officer): last check-in, post-shift
-    check-ins and shifts over 30 days, last welfare action, the role's median load, and the counts
-    behind the "today" list. The dashboard uses it on SQLite; PostgreSQL runs `SUMMARY_SQL`."""
+    check-ins and shifts over 30 days, last welfare action, the exposure numbers of the current
+    assessment, and the counts behind the "today" list. The dashboard uses it on SQLite; PostgreSQL
+    runs `SUMMARY_SQL`."""
     since = now - timedelta(days=COMPLETION_DAYS)
     today = timezone.localdate(now)
     actions = WelfareAction.objects.all()
@@ -112,13 +110,13 @@ def with_summary_columns(people: QuerySet, *, now: datetime) -> QuerySet:
     return people.annotate(
         t_level=_per_person_latest(assessments, "-computed_at", "level"),
         t_reasons=_per_person_latest(assessments, "-computed_at", "reasons"),
+        t_exposure=_per_person_latest(assessments, "-computed_at", "exposure"),
         t_last_checkin=Subquery(CheckIn.objects.filter(officer=OuterRef("pk")).order_by().values("officer")
                                 .annotate(last=Max("completed_at")).values("last")[:1]),
         t_pulses=_per_person_count(CheckIn.objects.filter(instrument="pulse", completed_at__gte=since)),
         t_shifts=_per_person_count(ShiftLog.objects.filter(shift_date__gt=timezone.localdate(since))),
         t_action_kind=_per_person_latest(actions, "-recorded_at", "kind"),
         t_action_at=_per_person_latest(actions, "-recorded_at", "recorded_at"),
-        t_role_median=Subquery(RoleBaseline.objects.filter(role=OuterRef("high_risk_role")).values("median_load")[:1]),
         t_outcomes=_per_person_count(Exposure.objects.filter(outcome_wanted=True, outcome_shared_at__isnull=True)),
         t_follow_ups=_per_person_count(WelfareAction.objects.filter(follow_up_on__lte=today, follow_up_done=False)),
     )
@@ -175,9 +173,10 @@ class PersonRow:
     person: Person
     level: str = NO_ASSESSMENT
     categories: list[str] = field(default_factory=list)
-    load: float = 0.0
-    usual: float = 0.0
-    role_median: float | None = None
+    # The exposure load against their usual and against the role's median, as the current
+    # assessment stored them (`exposure.load.shown_ratio`); None where it had nothing to compare.
+    ratio_usual: float | None = None
+    ratio_role: float | None = None
     last_checkin: datetime | None = None
     pulses_30: int = 0
     shifts_30: int = 0
@@ -194,14 +193,6 @@ class PersonRow:
     @property
     def level_label(self) -> str:
         return str(LEVEL_LABELS.get(self.level, _("Not assessed")))
-
-    @property
-    def ratio_usual(self) -> float | None:
-        return round(self.load / self.usual, 1) if self.usual > 0 else None
-
-    @property
-    def ratio_role(self) -> float | None:
-        return round(self.load / self.role_median, 1) if self.role_median else None
 
     @property
     def days_since_checkin(self) -> int | None:
@@ -269,34 +260,14 @@ def attention_key(row: PersonRow, now: datetime, *, today: date | None = None) -
             row.person.last_name.lower(), row.person.first_name.lower(), row.person.pk)
 
 
-def exposure_loads_by_person(ids, *, today: date, half_life_days: float) -> dict[int, tuple[float, float]]:
-    """{person id: (decayed load today, mean daily dose over their usual window)}: the arithmetic of
-    `wellbeing.risk_inputs.exposure_loads` (a test holds them equal), summed in the database so that
-    one row per person comes back, not one per person and day. One query."""
-    since = today - timedelta(days=load_lookback_days(half_life_days))
-    if connection.vendor == "postgresql":
-        age = "(%s::date - shift_date)::float8"
-    else:
-        age = "(julianday(%s) - julianday(shift_date))"
-    # The SQL text is one of the two constants above; today and the half-life are parameters.
-    weighted = RawSQL(f"dose * POWER(0.5, {age} / %s)", (today, float(half_life_days)))  # noqa: S611 - fixed SQL
-    usual_window = Q(shift_date__lte=today - timedelta(days=risk.RECENT_DAYS),
-                     shift_date__gt=today - timedelta(days=risk.RECENT_DAYS + risk.USUAL_WINDOW_DAYS))
-    rows = (Exposure.objects.filter(officer_id__in=ids, shift_date__gt=since, shift_date__lte=today)
-            .values("officer_id").annotate(load=Sum(weighted, output_field=FloatField()),
-                                           usual=Sum("dose", filter=usual_window, default=0.0))
-            .order_by().values_list("officer_id", "load", "usual"))
-    return {pk: (float(load or 0.0), float(usual or 0.0) / risk.USUAL_WINDOW_DAYS) for pk, load, usual in rows}
-
-
 # The per-person figures of `team_rows`, one tuple per person, in this order.
 SUMMARY_COLUMNS = ["id", "first_name", "last_name", "username", "high_risk_role", "t_level", "t_reasons",
-                   "t_last_checkin", "t_pulses", "t_shifts", "t_action_kind", "t_action_at", "t_role_median",
-                   "t_outcomes", "t_follow_ups"]
+                   "t_last_checkin", "t_pulses", "t_shifts", "t_action_kind", "t_action_at", "t_outcomes",
+                   "t_follow_ups", "t_exposure"]
 
 # PostgreSQL: the people and every figure of their row in one statement: the current assessment (one
-# per person, on its partial unique index), latest welfare action and exposure load each as one
-# LATERAL probe per person on the officer's index. Fixed text: the only thing put into it is the
+# per person, on its partial unique index, with the exposure numbers it stored) and the latest welfare
+# action as one LATERAL probe per person on the officer's index. Fixed text: the only thing put into it is the
 # SQL Django compiles for the people (`portal.access`); every value is a parameter, passed in the
 # order the placeholders appear.
 SUMMARY_SQL = """
@@ -306,20 +277,15 @@ SELECT u.id, u.first_name, u.last_name, u.username, u.high_risk_role, a.level, a
          WHERE c.officer_id = u.id AND c.instrument = 'pulse' AND c.completed_at >= %s),
        (SELECT COUNT(*) FROM exposure_shiftlog s WHERE s.officer_id = u.id AND s.shift_date > %s),
        w.kind, w.recorded_at,
-       (SELECT b.median_load FROM wellbeing_rolebaseline b WHERE b.role = u.high_risk_role LIMIT 1),
        (SELECT COUNT(*) FROM exposure_exposure o
          WHERE o.officer_id = u.id AND o.outcome_wanted AND o.outcome_shared_at IS NULL),
        (SELECT COUNT(*) FROM wellbeing_welfareaction f
          WHERE f.officer_id = u.id AND NOT f.follow_up_done AND f.follow_up_on <= %s),
-       l.load, l.usual, g.ids, g.codes, g.urgent, g.statuses, g.due
+       a.exposure, g.ids, g.codes, g.urgent, g.statuses, g.due
 FROM portal_user u
 LEFT JOIN wellbeing_riskassessment a ON a.officer_id = u.id AND a.is_current
 LEFT JOIN LATERAL (SELECT x.kind, x.recorded_at FROM wellbeing_welfareaction x
                    WHERE x.officer_id = u.id ORDER BY x.recorded_at DESC LIMIT 1) w ON TRUE
-LEFT JOIN LATERAL (SELECT SUM(e.dose * POWER(0.5, (%s::date - e.shift_date)::float8 / %s)) AS load,
-                          COALESCE(SUM(e.dose) FILTER (WHERE e.shift_date > %s AND e.shift_date <= %s), 0) AS usual
-                   FROM exposure_exposure e
-                   WHERE e.officer_id = u.id AND e.shift_date > %s AND e.shift_date <= %s) l ON TRUE
 LEFT JOIN LATERAL (SELECT array_agg(v.id) AS ids, array_agg(v.reason_code) AS codes, array_agg(v.urgent) AS urgent,
                           array_agg(v.status) AS statuses, array_agg(v.acknowledge_by) AS due
                    FROM wellbeing_flag v WHERE v.officer_id = u.id AND v.status IN (%s, %s, %s)) g ON TRUE
@@ -327,8 +293,8 @@ WHERE u.id IN ({people})
 """
 
 
-def _summaries_postgresql(people: QuerySet, *, now: datetime, half_life: float) -> list[tuple]:
-    """`SUMMARY_COLUMNS`, (load, usual daily dose) and the active flags as (id, reason code, urgent,
+def _summaries_postgresql(people: QuerySet, *, now: datetime) -> list[tuple]:
+    """`SUMMARY_COLUMNS` and the active flags as (id, reason code, urgent,
     status, acknowledge by) per person, in one statement. The same as `_summaries_portable` (a test
     holds them equal)."""
     try:
@@ -337,11 +303,7 @@ def _summaries_postgresql(people: QuerySet, *, now: datetime, half_life: float) 
         return []
     since = now - timedelta(days=COMPLETION_DAYS)
     today = timezone.localdate(now)
-    usual_after = today - timedelta(days=risk.RECENT_DAYS + risk.USUAL_WINDOW_DAYS)
-    usual_until = today - timedelta(days=risk.RECENT_DAYS)
     params = [since, timezone.localdate(since), today,  # pulses, shifts, follow-ups
-              today, float(half_life), usual_after, usual_until,  # load and usual
-              today - timedelta(days=load_lookback_days(half_life)), today,  # exposure that still counts
               *Flag.ACTIVE,
               *people_params]
     with connection.cursor() as cursor:
@@ -351,45 +313,49 @@ def _summaries_postgresql(people: QuerySet, *, now: datetime, half_life: float) 
     for row in rows:
         ids, codes, urgent, statuses, due = row[-5:]
         flags = list(zip(ids, codes, urgent, statuses, due, strict=True)) if ids else []
-        out.append((*row[:-7], float(row[-7] or 0.0), float(row[-6] or 0.0) / risk.USUAL_WINDOW_DAYS, flags))
+        exposure = row[-6]
+        out.append((*row[:-6], json.loads(exposure) if isinstance(exposure, str) else exposure, flags))
     return out
 
 
-def _summaries_portable(people: QuerySet, *, now: datetime, half_life: float) -> list[tuple]:
-    """The same as `_summaries_postgresql` through the ORM, for SQLite (development and tests): three
+def _summaries_portable(people: QuerySet, *, now: datetime) -> list[tuple]:
+    """The same as `_summaries_postgresql` through the ORM, for SQLite (development and tests): two
     queries."""
     rows = list(with_summary_columns(people, now=now).order_by().values_list(*SUMMARY_COLUMNS))
     if not rows:
         return []
     ids = [row[0] for row in rows]
-    loads = exposure_loads_by_person(ids, today=timezone.localdate(now), half_life_days=half_life)
     flags = defaultdict(list)
     for officer_id, *flag in Flag.objects.filter(officer_id__in=ids, status__in=Flag.ACTIVE).order_by().values_list(
             "officer_id", "id", "reason_code", "urgent", "status", "acknowledge_by"):
         flags[officer_id].append(tuple(flag))
-    return [(*row, *loads.get(row[0], (0.0, 0.0)), flags.get(row[0], [])) for row in rows]
+    out = []
+    for row in rows:
+        exposure = row[-1]
+        out.append((*row[:-1], json.loads(exposure) if isinstance(exposure, str) else exposure, flags.get(row[0], [])))
+    return out
 
 
 def team_rows(people: QuerySet, *, now: datetime | None = None) -> list[PersonRow]:
     """One row per person, sorted by attention. A fixed number of queries whatever the number of
-    people: the rule set's half-life, then the people with every figure of their row and their
-    active flags (one statement on PostgreSQL, three elsewhere)."""
+    people: the people with every figure of their row, the exposure numbers of their current
+    assessment (never worked out again here) and their active flags (one statement on PostgreSQL,
+    two elsewhere)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    half_life = half_life_days()
     summarise = _summaries_postgresql if connection.vendor == "postgresql" else _summaries_portable
     rows: list[PersonRow] = []
     labels = category_labels()
     flag_labels: dict[str, str] = {}  # supervisor label per reason code, translated once
     for (pk, first_name, last_name, username, role, level, reasons, last_checkin, pulses, shifts, action_kind,
-         action_at, role_median, outcomes, follow_ups, load, usual_daily, flags) in summarise(people, now=now,
-                                                                                              half_life=half_life):
+         action_at, outcomes, follow_ups, exposure, flags) in summarise(people, now=now):
+        exposure = exposure or {}
         row = PersonRow(
             person=Person(pk, first_name, last_name, username, role),
             last_checkin=last_checkin, pulses_30=pulses or 0, shifts_30=shifts or 0,
             last_action=LastAction(action_kind, action_at) if action_kind else None,
-            role_median=role_median or None, outcomes=outcomes or 0, follow_ups=follow_ups or 0,
-            load=load, usual=risk.steady_state_load(usual_daily, half_life))
+            outcomes=outcomes or 0, follow_ups=follow_ups or 0,
+            ratio_usual=exposure.get("own_ratio"), ratio_role=exposure.get("role_ratio"))
         if level:
             row.level = supervisor_level(level)
             row.categories = reason_categories(json.loads(reasons) if isinstance(reasons, str) else reasons, labels)

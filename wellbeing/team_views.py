@@ -35,6 +35,7 @@ from wellbeing import flags as flag_life
 from wellbeing import risk, team_selectors, team_services
 from wellbeing.flags import supervisor_label, supervisor_status
 from wellbeing.models import Flag, WelfareAction
+from wellbeing.selectors import rules_in_force
 from wellbeing.team_forms import TeamFilterForm, WelfareActionForm
 
 PAGE_SIZE = 50
@@ -344,8 +345,9 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     weeks = team_selectors.week_starts(today)
     since = timezone.make_aware(datetime.combine(weeks[0], datetime.min.time()))
     levels = team_selectors.person_levels(officer, since=since)
+    _version, rules = rules_in_force()
     load = load_summary(access.scope(request.user, Exposure.objects.filter(officer=officer), TEAM_SUMMARY),
-                        today=today)
+                        today=today, half_life=rules["dose_half_life_days"])
     completion = team_selectors.completion_by_week([officer.pk], weeks)
     row = team_selectors.team_rows(
         access.people_visible_to(request.user, TEAM_SUMMARY).filter(pk=officer.pk), now=now)[0]
@@ -399,6 +401,9 @@ def _person_level_summary(levels: list[dict]) -> str:
 
 
 def _person_load_summary(row) -> str:
+    """The person's load as their current assessment stored it (no second computation)."""
+    if row.level == team_selectors.NO_ASSESSMENT:
+        return _("Their exposure load has not been compared yet: they have no risk assessment.")
     if row.ratio_usual is None and row.ratio_role is None:
         return _("There is not yet enough history to compare their exposure load.")
     parts = []

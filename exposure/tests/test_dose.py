@@ -4,14 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from exposure.dose import (
-    daily_loads,
-    decayed_load,
-    entry_dose,
-    entry_dose_many,
-    mitigation_factor,
-    usual_comparison,
-)
+from exposure.dose import entry_dose, entry_dose_many, mitigation_factor
+from exposure.load import daily_loads, decayed_load
 
 BASE = {"mitigations": [], "defined_task": None, "critical_incident": False}
 
@@ -101,11 +95,3 @@ def test_daily_loads_match_the_load_of_each_day():
     assert [d for d, _ in series] == [start + timedelta(days=i) for i in range(7)]
     for day, load in series:
         assert load == pytest.approx(decayed_load(entries, as_of=day, half_life_days=14))
-
-
-def test_the_usual_is_the_median_of_the_history():
-    history = [2.0] * 10
-    assert usual_comparison(3.0, history) == "higher"  # 3 >= 1.5 x 2
-    assert usual_comparison(2.5, history) == "usual"
-    assert usual_comparison(1.3, history) == "lower"  # 1.3 <= 2 / 1.5
-    assert usual_comparison(5.0, [2.0] * 3) == "no_history"

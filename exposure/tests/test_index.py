@@ -67,14 +67,23 @@ def test_the_history_page_query_count_does_not_grow_with_entries(login, officer,
                         intensity=2, minutes=None)
     client = login(officer)
     client.get("/exposure/")  # warm the session
-    # session, user, count, rule set, chart doses, last shift for the quick button, unread notifications,
+    # session, user, count, rule set with the current assessment's numbers, chart doses, last shift for
+    # the quick button, unread notifications,
     # page of shifts, their exposures with categories, and the idle-timeout session save (3)
     with django_assert_num_queries(12):
         assert client.get("/exposure/").status_code == 200
 
 
+def _assess(officer):
+    """What the engine does after each save (a Celery task once the transaction commits)."""
+    from wellbeing.risk_service import risk_recompute
+
+    risk_recompute(officer_ids=[officer.pk])
+
+
 def test_the_chart_has_ninety_days_a_weekly_table_and_a_summary(login, officer):
     _log(officer, 0, intensity=4, count=2)
+    _assess(officer)
     html = login(officer).get("/exposure/").content.decode()
     data = json.loads(re.search(r'id="exposure-chart-data" type="application/json">(.*?)</script>', html).group(1))
     assert len(data["dates"]) == 90 and data["dates"][-1] == timezone.localdate().isoformat()
@@ -88,13 +97,24 @@ def test_the_summary_says_higher_than_usual_after_a_heavy_week(login, officer):
         _log(officer, day, intensity=2)
     for day in range(0, 6):
         _log(officer, day, intensity=5, count=4)
+    _assess(officer)
     assert "higher than your usual" in login(officer).get("/exposure/").content.decode()
 
 
 def test_the_summary_says_about_your_usual_for_a_steady_load(login, officer):
     for day in range(0, 89, 2):
         _log(officer, day, intensity=3)
+    _assess(officer)
     assert "about your usual" in login(officer).get("/exposure/").content.decode()
+
+
+def test_before_the_first_assessment_the_summary_says_it_is_not_worked_out_yet(login, officer):
+    # Updated: the page used to compare the load with a usual of its own (the median of daily loads);
+    # it now words the band of the current risk assessment, and says so plainly when there is none.
+    _log(officer, 1)
+    html = login(officer).get("/exposure/").content.decode()
+    assert "has not been compared with your usual yet" in html
+    assert "exposure-chart-data" in html
 
 
 def test_one_click_logs_a_nothing_notable_shift_for_today_in_the_own_role(login, officer):

@@ -43,6 +43,9 @@ class RiskAssessment(models.Model):
     score = models.FloatField()
     # [{"code", "kind", "text", "numbers": {...}}]: codes and numbers only, never answers or free text
     reasons = models.JSONField(default=list)
+    # The exposure load as pages show it: {"band", "own_ratio", "role_ratio"} (`exposure.load`).
+    # Pages word these and never work the load out again; empty on assessments made before it.
+    exposure = models.JSONField(default=dict, blank=True)
     rules_version = models.PositiveIntegerField()
     inputs_digest = models.CharField(max_length=64, help_text="Hash of the result; an equal result writes nothing.")
     # Hash of the level, the reasons with their levels and the rules version (risk.Assessment.finding).

@@ -160,20 +160,22 @@ def test_weeks_run_monday_to_this_week():
     assert weeks == [date(2026, 11, 9), date(2026, 11, 16), date(2026, 11, 23)]
 
 
-def test_dashboard_loads_match_the_risk_engines(officer, teammate):
-    from wellbeing.risk_inputs import exposure_loads
-    from wellbeing.team_selectors import exposure_loads_by_person
+def test_the_dashboard_shows_the_load_ratios_the_engine_stored(login, supervisor, officer, teammate):
+    # Updated: the dashboard used to work the load and usual out again with its own query; it now
+    # shows the ratios stored on the current assessment (`exposure.load`), one definition for all.
+    from wellbeing.models import RiskAssessment
+    from wellbeing.risk_service import risk_recompute
 
-    for n, days in enumerate([1, 5, 15, 40, 90, 110, 120]):
+    for n, days in enumerate([1, 5, 15, 40, 90]):
         exposure(officer, days_ago=days, dose=1.5 + n)
-        exposure(teammate, days_ago=days + 2, dose=4.0, role="cse_review")
-    today = timezone.localdate()
-    engine = exposure_loads([officer.pk, teammate.pk], today=today, half_life_days=14.0)
-    ours = exposure_loads_by_person([officer.pk, teammate.pk], today=today, half_life_days=14.0)
-    for pk, (load, usual_daily) in ours.items():
-        assert abs(load - engine.loc[pk, "load_now"]) < 1e-9
-        assert abs(usual_daily - engine.loc[pk, "usual_daily_dose"]) < 1e-9
-    assert set(ours) == set(engine.index)
+    exposure(teammate, days_ago=3, dose=4.0)
+    risk_recompute(officer_ids=[officer.pk, teammate.pk])
+    stored = RiskAssessment.objects.get(officer=officer, is_current=True).exposure
+    assert stored["band"] in {"higher", "easing", "usual", "lower"} and stored["own_ratio"] is not None
+    assert RiskAssessment.objects.get(officer=teammate, is_current=True).exposure["band"] == "no_history"
+    content = login(supervisor).get("/team/").content.decode()
+    assert f"{stored['own_ratio']}× their usual" in content
+    assert "No usual yet" in content  # the teammate: nothing in the usual window to compare with
 
 
 def test_the_inbox_puts_welfare_contacts_first_then_the_least_time_left(login, supervisor, officer, teammate):
@@ -209,6 +211,8 @@ def test_the_postgresql_summary_matches_the_portable_one(supervisor, officer, te
     RiskAssessmentFactory(officer=officer, computed_at=now - timedelta(days=2), level="green", score=0.0, codes=(),
                           is_current=False)
     assess(officer, "red", ("exposure_load_high", "screen_over_cutoff"), at=now - timedelta(hours=3))
+    RiskAssessment.objects.filter(officer=officer, is_current=True).update(
+        exposure={"band": "higher", "own_ratio": 1.7, "role_ratio": 2.6})
     for n, days in enumerate([1, 5, 15, 40, 90, 110, 120]):
         exposure(officer, days_ago=days, dose=1.5 + n, outcome_wanted=n == 2)
         exposure(teammate, days_ago=days + 2, dose=4.0, role="cse_review")
@@ -237,13 +241,13 @@ def test_the_postgresql_summary_matches_the_portable_one(supervisor, officer, te
             out.append(values)
         return out
 
-    ours = normal(_summaries_postgresql(members(supervisor, team), now=now, half_life=14.0))
-    portable = normal(_summaries_portable(members(supervisor, team), now=now, half_life=14.0))
+    ours = normal(_summaries_postgresql(members(supervisor, team), now=now))
+    portable = normal(_summaries_portable(members(supervisor, team), now=now))
     assert [row[0] for row in ours] == sorted([officer.pk, teammate.pk])
     for mine, theirs in zip(ours, portable, strict=True):
-        assert mine[:-3] == theirs[:-3] and mine[-1] == theirs[-1]
-        assert mine[-3:-1] == pytest.approx(theirs[-3:-1], rel=1e-12, abs=1e-12)
-    assert ours[0][5] == "red" and ours[0][8] == 3 and ours[0][10] == "peer_support" and ours[0][14] == 1
+        assert mine == theirs
+    assert ours[0][5] == "red" and ours[0][8] == 3 and ours[0][10] == "peer_support" and ours[0][13] == 1
+    assert ours[0][-2] == {"band": "higher", "own_ratio": 1.7, "role_ratio": 2.6} and ours[1][-2] is None
     assert [f[1:4] for f in ours[0][-1]] == [("exposure_load_high", False, "open"),
                                              ("phq9_item9", True, "acknowledged")]
     assert ours[1][-1] == []
