@@ -24,7 +24,8 @@ from wellbeing.tests.team_helpers import exposure
 SENTENCE = re.compile(r'<p id="load-summary" class="lead">(.*?)</p>', re.DOTALL)
 ABOVE_USUAL = "Exposure load above their usual"
 
-histories = st.lists(st.tuples(st.integers(0, 120), st.floats(0.1, 30.0, allow_nan=False)), max_size=25)
+# Doses the app can store: a tenth of a unit is two minutes at intensity 3 (team_helpers.exposure).
+histories = st.lists(st.tuples(st.integers(0, 120), st.integers(1, 300).map(lambda tenths: tenths / 10)), max_size=25)
 
 
 class TestOneDefinitionOfTheLoad(HypothesisTestCase):
