@@ -39,8 +39,8 @@ def main() -> int:
 
     from portal.celery import app
     from portal.models import RecomputePending, User
-    from wellbeing.risk_service import risk_recompute
-    from wellbeing.services import checkin_record
+    from wellbeing.checkins.services import checkin_record
+    from wellbeing.risk.service import risk_recompute
 
     env = {**os.environ, "DATABASE_URL": args.db, "REDIS_URL": args.redis, "DEBUG": "true"}
     worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "portal", "worker", "--loglevel", "WARNING",

@@ -49,7 +49,7 @@ def build(*, seed: int = 20261126) -> dict:
     from exposure.models import Exposure, ExposureCategory, ShiftLog
     from portal.models import Organisation, Team, Unit, User
     from wellbeing.models import CheckIn, Flag, RiskAssessment, RoleBaseline, WelfareAction
-    from wellbeing.reasons import REASONS
+    from wellbeing.risk.reasons import REASONS
 
     rng = random.Random(seed)  # noqa: S311 - invented benchmark data
     today = timezone.localdate()

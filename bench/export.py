@@ -64,7 +64,7 @@ def oh_user():
 
 def export_queryset(rows: int):
     """The check-ins a full-force export reads, limited to the first `rows` (ids restart at 1)."""
-    from wellbeing import oh_selectors
+    from wellbeing.oh import selectors as oh_selectors
 
     user = oh_user()
     filters = oh_selectors.CohortFilters(organisation_ids=[user.organisation_id])
@@ -76,8 +76,9 @@ def export_csv(rows: int) -> tuple[int, int]:
     audit event's counts), a per-export pseudonym key, then stream every line."""
     from django.conf import settings
 
-    from wellbeing import exports, oh_selectors
-    from wellbeing.oh_views import REPORT_HEADER
+    from wellbeing import exports
+    from wellbeing.oh import selectors as oh_selectors
+    from wellbeing.oh.views import REPORT_HEADER
 
     qs = export_queryset(rows)
     plan = exports.disclosure_plan(oh_selectors.checkin_report_groups(qs))
@@ -93,7 +94,7 @@ def copy_baseline(rows: int) -> int:
     """PostgreSQL's own COPY of the same SELECT (same columns, joins, filter and order)."""
     from django.db import connection
 
-    from wellbeing import oh_selectors
+    from wellbeing.oh import selectors as oh_selectors
 
     qs = oh_selectors.checkin_report_values(export_queryset(rows))
     sql, params = qs.query.sql_with_params()
@@ -109,8 +110,9 @@ def export_xlsx(rows: int, rows_per_sheet: int | None = None) -> list[str]:
     from django.conf import settings
     from openpyxl import load_workbook
 
-    from wellbeing import exports, oh_selectors
-    from wellbeing.oh_views import REPORT_HEADER
+    from wellbeing import exports
+    from wellbeing.oh import selectors as oh_selectors
+    from wellbeing.oh.views import REPORT_HEADER
 
     kwargs = {"rows_per_sheet": rows_per_sheet} if rows_per_sheet else {}
     qs = export_queryset(rows)

@@ -40,7 +40,7 @@ def shift_history(shifts: QuerySet, *, role: str = "", date_from: date | None = 
 def half_life_days() -> float:
     """The half-life of the risk rules in force (the latest rule set), or the default."""
     from wellbeing.models import RuleSet
-    from wellbeing.rules import DEFAULT_RULES
+    from wellbeing.risk.rules import DEFAULT_RULES
 
     latest = RuleSet.objects.order_by("-version").values_list("rules", flat=True).first()
     value = (latest or {}).get("dose_half_life_days") if isinstance(latest, dict) else None
@@ -48,7 +48,7 @@ def half_life_days() -> float:
 
 
 def own_ratio() -> float:
-    from wellbeing.rules import DEFAULT_RULES
+    from wellbeing.risk.rules import DEFAULT_RULES
 
     return float(DEFAULT_RULES["own_ratio_amber"])
 

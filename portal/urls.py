@@ -31,9 +31,9 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("exposure/", include("exposure.urls")),
-    path("wellbeing/", include("wellbeing.urls")),
-    path("team/", include("wellbeing.team_urls")),
-    path("oh/", include("wellbeing.oh_urls")),
+    path("wellbeing/", include("wellbeing.checkins.urls")),
+    path("team/", include("wellbeing.team.urls")),
+    path("oh/", include("wellbeing.oh.urls")),
     path("training/", include("training.urls")),
     path("admin/", admin.site.urls),
 ]

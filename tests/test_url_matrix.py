@@ -254,7 +254,7 @@ def world(db):
     people = {u.username: u for u in User.objects.filter(username__in=PERSONAS)}
     officer = people["demo.officer"]
     from exposure.models import ViewingSession
-    from wellbeing.flags import flag_raise
+    from wellbeing.risk.flags import flag_raise
 
     viewing = ViewingSession.objects.filter(officer=officer).first() or ViewingSession.objects.create(
         officer=officer)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from wellbeing.contact_links import contact_parts
+from wellbeing.checkins.contact_links import contact_parts
 from wellbeing.models import CheckInSchedule, RuleSet, SupportContact
 
 

@@ -37,7 +37,7 @@ def recompute_risk(officer_id: int) -> None:
     """Recompute one officer's risk, then clear their pending mark unless a newer request came in
     while this ran (that one stays pending and is enqueued or swept again)."""
     from portal.models import RecomputePending
-    from wellbeing.risk_service import risk_recompute
+    from wellbeing.risk.service import risk_recompute
 
     started = timezone.now()
     risk_recompute(officer_ids=[officer_id], now=started)
@@ -60,7 +60,7 @@ def requeue_pending_recomputes(older_than_seconds: int = 60) -> int:
              reject_on_worker_lost=True)
 def sweep_all_risk() -> int | None:
     """Nightly: recompute every officer in one pass (decay moves loads even with no new data)."""
-    from wellbeing.risk_service import risk_sweep
+    from wellbeing.risk.service import risk_sweep
 
     return risk_sweep()
 
@@ -71,7 +71,7 @@ def escalate_overdue_flags() -> int:
     urgent flags are OH's from the moment they are raised: there is nothing to escalate). Each flag
     is claimed with a conditional UPDATE before anyone is told, so a rerun (or a second beat)
     escalates nothing twice."""
-    from wellbeing.flags import escalation_due, flag_escalate
+    from wellbeing.risk.flags import escalation_due, flag_escalate
 
     now = timezone.now()
     return sum(1 for pk in escalation_due(now) if flag_escalate(flag_id=pk, now=now))
@@ -80,7 +80,7 @@ def escalate_overdue_flags() -> int:
 @shared_task(name="wellbeing.send_checkin_reminders")
 def send_checkin_reminders() -> int:
     """Daily: remind officers of overdue check-ins (in-app and email), once per overdue item."""
-    from wellbeing.services import checkin_reminders_send
+    from wellbeing.checkins.services import checkin_reminders_send
 
     return checkin_reminders_send()
 
@@ -90,7 +90,7 @@ def send_checkin_reminders() -> int:
 def retention_sweep() -> dict:
     """Daily: erase records past their retention period (legal holds respected; audit events never
     touched). Idempotent: a rerun finds nothing more to erase. Returns the counts it erased."""
-    from wellbeing.oh_services import retention_erase
+    from wellbeing.oh.services import retention_erase
 
     report = retention_erase()
     return {"people": report.people, **report.counts}
@@ -100,6 +100,6 @@ def retention_sweep() -> dict:
 def welfare_followups_due() -> int:
     """Daily: remind whoever recorded a welfare action of its follow-up, on the day (in-app and
     email). Each row is claimed before anyone is told, so a rerun reminds nobody twice."""
-    from wellbeing.team_services import follow_ups_remind
+    from wellbeing.team.services import follow_ups_remind
 
     return follow_ups_remind(today=timezone.localdate())

@@ -3,7 +3,7 @@ links (wellbeing/contact_links.py)."""
 
 from django import template
 
-from wellbeing.contact_links import contact_parts as parse
+from wellbeing.checkins.contact_links import contact_parts as parse
 
 register = template.Library()
 

@@ -9,7 +9,7 @@ from portal.demo import DEMO_USERNAMES, seed_core
 
 # Modules with demo history, each exposing `seed(ctx)`; they run in this order because check-ins
 # and the risk engine read the exposures seeded before them.
-DEMO_MODULES = ["exposure.demo", "wellbeing.demo", "wellbeing.oh_demo", "training.demo"]
+DEMO_MODULES = ["exposure.demo", "wellbeing.checkins.demo", "wellbeing.oh.demo", "training.demo"]
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         # Assess everyone from the history just seeded, as the nightly sweep would, so the team
         # dashboard, the flag inboxes and OH's queue have something true to show. Idempotent: a
         # rerun finds the same results and adds nothing.
-        from wellbeing.risk_service import risk_sweep
+        from wellbeing.risk.service import risk_sweep
 
         with quiet():
             risk_sweep()
