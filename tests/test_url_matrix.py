@@ -271,7 +271,7 @@ def world(db):
         "referral": latest("wellbeing.Referral", person=officer),
         "flag": latest("wellbeing.Flag", officer=officer),
         # The supervisor acknowledges and closes only operational flags (clinical ones are OH's and
-        # answer 403 to everyone but OH: wellbeing/tests/test_clinical_safety_flags.py), so the
+        # answer 403 to everyone but OH: wellbeing/risk/tests/test_clinical_safety_flags.py), so the
         # team routes are checked on an operational one.
         "team_flag": flag_raise(officer=officer, reason_code="critical_incident_followup")[0],
         "hold": LegalHold.objects.create(person=officer, reason="matrix test", placed_by=people["demo.oh"]),

@@ -1,5 +1,5 @@
-"""The risk rules as pure functions over plain data. No ORM here: `wellbeing/risk_inputs.py`
-gathers the inputs with SQL aggregates and `wellbeing/risk_service.py` saves the result.
+"""The risk rules as pure functions over plain data. No ORM here: `wellbeing/risk/inputs.py`
+gathers the inputs with SQL aggregates and `wellbeing/risk/service.py` saves the result.
 
 For one officer at one moment the engine takes:
 - their decayed exposure load now, and their own usual load (from the 12 weeks before the last

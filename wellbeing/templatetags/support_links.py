@@ -1,5 +1,5 @@
 """`{{ contact.contact|contact_parts }}`: a support contact's text as parts, numbers as tel:/sms:
-links (wellbeing/contact_links.py)."""
+links (wellbeing/checkins/contact_links.py)."""
 
 from django import template
 
