@@ -37,7 +37,7 @@ def main() -> int:
     setup_django(args.db, broker=True)
     from django.db import close_old_connections
 
-    from portal.celery import app
+    from config.celery import app
     from portal.models import RecomputePending, User
     from wellbeing.checkins.services import checkin_record
     from wellbeing.risk.service import risk_recompute

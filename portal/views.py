@@ -35,7 +35,7 @@ def _database_state() -> str:
 def _broker_state() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "eager"
-    from portal.celery import app
+    from config.celery import app
 
     try:
         with app.connection_for_write() as conn:

@@ -121,7 +121,7 @@ def test_the_due_list_for_many_officers_is_five_queries(officer, people, django_
 
 
 def test_the_reminder_task_runs_daily_from_the_one_beat_schedule_with_an_expiry():
-    from portal.schedule import BEAT_SCHEDULE
+    from config.schedule import BEAT_SCHEDULE
 
     entry = BEAT_SCHEDULE["send-checkin-reminders"]
     assert entry["task"] == send_checkin_reminders.name == "wellbeing.send_checkin_reminders"

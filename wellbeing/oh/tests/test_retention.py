@@ -133,7 +133,7 @@ def test_the_daily_task_runs_the_sweep_with_the_real_clock(officer, oh, monkeypa
 
 
 def test_the_retention_sweep_is_on_the_beat_schedule():
-    from portal.schedule import BEAT_SCHEDULE
+    from config.schedule import BEAT_SCHEDULE
 
     entry = BEAT_SCHEDULE["retention-sweep"]
     assert entry["task"] == "wellbeing.retention_sweep" and entry["options"]["expires"] > 0

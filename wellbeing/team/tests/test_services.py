@@ -99,7 +99,7 @@ def test_a_follow_up_already_done_is_not_reminded(officer, supervisor):
 
 
 def test_the_beat_schedule_runs_the_follow_up_task_daily():
-    from portal.schedule import BEAT_SCHEDULE
+    from config.schedule import BEAT_SCHEDULE
 
     entry = BEAT_SCHEDULE["welfare-followups-due"]
     assert entry["task"] == "wellbeing.welfare_followups_due" and entry["options"]["expires"] < 24 * 3600

@@ -82,8 +82,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
-WSGI_APPLICATION = "portal.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -205,7 +205,7 @@ CELERY_TASK_PUBLISH_RETRY = False
 # visibility timeout passes, so every retry delay must stay below it (tests/test_task_config.py).
 if NOTIFY_EMAIL_RETRY_MAX_DELAY >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
     raise ImproperlyConfigured("NOTIFY_EMAIL_RETRY_MAX_DELAY must be below the broker's visibility timeout.")
-from portal.schedule import BEAT_SCHEDULE as CELERY_BEAT_SCHEDULE  # noqa: E402,F401
+from config.schedule import BEAT_SCHEDULE as CELERY_BEAT_SCHEDULE  # noqa: E402,F401
 
 # Security. Production defaults are strict; development keeps plain HTTP working.
 SECURE_CONTENT_TYPE_NOSNIFF = True

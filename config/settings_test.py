@@ -6,7 +6,7 @@ os.environ.setdefault("SECRET_KEY", "test-only-key-" + "x" * 50)
 # Production settings refuse non-delivering email backends; tests replace this one with locmem below.
 os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:25")
 
-from portal.settings import *  # noqa: E402,F403
+from config.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if os.environ.get("TEST_EMAIL_URL"):
