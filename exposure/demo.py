@@ -186,3 +186,8 @@ def _viewing_session(rng, shift, exposure, tz):
     return ViewingSession(officer_id=shift.officer_id, started_at=started, state=ViewingSession.State.STOPPED,
                           segment_started_at=stopped, viewed_seconds=exposure.minutes * 60, break_count=breaks,
                           break_seconds=break_seconds, stopped_at=stopped, shift=shift)
+
+
+def seed_receiver(sender, *, ctx, **kwargs) -> None:
+    """Receives portal.demo.demo_seed (connected in this app's AppConfig.ready)."""
+    seed(ctx)

@@ -37,6 +37,7 @@ from exposure.models import (
     ViewingPreference,
     ViewingSession,
 )
+from exposure.signals import pulse_offer_wanted
 from portal.access import NOTICES, area_required, get_own_or_404, scope
 
 PAGE_SIZE = 20
@@ -197,12 +198,11 @@ def _detail_context(request, shift: ShiftLog, correction_form) -> dict:
 
 
 def _offer_pulse(user, shift: ShiftLog) -> bool:
-    """Right after logging a shift, offer the short post-shift pulse (until one is done)."""
-    from wellbeing.models import CheckIn
-
+    """Right after logging a shift, offer the short post-shift pulse (until one is done: the check-in
+    area answers through exposure.signals.pulse_offer_wanted)."""
     if timezone.now() - shift.created_at > timedelta(hours=48):
         return False
-    return not CheckIn.objects.filter(officer=user, instrument="pulse", completed_at__gte=shift.created_at).exists()
+    return any(answer for _, answer in pulse_offer_wanted.send(sender=ShiftLog, user=user, shift=shift))
 
 
 @area_required("exposure")

@@ -3,23 +3,15 @@ idempotent: running one twice changes nothing the first run did not."""
 
 from datetime import timedelta
 
-from celery import Task, shared_task
+from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
+
+from portal.tasks import RecordedFailureTask
 
 # Only errors that may pass are retried (a database restart, a dropped connection, a lock timeout);
 # bad data and bugs (DataError, IntegrityError, ValueError...) fail at once into a TaskFailure row.
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
-
-
-class RecordedFailureTask(Task):
-    """Writes a visible TaskFailure row when the task fails for good (after its retries)."""
-
-    def on_failure(self, exc, task_id, args, kwargs, einfo):
-        from portal.models import TaskFailure
-
-        TaskFailure.objects.create(task_name=self.name, task_id=task_id or "", args=list(args),
-                                   error=f"{type(exc).__name__}: {exc}"[:300])
 
 
 @shared_task(
@@ -54,6 +46,13 @@ def requeue_pending_recomputes(older_than_seconds: int = 60) -> int:
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     ids = list(RecomputePending.objects.filter(requested_at__lte=cutoff).values_list("officer_id", flat=True))
     return sum(1 for officer_id in ids if recompute_enqueue(officer_id))
+
+
+def recompute_enqueue_receiver(sender, *, officer_id: int, **kwargs) -> None:
+    """Receives `portal.recompute.recompute_wanted` (connected in WellbeingConfig.ready): the core asks
+    for a recompute without importing the risk engine above it. A broker error propagates to
+    `recompute_enqueue`, which keeps the pending mark for the sweep."""
+    recompute_risk.apply_async(args=[officer_id], retry=False)
 
 
 @shared_task(name="wellbeing.sweep_all_risk", base=RecordedFailureTask, acks_late=True,

@@ -128,3 +128,8 @@ def seed(ctx) -> None:
         if CheckIn.objects.filter(officer=officer).exists():
             continue
         CheckIn.objects.bulk_create(_history(officer, rng, now, struggling=officer.username == "demo.officer"))
+
+
+def seed_receiver(sender, *, ctx, **kwargs) -> None:
+    """Receives portal.demo.demo_seed (connected in this app's AppConfig.ready)."""
+    seed(ctx)

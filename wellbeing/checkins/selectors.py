@@ -193,3 +193,9 @@ def support_contacts_for(user) -> list:
     if not any(c.organisation_id is None for c in contacts):
         contacts = [*FALLBACK_NATIONAL[:1], *contacts, *FALLBACK_NATIONAL[1:]]
     return contacts
+
+
+def pulse_offer_receiver(sender, *, user, shift, **kwargs) -> bool:
+    """Receives exposure.signals.pulse_offer_wanted: offer the post-shift pulse unless the officer has
+    done one since the shift was logged."""
+    return not CheckIn.objects.filter(officer=user, instrument="pulse", completed_at__gte=shift.created_at).exists()

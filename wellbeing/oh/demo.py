@@ -39,3 +39,8 @@ def seed(ctx) -> None:
     if not AuditEvent.objects.filter(subject=officer, actor=ctx.oh, action="oh_case_view").exists():
         AuditEvent.objects.create(actor=ctx.oh, subject=officer, action="oh_case_view", reason="referral",
                                   at=now - timedelta(days=60))
+
+
+def seed_receiver(sender, *, ctx, **kwargs) -> None:
+    """Receives portal.demo.demo_seed (connected in this app's AppConfig.ready)."""
+    seed(ctx)

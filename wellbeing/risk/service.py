@@ -274,3 +274,8 @@ def risk_sweep(*, now=None) -> int | None:
                                            baselines=medians, current=current, active=active)
                 changed += len(created) + refreshed
         return changed
+
+
+def demo_seeded_receiver(sender, **kwargs) -> None:
+    """Receives portal.demo.demo_seeded: assess everyone from the demo history just seeded."""
+    risk_sweep()
