@@ -1,4 +1,4 @@
-"""Writes for occupational health: referrals and outcomes, case notes, closing flags, legal holds,
+"""Writes for occupational health: referrals and outcomes, case notes, legal holds,
 and the retention sweep. Audit events carry ids and codes, never note text or answers."""
 
 from __future__ import annotations
@@ -8,16 +8,13 @@ from datetime import date, datetime
 from io import BytesIO
 
 from django.apps import apps
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 from portal.models import User
 from wellbeing.exports import csv_bytes
 from wellbeing.models import ErasureReport, Flag, LegalHold, OHCaseNote, Referral, RetentionPolicy
-from wellbeing.risk.flags import CLOSE, OH, flag_transition
 
 DEFAULT_RETENTION_YEARS = 6
 
@@ -42,23 +39,6 @@ def case_note_add(*, person, text: str, by, purpose: str, request=None) -> OHCas
     note = OHCaseNote.objects.create(person=person, author=by, text=text)
     audit_record(action="oh_note_added", actor=by, request=request, subject=person, obj=note, reason=purpose)
     return note
-
-
-def flag_close(*, flag: Flag, by, outcome: str, request=None, now=None) -> bool:
-    """Close one of OH's flags (clinical, urgent, or escalated: `wellbeing.risk.flags` decides; any
-    other raises FlagNotPermitted) with its outcome, one of `Flag.Outcome` (ValidationError
-    otherwise). Claimed with a conditional UPDATE, so a second click or a colleague closing it at
-    the same time closes it once. Returns False if it was not active any more."""
-    if outcome not in Flag.Outcome.values:
-        raise ValidationError({"outcome": _("Choose the outcome before closing the flag.")})
-    now = now or timezone.now()
-    was = flag.status
-    with transaction.atomic():
-        closed = flag_transition(flag=flag, role=OH, action=CLOSE, closed_at=now, closed_by=by, outcome=outcome)
-        if closed:
-            audit_record(action="oh_flag_closed", actor=by, request=request, subject=flag.officer, obj=flag,
-                         detail={"reason": flag.reason_code, "was": was, "outcome": outcome})
-    return bool(closed)
 
 
 def legal_hold_place(*, person, reason: str, by, purpose: str, request=None) -> LegalHold:

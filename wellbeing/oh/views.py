@@ -240,7 +240,8 @@ def flag_close(request: HttpRequest, pk: int, flag_pk: int) -> HttpResponse:
     form = FlagCloseForm(request.POST, prefix=f"close-{flag.pk}")
     if not form.is_valid():
         return _after_write(request, person, f"close-{flag.pk}", form)
-    if oh_services.flag_close(flag=flag, by=request.user, outcome=form.cleaned_data["outcome"], request=request):
+    if flag_life.flag_close(flag=flag, role=flag_life.OH, by=request.user, outcome=form.cleaned_data["outcome"],
+                            request=request):
         messages.success(request, _("Flag closed."))
     else:
         messages.info(request, _("That flag was already closed."))
@@ -429,7 +430,8 @@ ACTION_LABELS = {
     "oh_referral_recorded": gettext_lazy("Recorded a referral"),
     "oh_referral_outcome": gettext_lazy("Recorded the outcome of a referral"),
     "oh_note_added": gettext_lazy("Added an occupational health note"),
-    "oh_flag_closed": gettext_lazy("Closed a flag"),
+    "flag_closed": gettext_lazy("Closed a flag"),
+    "oh_flag_closed": gettext_lazy("Closed a flag"),  # OH's close before issue 16 (now flag_closed, role "oh")
     "legal_hold_placed": gettext_lazy("Placed a legal hold on your records"),
     "legal_hold_lifted": gettext_lazy("Lifted a legal hold on your records"),
     "flag_acknowledged": gettext_lazy("Acknowledged a flag"),

@@ -15,8 +15,14 @@ The supervisor acknowledges, records welfare actions on and closes their own fla
 they may only record a welfare action (which OH sees), never acknowledge, close or escalate them.
 Only OH closes OH's flags, always with an outcome. The system (the beat task) escalates an
 operational flag nobody acknowledged in time; a clinical flag is never escalated: it is OH's
-already. Team and OH views and services ask `flag_permitted` and change state only through
-`flag_transition`, so no other module decides this."""
+already. Team and OH views and services ask `flag_permitted`, and every change of status is one of
+the functions below with the role as a parameter (`flag_acknowledge`, `flag_close`, `flag_escalate`,
+all through `flag_transition`), so no other module decides this or names its audit event.
+
+Audit: each transition writes one event named after it (`flag_acknowledged`, `flag_closed`,
+`flag_escalated`) with the reason, the role that took it and the status it left. Before issue 16 an
+OH close was recorded as `oh_flag_closed` (and a supervisor's close without its role): those older
+events are left as they are and read the same ("Closed a flag")."""
 
 from __future__ import annotations
 
@@ -25,7 +31,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import NamedTuple
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -38,7 +44,7 @@ from portal.audit import audit_record
 from portal.language import user_language
 from portal.models import AuditEvent, Notification, TaskFailure, User
 from portal.notify import notification_send, notifications_send_many
-from wellbeing.models import Flag
+from wellbeing.models import Flag, WelfareAction
 from wellbeing.risk import engine as risk
 from wellbeing.risk.reasons import CLINICAL, WELFARE_CONTACT, reason
 
@@ -133,6 +139,57 @@ def flag_transition(*, flag: Flag, role: str, action: str, now=None, **fields) -
     changed = Flag.objects.filter(OWNER_FILTERS[t.owner], pk=flag.pk, status__in=list(t.sources)).update(
         status=t.target, **fields)
     return bool(changed)
+
+
+CLOSE_NEEDS_ACTION = gettext_lazy("Record what was done before closing the flag.")
+CLOSE_NEEDS_OUTCOME = gettext_lazy("Choose the outcome before closing the flag.")
+
+
+def _transition_audit(flag: Flag, *, action: str, role: str, was: str, by=None, request=None, **detail) -> None:
+    audit_record(action=action, actor=by, request=request, subject=flag.officer, obj=flag,
+                 detail={"reason": flag.reason_code, "role": role, "was": was, **detail})
+
+
+def flag_acknowledge(*, flag: Flag, role: str, by, request=None, now=None) -> bool:
+    """Open -> acknowledged (only the supervisor, on their own flags: a clinical, urgent or escalated
+    one raises FlagNotPermitted). Returns False if it was already acknowledged or closed."""
+    now = now or timezone.now()
+    was = flag.status
+    with transaction.atomic():
+        changed = flag_transition(flag=flag, role=role, action=ACKNOWLEDGE, acknowledged_at=now, acknowledged_by=by)
+        if changed:
+            _transition_audit(flag, action="flag_acknowledged", role=role, was=was, by=by, request=request)
+    flag.refresh_from_db(fields=["status", "acknowledged_at", "acknowledged_by"])
+    return changed
+
+
+def flag_close(*, flag: Flag, role: str, by, outcome: str = "", request=None, now=None) -> bool:
+    """Close a flag as `role`. Who may close which flag is the table's (FlagNotPermitted otherwise);
+    what closing needs depends on the owner: the supervisor closes their own flag once a welfare
+    action is recorded on it (and a flag closed straight from "open" counts as acknowledged too); OH
+    closes its flags with an outcome, one of `Flag.Outcome` (ValidationError otherwise). One
+    conditional UPDATE, so a second click or a colleague closing it at the same time closes it once.
+    Returns False if it was not active any more."""
+    flag_require(flag, role, CLOSE)
+    fields: dict = {}
+    if role == OH:
+        if outcome not in Flag.Outcome.values:
+            raise ValidationError({"outcome": CLOSE_NEEDS_OUTCOME})
+        fields["outcome"] = outcome
+    elif not WelfareAction.objects.filter(flag=flag).exists():
+        raise ValidationError(CLOSE_NEEDS_ACTION)
+    now = now or timezone.now()
+    if role == SUPERVISOR:
+        fields.update(acknowledged_at=flag.acknowledged_at or now, acknowledged_by=flag.acknowledged_by or by)
+    was = flag.status
+    with transaction.atomic():
+        changed = flag_transition(flag=flag, role=role, action=CLOSE, closed_at=now, closed_by=by, **fields)
+        if changed:
+            _transition_audit(flag, action="flag_closed", role=role, was=was, by=by, request=request,
+                              **({"outcome": outcome} if role == OH else {}))
+    flag.refresh_from_db(fields=["status", "closed_at", "closed_by", "acknowledged_at", "acknowledged_by",
+                                 "outcome"])
+    return changed
 
 
 # ----------------------------------------------------------------------------- raising
@@ -345,10 +402,11 @@ def flag_escalate(*, flag_id: int, now=None) -> bool:
     flag = Flag.objects.select_related("officer").filter(pk=flag_id).first()
     if flag is None or not flag_permitted(flag, SYSTEM, ESCALATE):
         return False
+    was = flag.status
     if not flag_transition(flag=flag, role=SYSTEM, action=ESCALATE, escalated_at=now):
         return False
     flag.refresh_from_db(fields=["status", "escalated_at"])
-    audit_record(action="flag_escalated", subject=flag.officer, obj=flag, detail={"reason": flag.reason_code})
+    _transition_audit(flag, action="flag_escalated", role=SYSTEM, was=was)
     for oh in access.oh_staff_for(flag.officer):
         with user_language(oh):
             title = _(OH_ESCALATED_TITLE)

@@ -1,8 +1,9 @@
-"""Writes of the supervisor's team pages: acknowledging and closing flags, recording welfare actions,
-closing the loop on call outcomes and follow-ups. Each changes state with a conditional UPDATE (a
-double click or a second tab changes nothing twice) and writes one audit event when it did change
-something. Callers have already fetched the flag, person or exposure through `portal.access`;
-which flags a supervisor may acknowledge or close is `wellbeing.risk.flags`' to say."""
+"""Writes of the supervisor's team pages: recording welfare actions (which may acknowledge and close
+the flag, through `wellbeing.risk.flags`), closing the loop on call outcomes and follow-ups. Each
+changes state with a conditional UPDATE (a double click or a second tab changes nothing twice) and
+writes one audit event when it did change something. Callers have already fetched the flag, person
+or exposure through `portal.access`; which flags a supervisor may acknowledge or close is
+`wellbeing.risk.flags`' to say."""
 
 from __future__ import annotations
 
@@ -21,27 +22,11 @@ from wellbeing.risk.flags import (
     CLOSE,
     RECORD_ACTION,
     SUPERVISOR,
+    flag_acknowledge,
+    flag_close,
     flag_permitted,
     flag_require,
-    flag_transition,
 )
-
-FLAG_CLOSE_NEEDS_ACTION = _("Record what was done before closing the flag.")
-
-
-def flag_acknowledge(*, flag: Flag, by, request=None, now=None) -> bool:
-    """Open -> acknowledged, for the supervisor's own flags (`wellbeing.risk.flags` decides which: never
-    a clinical, urgent or escalated one, which raise FlagNotPermitted). Returns False if it was
-    already acknowledged or closed."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        changed = flag_transition(flag=flag, role=SUPERVISOR, action=ACKNOWLEDGE, acknowledged_at=now,
-                                  acknowledged_by=by)
-        if changed:
-            audit_record(action="flag_acknowledged", actor=by, request=request, subject=flag.officer, obj=flag,
-                         detail={"reason": flag.reason_code})
-    flag.refresh_from_db(fields=["status", "acknowledged_at", "acknowledged_by"])
-    return bool(changed)
 
 
 def welfare_action_record(*, officer, by, kind: str, flag: Flag | None = None, follow_up_on: date | None = None,
@@ -67,30 +52,10 @@ def welfare_action_record(*, officer, by, kind: str, flag: Flag | None = None, f
                              "follow_up_on": follow_up_on.isoformat() if follow_up_on else None})
         if flag is not None:
             if flag_permitted(flag, SUPERVISOR, ACKNOWLEDGE):
-                flag_acknowledge(flag=flag, by=by, request=request, now=now)
+                flag_acknowledge(flag=flag, role=SUPERVISOR, by=by, request=request, now=now)
             if close_flag:
-                flag_close(flag=flag, by=by, request=request, now=now)
+                flag_close(flag=flag, role=SUPERVISOR, by=by, request=request, now=now)
     return action
-
-
-def flag_close(*, flag: Flag, by, request=None, now=None) -> bool:
-    """Close one of the supervisor's own flags (FlagNotPermitted for OH's). A flag can only be
-    closed once a welfare action is recorded on it. Returns False if it was already closed."""
-    flag_require(flag, SUPERVISOR, CLOSE)
-    if not WelfareAction.objects.filter(flag=flag).exists():
-        raise ValidationError(FLAG_CLOSE_NEEDS_ACTION)
-    now = now or timezone.now()
-    with transaction.atomic():
-        changed = flag_transition(
-            flag=flag, role=SUPERVISOR, action=CLOSE, closed_at=now, closed_by=by,
-            # Closing answers the flag: a flag closed straight from "open" counts as acknowledged too.
-            acknowledged_at=flag.acknowledged_at or now, acknowledged_by=flag.acknowledged_by or by,
-        )
-        if changed:
-            audit_record(action="flag_closed", actor=by, request=request, subject=flag.officer, obj=flag,
-                         detail={"reason": flag.reason_code})
-    flag.refresh_from_db(fields=["status", "closed_at", "closed_by", "acknowledged_at", "acknowledged_by"])
-    return bool(changed)
 
 
 def outcome_mark_shared(*, exposure: Exposure, by, request=None, now=None) -> bool:

@@ -304,7 +304,8 @@ def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     flag = _flag_or_404(request, pk)
     try:
-        acknowledged = team_services.flag_acknowledge(flag=flag, by=request.user, request=request)
+        acknowledged = flag_life.flag_acknowledge(flag=flag, role=flag_life.SUPERVISOR, by=request.user,
+                                                    request=request)
     except flag_life.FlagNotPermitted as exc:
         return _refuse(request, flag, exc)
     if acknowledged:
@@ -319,11 +320,11 @@ def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 def flag_close(request: HttpRequest, pk: int) -> HttpResponse:
     flag = _flag_or_404(request, pk)
     try:
-        closed = team_services.flag_close(flag=flag, by=request.user, request=request)
+        closed = flag_life.flag_close(flag=flag, role=flag_life.SUPERVISOR, by=request.user, request=request)
     except flag_life.FlagNotPermitted as exc:
         return _refuse(request, flag, exc)
     except ValidationError:
-        messages.error(request, team_services.FLAG_CLOSE_NEEDS_ACTION)
+        messages.error(request, flag_life.CLOSE_NEEDS_ACTION)
         return redirect("team:flag", pk=flag.pk)
     messages.success(request, _("Flag closed.") if closed else _("This flag was already closed."))
     return redirect("team:flag", pk=flag.pk)

@@ -283,7 +283,7 @@ def test_closing_an_escalated_flag_is_claimed_once(login, oh, officer):
     client.post(f"/oh/people/{officer.pk}/flags/{flag.pk}/close/", outcome)
     flag.refresh_from_db()
     assert flag.status == Flag.Status.CLOSED and flag.closed_by == oh and flag.outcome == "contacted_no_action"
-    assert AuditEvent.objects.filter(action="oh_flag_closed").count() == 1
+    assert AuditEvent.objects.filter(action="flag_closed", detail__role="oh").count() == 1
     assert str(officer) not in client.get("/oh/").content.decode()
 
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 from portal.models import AuditEvent
 from wellbeing.checkins.services import checkin_record
 from wellbeing.models import Flag, WelfareAction
-from wellbeing.oh import services as oh_services
 from wellbeing.risk import flags as flag_life
 from wellbeing.risk.flags import flag_escalate, flag_raise
 from wellbeing.tasks import escalate_overdue_flags
@@ -72,10 +71,10 @@ def test_clinical_flag_closed_by_non_clinician_ownership_and_every_permission(ki
 def test_clinical_flag_closed_by_non_clinician_services_refuse_the_supervisor(officer, supervisor, code, urgent):
     f = flag(officer, code, urgent=urgent)
     with pytest.raises(flag_life.FlagNotPermitted):
-        team_services.flag_acknowledge(flag=f, by=supervisor)
+        flag_life.flag_acknowledge(flag=f, role=flag_life.SUPERVISOR, by=supervisor)
     WelfareAction.objects.create(officer=officer, flag=f, recorded_by=supervisor, kind="welfare_conversation")
     with pytest.raises(flag_life.FlagNotPermitted):
-        team_services.flag_close(flag=f, by=supervisor)
+        flag_life.flag_close(flag=f, role=flag_life.SUPERVISOR, by=supervisor)
     with pytest.raises(flag_life.FlagNotPermitted):
         team_services.welfare_action_record(officer=officer, by=supervisor, kind="other", flag=f, close_flag=True)
     f.refresh_from_db()
@@ -149,7 +148,7 @@ def test_clinical_flag_closed_by_non_clinician_an_escalated_flag_stays_in_oh_que
     raised.refresh_from_db()
     assert raised.status == Flag.Status.ESCALATED
     assert queue_ids(login(oh)) == [raised.pk]
-    assert oh_services.flag_close(flag=raised, by=oh, outcome="contacted_support")
+    assert flag_life.flag_close(flag=raised, role=flag_life.OH, by=oh, outcome="contacted_support")
     assert queue_ids(login(oh)) == []
 
 
@@ -168,8 +167,8 @@ def test_clinical_flag_closed_by_non_clinician_oh_closes_only_with_an_outcome(lo
     assert response.status_code == 302
     f.refresh_from_db()
     assert (f.status, f.outcome, f.closed_by) == (Flag.Status.CLOSED, "referred_gp", oh)
-    event = AuditEvent.objects.get(action="oh_flag_closed")
-    assert event.detail == {"reason": "phq9_item9", "was": "open", "outcome": "referred_gp"}
+    event = AuditEvent.objects.get(action="flag_closed")
+    assert event.detail == {"reason": "phq9_item9", "role": "oh", "was": "open", "outcome": "referred_gp"}
 
 
 def test_clinical_flag_closed_by_non_clinician_oh_cannot_close_a_supervisors_open_flag(login, oh, officer):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from portal.models import AuditEvent, Notification
 from wellbeing.models import Flag, WelfareAction
+from wellbeing.risk import flags as flag_life
 from wellbeing.tasks import welfare_followups_due
 from wellbeing.team import services as team_services
 from wellbeing.tests.team_helpers import exposure, flag
@@ -16,8 +17,8 @@ from wellbeing.tests.team_helpers import exposure, flag
 
 def test_acknowledging_an_open_flag_once_changes_it_once(officer, supervisor):
     f = flag(officer)
-    assert team_services.flag_acknowledge(flag=f, by=supervisor) is True
-    assert team_services.flag_acknowledge(flag=f, by=supervisor) is False
+    assert flag_life.flag_acknowledge(flag=f, role=flag_life.SUPERVISOR, by=supervisor) is True
+    assert flag_life.flag_acknowledge(flag=f, role=flag_life.SUPERVISOR, by=supervisor) is False
     f.refresh_from_db()
     assert f.status == Flag.Status.ACKNOWLEDGED and f.acknowledged_by == supervisor
     assert AuditEvent.objects.filter(action="flag_acknowledged", subject=officer).count() == 1
@@ -26,7 +27,7 @@ def test_acknowledging_an_open_flag_once_changes_it_once(officer, supervisor):
 def test_a_flag_cannot_be_closed_without_an_action(officer, supervisor):
     f = flag(officer)
     with pytest.raises(ValidationError):
-        team_services.flag_close(flag=f, by=supervisor)
+        flag_life.flag_close(flag=f, role=flag_life.SUPERVISOR, by=supervisor)
     assert Flag.objects.get(pk=f.pk).status == Flag.Status.OPEN
     assert not AuditEvent.objects.filter(action="flag_closed").exists()
 
@@ -46,8 +47,8 @@ def test_an_action_without_closing_leaves_the_flag_acknowledged(officer, supervi
     f = flag(officer)
     team_services.welfare_action_record(officer=officer, by=supervisor, kind="trim_referral", flag=f)
     assert Flag.objects.get(pk=f.pk).status == Flag.Status.ACKNOWLEDGED
-    assert team_services.flag_close(flag=f, by=supervisor) is True
-    assert team_services.flag_close(flag=f, by=supervisor) is False
+    assert flag_life.flag_close(flag=f, role=flag_life.SUPERVISOR, by=supervisor) is True
+    assert flag_life.flag_close(flag=f, role=flag_life.SUPERVISOR, by=supervisor) is False
     assert AuditEvent.objects.filter(action="flag_closed").count() == 1
 
 
