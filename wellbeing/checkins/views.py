@@ -196,13 +196,3 @@ def support(request):
         "after_checkin": after_checkin,
         "next_steps": next_steps,
     })
-
-
-@area_required("team")
-def team_index(request):
-    return render(request, "wellbeing/team/index.html")
-
-
-@area_required("oh")
-def oh_index(request):
-    return render(request, "wellbeing/oh/index.html")
