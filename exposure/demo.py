@@ -137,6 +137,11 @@ def seed(ctx) -> None:
         if is_demo and role == "call_handling":
             _demo_critical_incident(plans, officer, categories.get(role, []))
 
+    _save(plans, rng, tz)
+
+
+def _save(plans, rng, tz) -> None:
+    """Store the planned shifts with their exposures, creation records and viewing sessions."""
     if not plans:
         return
     ShiftLog.objects.bulk_create([shift for shift, _entries in plans], batch_size=500)
