@@ -37,10 +37,10 @@ def main() -> int:
     setup_django(args.db, broker=True)
     from django.db import close_old_connections
 
-    from portal.celery import app
+    from config.celery import app
     from portal.models import RecomputePending, User
-    from wellbeing.risk_service import risk_recompute
-    from wellbeing.services import checkin_record
+    from wellbeing.checkins.services import checkin_record
+    from wellbeing.risk.service import risk_recompute
 
     env = {**os.environ, "DATABASE_URL": args.db, "REDIS_URL": args.redis, "DEBUG": "true"}
     worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "portal", "worker", "--loglevel", "WARNING",

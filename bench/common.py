@@ -18,7 +18,7 @@ DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/portal_bench"
 def setup_django(database_url: str | None = None, *, broker: bool = False) -> None:
     os.environ["DATABASE_URL"] = database_url or os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     os.environ.setdefault("DEBUG", "true")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     if not broker:
         os.environ.pop("REDIS_URL", None)  # Celery eager: benchmarks call the work directly
     import django

@@ -49,7 +49,7 @@ def build(*, seed: int = 20261126) -> dict:
     from exposure.models import Exposure, ExposureCategory, ShiftLog
     from portal.models import Organisation, Team, Unit, User
     from wellbeing.models import CheckIn, Flag, RiskAssessment, RoleBaseline, WelfareAction
-    from wellbeing.reasons import REASONS
+    from wellbeing.risk.reasons import REASONS
 
     rng = random.Random(seed)  # noqa: S311 - invented benchmark data
     today = timezone.localdate()
@@ -163,12 +163,12 @@ def signed_in_cookie() -> str:
 def serve(url: str, port: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "SECRET_KEY": os.environ["SECRET_KEY"],
            "ALLOWED_HOSTS": "127.0.0.1", "BEHIND_TLS_PROXY": "true", "LOG_LEVEL": "WARNING",
-           "CONN_MAX_AGE": "60", "DJANGO_SETTINGS_MODULE": "portal.settings",
+           "CONN_MAX_AGE": "60", "DJANGO_SETTINGS_MODULE": "config.settings",
            "EMAIL_URL": "smtp://127.0.0.1:25"}  # production refuses console email; the bench sends none
     env.pop("REDIS_URL", None)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT,
                    env=env, check=True)
-    return subprocess.Popen([sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind",
+    return subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind",
                              f"127.0.0.1:{port}", "--workers", "5", "--log-level", "warning"],
                             cwd=ROOT, env=env, start_new_session=True)
 

@@ -67,7 +67,7 @@ def oh_user():
 
 def export_queryset(rows: int):
     """The check-ins a full-force export reads, limited to the first `rows` (ids restart at 1)."""
-    from wellbeing import oh_selectors
+    from wellbeing.oh import selectors as oh_selectors
 
     user = oh_user()
     filters = oh_selectors.CohortFilters(organisation_ids=[user.organisation_id])
@@ -80,9 +80,9 @@ def export_csv(rows: int) -> tuple[int, int]:
     from django.conf import settings
 
     from portal import exports
-    from wellbeing import oh_selectors
     from wellbeing.exports import Pseudonymiser, export_key
-    from wellbeing.oh_views import REPORT_HEADER
+    from wellbeing.oh import selectors as oh_selectors
+    from wellbeing.oh.views import REPORT_HEADER
 
     qs = export_queryset(rows)
     plan = exports.disclosure_plan(oh_selectors.checkin_report_groups(qs))
@@ -98,7 +98,7 @@ def copy_baseline(rows: int) -> int:
     """PostgreSQL's own COPY of the same SELECT (same columns, joins, filter and order)."""
     from django.db import connection
 
-    from wellbeing import oh_selectors
+    from wellbeing.oh import selectors as oh_selectors
 
     qs = oh_selectors.checkin_report_values(export_queryset(rows))
     sql, params = qs.query.sql_with_params()
@@ -120,9 +120,9 @@ def export_xlsx(rows: int, rows_per_sheet: int | None = None) -> list[str]:
     from openpyxl import load_workbook
 
     from portal import exports
-    from wellbeing import oh_selectors
     from wellbeing.exports import Pseudonymiser, export_key
-    from wellbeing.oh_views import REPORT_HEADER
+    from wellbeing.oh import selectors as oh_selectors
+    from wellbeing.oh.views import REPORT_HEADER
 
     kwargs = {"rows_per_sheet": rows_per_sheet} if rows_per_sheet else {}
     qs = export_queryset(rows)

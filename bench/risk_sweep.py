@@ -62,7 +62,7 @@ def child_sweep(url: str) -> None:
 
     from django.utils import timezone
 
-    from wellbeing.risk_service import risk_sweep
+    from wellbeing.risk.service import risk_sweep
 
     truncate_results()
     idle = peak_rss_mb()
@@ -110,7 +110,7 @@ def main() -> int:
     from django.utils import timezone
 
     from portal.models import User
-    from wellbeing.risk_service import risk_recompute, risk_sweep
+    from wellbeing.risk.service import risk_recompute, risk_sweep
 
     def baseline(sql):
         with connection.cursor() as cur:

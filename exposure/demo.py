@@ -137,6 +137,11 @@ def seed(ctx) -> None:
         if is_demo and role == "call_handling":
             _demo_critical_incident(plans, officer, categories.get(role, []))
 
+    _save(plans, rng, tz)
+
+
+def _save(plans, rng, tz) -> None:
+    """Store the planned shifts with their exposures, creation records and viewing sessions."""
     if not plans:
         return
     ShiftLog.objects.bulk_create([shift for shift, _entries in plans], batch_size=500)
@@ -186,3 +191,8 @@ def _viewing_session(rng, shift, exposure, tz):
     return ViewingSession(officer_id=shift.officer_id, started_at=started, state=ViewingSession.State.STOPPED,
                           segment_started_at=stopped, viewed_seconds=exposure.minutes * 60, break_count=breaks,
                           break_seconds=break_seconds, stopped_at=stopped, shift=shift)
+
+
+def seed_receiver(sender, *, ctx, **kwargs) -> None:
+    """Receives portal.demo.demo_seed (connected in this app's AppConfig.ready)."""
+    seed(ctx)

@@ -9,7 +9,7 @@ An exposure's dose weighs dose x 0.5 ** (days_ago / half_life) on a later day: h
 one half-life (the risk rules' ``dose_half_life_days``, 14 days by default). Entries dated after the
 day are ignored, so a load can be worked out for any past day. ``decayed_load`` is that sum in
 Python; ``DECAYED_LOAD_SQL`` is the same term for the database, one fragment per database, and is
-the only SQL that computes it (``wellbeing.risk_inputs.exposure_loads``).
+the only SQL that computes it (``wellbeing.risk.inputs.exposure_loads``).
 
 The usual load
 --------------

@@ -6,7 +6,7 @@
    casework, exposures and training records. Every ModelAdmin on our site (ours and third-party
    ones, see PortalAdminSite.register) gets `RecordSafeDeleteMixin`: a deletion that would reach
    any record in RECORD_MODELS is refused, the page shows only counts per kind of record, and it
-   says to deactivate the person instead (untick "active"), so retention (wellbeing/oh_services.py)
+   says to deactivate the person instead (untick "active"), so retention (wellbeing/oh/services.py)
    stays the one way records are erased. Audit events are never cascaded (their foreign keys are
    DO_NOTHING without a constraint) and cannot be deleted anywhere (portal.models.AuditEvent, the
    PostgreSQL triggers).

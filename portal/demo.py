@@ -3,6 +3,11 @@
 seed_core() builds the organisation, its structure and the people, idempotently, and returns a
 DemoContext that each app's own `<app>/demo.py` (a function `seed(ctx)`) uses to add months of
 history for its area.
+
+The apps above the core take part through two signals, connected in their AppConfig.ready() (the
+core never imports them): `demo_seed` (with `ctx`, inside the seeding transaction; receivers run in
+INSTALLED_APPS order, so exposure's shifts exist before wellbeing reads them) and `demo_seeded`
+(after it has committed: the risk sweep assesses everyone from the history just seeded).
 """
 
 from __future__ import annotations
@@ -12,9 +17,13 @@ import random
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.dispatch import Signal
 from django.utils import timezone
 
 from portal.models import HighRiskRole, Organisation, Team, Unit, User
+
+demo_seed = Signal()
+demo_seeded = Signal()
 
 DEMO_USERNAMES = ["demo.officer", "demo.supervisor", "demo.trainer", "demo.oh", "demo.admin"]
 # The demo users whose role requires two-factor sign-in; their authenticator secret is

@@ -11,11 +11,17 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from portal.models import RecomputePending
 
 logger = logging.getLogger(__name__)
+
+# Sent after commit with `officer_id`. The app that owns the risk engine (wellbeing, which sits above
+# the core) connects the receiver that enqueues its recompute task (WellbeingConfig.ready), so the
+# core never imports it. A receiver that raises (the broker refused) leaves the pending mark.
+recompute_wanted = Signal()
 
 
 def recompute_request(*, officer_id: int) -> None:
@@ -29,12 +35,14 @@ def recompute_request(*, officer_id: int) -> None:
 
 
 def recompute_enqueue(officer_id: int) -> bool:
-    """Enqueue one recompute. Returns False (and leaves the pending mark) if the broker refused."""
-    from wellbeing.tasks import recompute_risk
-
+    """Enqueue one recompute. Returns False (and leaves the pending mark) if the broker refused or
+    no receiver is connected."""
     try:
-        recompute_risk.apply_async(args=[officer_id], retry=False)
+        enqueued = recompute_wanted.send(sender=RecomputePending, officer_id=officer_id)
     except Exception:  # any broker/transport error: the pending mark is the safety net
         logger.warning("risk recompute not enqueued officer_id=%s; the sweep will retry", officer_id)
+        return False
+    if not enqueued:
+        logger.warning("risk recompute not enqueued officer_id=%s: no receiver is connected", officer_id)
         return False
     return True

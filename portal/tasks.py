@@ -1,14 +1,22 @@
 """Celery tasks of the core. Tasks take ids only, never personal data."""
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
-
-from wellbeing.tasks import RecordedFailureTask
 
 # A send that is still running after this long is cut off; the claim it holds is taken over by the
 # resend sweep only after NOTIFY_EMAIL_CLAIM_TIMEOUT, which must be longer (tests/test_task_config.py).
 EMAIL_SOFT_TIME_LIMIT = 100
 EMAIL_TIME_LIMIT = 120
+
+
+class RecordedFailureTask(Task):
+    """Writes a visible TaskFailure row when the task fails for good (after its retries)."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        from portal.models import TaskFailure
+
+        TaskFailure.objects.create(task_name=self.name, task_id=task_id or "", args=list(args),
+                                   error=f"{type(exc).__name__}: {exc}"[:300])
 
 
 @shared_task(name="portal.ping", ignore_result=False)

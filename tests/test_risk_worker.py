@@ -14,9 +14,10 @@ from portal.models import Notification, RecomputePending
 from portal.recompute import recompute_request
 from tests.factories import OfficerFactory, TeamFactory
 from tests.worker_support import Worker, redis_url, wait_for, worker  # noqa: F401 - fixture
-from wellbeing import risk, risk_inputs
 from wellbeing.models import Flag, RiskAssessment
-from wellbeing.risk_service import current_rules
+from wellbeing.risk import engine as risk
+from wellbeing.risk import inputs as risk_inputs
+from wellbeing.risk.service import current_rules
 from wellbeing.tests.risk_data import add_exposure, usual_then_heavy
 
 pytestmark = pytest.mark.worker

@@ -13,7 +13,7 @@ REAL_MAIL = "smtp+tls://portal:pw@mail.example.org:587"
 def run_manage(*args, **env):
     dropped = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "EMAIL_URL"}
     clean = {k: v for k, v in os.environ.items() if k not in dropped}
-    clean.update({"DJANGO_SETTINGS_MODULE": "portal.settings", **env})
+    clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", **env})
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=clean,
                           capture_output=True, text=True, timeout=120)
 

@@ -9,8 +9,8 @@ from django.utils.html import escape
 
 from exposure.tests import helpers as exposure_helpers
 from training.tests.factories import make_module
-from wellbeing.flags import flag_raise
 from wellbeing.models import Referral
+from wellbeing.risk.flags import flag_raise
 
 MESSAGE = "Enter a date between 1900 and 2100."
 EXTREMES = ["0001-01-01", "9999-12-31"]

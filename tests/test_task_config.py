@@ -6,9 +6,9 @@ as the visibility timeout would run the task twice. Every retry delay must stay 
 
 from django.conf import settings
 
+from config.celery import app
+from config.schedule import BEAT_SCHEDULE
 from portal import tasks as portal_tasks
-from portal.celery import app
-from portal.schedule import BEAT_SCHEDULE
 from tests.test_settings import run_manage
 
 VISIBILITY = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]

@@ -254,7 +254,7 @@ def world(db):
     people = {u.username: u for u in User.objects.filter(username__in=PERSONAS)}
     officer = people["demo.officer"]
     from exposure.models import ViewingSession
-    from wellbeing.flags import flag_raise
+    from wellbeing.risk.flags import flag_raise
 
     viewing = ViewingSession.objects.filter(officer=officer).first() or ViewingSession.objects.create(
         officer=officer)
@@ -271,7 +271,7 @@ def world(db):
         "referral": latest("wellbeing.Referral", person=officer),
         "flag": latest("wellbeing.Flag", officer=officer),
         # The supervisor acknowledges and closes only operational flags (clinical ones are OH's and
-        # answer 403 to everyone but OH: wellbeing/tests/test_clinical_safety_flags.py), so the
+        # answer 403 to everyone but OH: wellbeing/risk/tests/test_clinical_safety_flags.py), so the
         # team routes are checked on an operational one.
         "team_flag": flag_raise(officer=officer, reason_code="critical_incident_followup")[0],
         "hold": LegalHold.objects.create(person=officer, reason="matrix test", placed_by=people["demo.oh"]),

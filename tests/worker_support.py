@@ -33,7 +33,7 @@ def worker_database_url() -> str:
 
 class Worker:
     def __init__(self, concurrency: int = 1, extra_env: dict | None = None):
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings_test", "REDIS_URL": redis_url(),
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test", "REDIS_URL": redis_url(),
                "DATABASE_URL": worker_database_url(), **(extra_env or {})}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "portal", "worker", "--loglevel", "WARNING",
@@ -45,7 +45,7 @@ class Worker:
         self.wait_ready()
 
     def wait_ready(self, timeout: float = 60) -> None:
-        from portal.celery import app
+        from config.celery import app
 
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -6,6 +6,8 @@ class TrainingConfig(AppConfig):
     verbose_name = "Training"
 
     def ready(self):
-        from training import signals
+        from portal.demo import demo_seed
+        from training import demo, signals
 
         signals.connect()
+        demo_seed.connect(demo.seed_receiver, dispatch_uid="training.demo")

@@ -129,3 +129,8 @@ def seed(ctx: DemoContext) -> None:
         _history(modules[SECONDARY], person, now, complete_chance=0.9)
     _history(modules[SIO], ctx.supervisor, now)
     _history(modules[TRAINER], ctx.trainer, now, complete_chance=1.0)
+
+
+def seed_receiver(sender, *, ctx, **kwargs) -> None:
+    """Receives portal.demo.demo_seed (connected in this app's AppConfig.ready)."""
+    seed(ctx)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from wellbeing.contact_links import contact_parts
+from wellbeing.checkins.contact_links import contact_parts
 from wellbeing.models import CheckInSchedule, RuleSet, SupportContact
 
 
@@ -36,7 +36,7 @@ class SupportContactAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("tap link on a phone"))
     def tap_link(self, obj):
-        """What the contact text becomes on the page (wellbeing/contact_links.py), so an admin can
+        """What the contact text becomes on the page (wellbeing/checkins/contact_links.py), so an admin can
         see a number that will not be linked before an officer meets it."""
         links = [p.href for p in contact_parts(obj.contact) if p.href] if obj and obj.contact else []
         return ", ".join(links) or _("none: shown as text")

@@ -3,23 +3,15 @@ idempotent: running one twice changes nothing the first run did not."""
 
 from datetime import timedelta
 
-from celery import Task, shared_task
+from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
+
+from portal.tasks import RecordedFailureTask
 
 # Only errors that may pass are retried (a database restart, a dropped connection, a lock timeout);
 # bad data and bugs (DataError, IntegrityError, ValueError...) fail at once into a TaskFailure row.
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
-
-
-class RecordedFailureTask(Task):
-    """Writes a visible TaskFailure row when the task fails for good (after its retries)."""
-
-    def on_failure(self, exc, task_id, args, kwargs, einfo):
-        from portal.models import TaskFailure
-
-        TaskFailure.objects.create(task_name=self.name, task_id=task_id or "", args=list(args),
-                                   error=f"{type(exc).__name__}: {exc}"[:300])
 
 
 @shared_task(
@@ -37,7 +29,7 @@ def recompute_risk(officer_id: int) -> None:
     """Recompute one officer's risk, then clear their pending mark unless a newer request came in
     while this ran (that one stays pending and is enqueued or swept again)."""
     from portal.models import RecomputePending
-    from wellbeing.risk_service import risk_recompute
+    from wellbeing.risk.service import risk_recompute
 
     started = timezone.now()
     risk_recompute(officer_ids=[officer_id], now=started)
@@ -56,11 +48,18 @@ def requeue_pending_recomputes(older_than_seconds: int = 60) -> int:
     return sum(1 for officer_id in ids if recompute_enqueue(officer_id))
 
 
+def recompute_enqueue_receiver(sender, *, officer_id: int, **kwargs) -> None:
+    """Receives `portal.recompute.recompute_wanted` (connected in WellbeingConfig.ready): the core asks
+    for a recompute without importing the risk engine above it. A broker error propagates to
+    `recompute_enqueue`, which keeps the pending mark for the sweep."""
+    recompute_risk.apply_async(args=[officer_id], retry=False)
+
+
 @shared_task(name="wellbeing.sweep_all_risk", base=RecordedFailureTask, acks_late=True,
              reject_on_worker_lost=True)
 def sweep_all_risk() -> int | None:
     """Nightly: recompute every officer in one pass (decay moves loads even with no new data)."""
-    from wellbeing.risk_service import risk_sweep
+    from wellbeing.risk.service import risk_sweep
 
     return risk_sweep()
 
@@ -71,7 +70,7 @@ def escalate_overdue_flags() -> int:
     urgent flags are OH's from the moment they are raised: there is nothing to escalate). Each flag
     is claimed with a conditional UPDATE before anyone is told, so a rerun (or a second beat)
     escalates nothing twice."""
-    from wellbeing.flags import escalation_due, flag_escalate
+    from wellbeing.risk.flags import escalation_due, flag_escalate
 
     now = timezone.now()
     return sum(1 for pk in escalation_due(now) if flag_escalate(flag_id=pk, now=now))
@@ -80,7 +79,7 @@ def escalate_overdue_flags() -> int:
 @shared_task(name="wellbeing.send_checkin_reminders")
 def send_checkin_reminders() -> int:
     """Daily: remind officers of overdue check-ins (in-app and email), once per overdue item."""
-    from wellbeing.services import checkin_reminders_send
+    from wellbeing.checkins.services import checkin_reminders_send
 
     return checkin_reminders_send()
 
@@ -90,7 +89,7 @@ def send_checkin_reminders() -> int:
 def retention_sweep() -> dict:
     """Daily: erase records past their retention period (legal holds respected; audit events never
     touched). Idempotent: a rerun finds nothing more to erase. Returns the counts it erased."""
-    from wellbeing.oh_services import retention_erase
+    from wellbeing.oh.services import retention_erase
 
     report = retention_erase()
     return {"people": report.people, **report.counts}
@@ -100,6 +99,6 @@ def retention_sweep() -> dict:
 def welfare_followups_due() -> int:
     """Daily: remind whoever recorded a welfare action of its follow-up, on the day (in-app and
     email). Each row is claimed before anyone is told, so a rerun reminds nobody twice."""
-    from wellbeing.team_services import follow_ups_remind
+    from wellbeing.team.services import follow_ups_remind
 
     return follow_ups_remind(today=timezone.localdate())

@@ -76,7 +76,7 @@ def test_the_history_page_query_count_does_not_grow_with_entries(login, officer,
 
 def _assess(officer):
     """What the engine does after each save (a Celery task once the transaction commits)."""
-    from wellbeing.risk_service import risk_recompute
+    from wellbeing.risk.service import risk_recompute
 
     risk_recompute(officer_ids=[officer.pk])
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from portal.models import AuditEvent, Notification, User
 from tests.factories import UserFactory
-from wellbeing.flags import flag_raise
 from wellbeing.models import CheckIn, Flag, LegalHold, RiskAssessment, WelfareAction
-from wellbeing.oh_services import case_note_add, referral_record
+from wellbeing.oh.services import case_note_add, referral_record
+from wellbeing.risk.flags import flag_raise
 from wellbeing.tests.helpers import make_checkin
 
 COMMENT = "sentinel-admin-checkin-comment"

@@ -51,7 +51,7 @@ def _url(user, dbname):
 
 def _manage(*args, database_url):
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "REDIS_URL"}}
-    env.update(DATABASE_URL=database_url, DEBUG="true", DJANGO_SETTINGS_MODULE="portal.settings")
+    env.update(DATABASE_URL=database_url, DEBUG="true", DJANGO_SETTINGS_MODULE="config.settings")
     result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,  # noqa: S603 - own manage.py
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]

@@ -21,7 +21,7 @@ def test_it_answers_503_when_the_database_is_down(client, db):
 
 def test_it_reports_an_unreachable_broker_without_failing(client, db, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    with mock.patch("portal.celery.app.connection_for_write", side_effect=ConnectionRefusedError):
+    with mock.patch("config.celery.app.connection_for_write", side_effect=ConnectionRefusedError):
         response = client.get("/healthz")
     assert response.status_code == 200
     assert json.loads(response.content)["broker"] == "down"

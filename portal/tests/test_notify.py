@@ -28,7 +28,7 @@ from portal.notify import (
 )
 from portal.tasks import EMAIL_TIME_LIMIT, notification_email_send
 from tests.smtp_support import SMTPServer
-from wellbeing.flags import flag_raise
+from wellbeing.risk.flags import flag_raise
 from wellbeing.tests.helpers import form_data
 
 SECOND_CONTACT = "oh-duty-desk@testshire.example"

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from portal.models import AuditEvent
-from wellbeing.risk_service import risk_recompute
+from wellbeing.risk.service import risk_recompute
 from wellbeing.tests.risk_data import add_exposure
 
 

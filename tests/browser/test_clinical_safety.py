@@ -8,8 +8,8 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from wellbeing.flags import flag_escalate, flag_raise
 from wellbeing.models import Flag
+from wellbeing.risk.flags import flag_escalate, flag_raise
 
 
 def test_urgent_not_reaching_clinician_the_supervisor_cannot_close_it_and_oh_closes_it_first(

@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 
 from portal.models import AuditEvent
 from tests.browser.test_accessibility import axe_violations
-from wellbeing.flags import flag_escalate, flag_raise
 from wellbeing.models import OHCaseNote, Referral
+from wellbeing.risk.flags import flag_escalate, flag_raise
 from wellbeing.tests.helpers import make_checkin
 from wellbeing.tests.risk_data import add_exposure
 

@@ -64,7 +64,7 @@ def test_the_daily_task_runs_reminders_and_the_incident_sweep(trainer, officer):
 
 
 def test_the_beat_schedule_runs_the_daily_task_with_an_expiry():
-    from portal.schedule import BEAT_SCHEDULE
+    from config.schedule import BEAT_SCHEDULE
 
     entry = BEAT_SCHEDULE["training-daily"]
     assert entry["task"] == "training.daily"

@@ -2,7 +2,7 @@
 
 Past-month version. Items, scale, clusters and the DSM-5 provisional rule as in DOMAIN.md section
 1.1. The published screening cut-off is a range (31-33); we use 33, the same number the risk rules
-use (wellbeing/rules.py), and report no other bands: the "minimal/mild" bands seen in some copies
+use (wellbeing/risk/rules.py), and report no other bands: the "minimal/mild" bands seen in some copies
 are not official.
 """
 

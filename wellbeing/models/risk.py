@@ -3,8 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wellbeing import risk
-from wellbeing.reasons import CLINICAL, OPERATIONAL
+from wellbeing.risk import engine as risk
+from wellbeing.risk.reasons import CLINICAL, OPERATIONAL
 
 
 class RuleSet(models.Model):
@@ -81,7 +81,7 @@ class Flag(models.Model):
         CLINICAL = CLINICAL, _("Clinical")
 
     class Severity(models.IntegerChoices):
-        # Values from `wellbeing.risk` (the pure rules compute them); higher is seen first by OH.
+        # Values from `wellbeing.risk.engine` (the pure rules compute them); higher is seen first by OH.
         OPERATIONAL = risk.SEVERITY_OPERATIONAL, _("Operational")
         OPERATIONAL_RED = risk.SEVERITY_OPERATIONAL_RED, _("Operational, red")
         CLINICAL = risk.SEVERITY_CLINICAL, _("Moderate")

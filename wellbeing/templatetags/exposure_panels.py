@@ -20,7 +20,7 @@ from exposure.load import officer_sentence
 from exposure.models import Exposure
 from portal.access import scope
 from wellbeing.models import CheckIn
-from wellbeing.selectors import own_load_panel
+from wellbeing.risk.selectors import own_load_panel
 
 register = template.Library()
 

@@ -1,9 +1,9 @@
 """`{{ contact.contact|contact_parts }}`: a support contact's text as parts, numbers as tel:/sms:
-links (wellbeing/contact_links.py)."""
+links (wellbeing/checkins/contact_links.py)."""
 
 from django import template
 
-from wellbeing.contact_links import contact_parts as parse
+from wellbeing.checkins.contact_links import contact_parts as parse
 
 register = template.Library()
 

@@ -6,8 +6,8 @@ Each row is what the app itself would have stored, never a hand-typed number:
   stored total, band, positive, result and urgent are exactly what `wellbeing.instruments` gives.
   Give `answers=`, or `score_total=` for answers that add up to that total (the items that would
   make the check-in urgent are filled last), or neither for the lowest answer to every item.
-- `FlagFactory` takes its kind from the reasons table (`wellbeing/reasons.py`) and its severity from
-  the flags module (`wellbeing.flags.default_severity`), as `flag_raise` does. It writes the row
+- `FlagFactory` takes its kind from the reasons table (`wellbeing/risk/reasons.py`) and its severity from
+  the flags module (`wellbeing.risk.flags.default_severity`), as `flag_raise` does. It writes the row
   only: no audit event, no notification (use `flag_raise` to test those).
 - `RiskAssessmentFactory` writes each reason as the risk engine does (`Assessment.as_json`): its
   kind from the reasons table and its severity from `risk.reason_severity`."""
@@ -19,10 +19,10 @@ from django.utils import timezone
 
 from portal.tests.factories import OfficerFactory
 from wellbeing import instruments
-from wellbeing.flags import default_severity
 from wellbeing.models import CheckIn, Flag, RiskAssessment
-from wellbeing.reasons import reason
-from wellbeing.risk import reason_severity
+from wellbeing.risk.engine import reason_severity
+from wellbeing.risk.flags import default_severity
+from wellbeing.risk.reasons import reason
 
 
 def answers_for_total(instrument: str, total: int) -> list[int]:

@@ -110,7 +110,8 @@ def test_audit_completeness_another_site_cannot_open_a_record_and_forge_a_view(
 
 def test_audit_completeness_every_get_that_records_a_view_refuses_other_sites():
     """Every view that writes an audit event naming a subject on GET is guarded (a new one must be)."""
-    from wellbeing import oh_views, team_views
+    from wellbeing.oh import views as oh_views
+    from wellbeing.team import views as team_views
 
     for view in (oh_views.case, team_views.person, team_views.flag_detail):
         inner = view
@@ -169,7 +170,7 @@ def test_audit_completeness_an_oh_lead_sees_only_events_about_people_they_cover(
 
 
 def test_audit_completeness_reason_codes_are_unique_so_the_officer_reads_the_right_words():
-    from wellbeing import oh_forms
+    from wellbeing.oh import forms as oh_forms
 
     lists = [oh_forms.CASE_REASONS, oh_forms.REFERRAL_REASONS, oh_forms.NOTE_REASONS, oh_forms.HOLD_REASONS,
              oh_forms.SUBJECT_ACCESS_REASONS]

@@ -5,9 +5,9 @@ assessment's reasons are written as the risk engine writes them."""
 import pytest
 
 from wellbeing import instruments
-from wellbeing.flags import flag_raise
-from wellbeing.reasons import REASONS
-from wellbeing.risk import SEVERITY_URGENT, reason_severity
+from wellbeing.risk.engine import SEVERITY_URGENT, reason_severity
+from wellbeing.risk.flags import flag_raise
+from wellbeing.risk.reasons import REASONS
 from wellbeing.tests.factories import (
     CheckInFactory,
     FlagFactory,
@@ -63,7 +63,7 @@ def test_a_flag_has_the_kind_and_severity_flag_raise_gives(db, officer, code, ur
 
 
 def test_an_assessment_writes_its_reasons_as_the_risk_engine_does(db):
-    from wellbeing.risk import Assessment, ReasonResult
+    from wellbeing.risk.engine import Assessment, ReasonResult
 
     codes = ("exposure_load_high", "screen_over_cutoff")
     made = RiskAssessmentFactory(level="red", codes=codes)

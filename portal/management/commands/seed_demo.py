@@ -1,15 +1,9 @@
-import importlib
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test import override_settings
 
-from portal.demo import DEMO_USERNAMES, seed_core
-
-# Modules with demo history, each exposing `seed(ctx)`; they run in this order because check-ins
-# and the risk engine read the exposures seeded before them.
-DEMO_MODULES = ["exposure.demo", "wellbeing.demo", "wellbeing.oh_demo", "training.demo"]
+from portal.demo import DEMO_USERNAMES, demo_seed, demo_seeded, seed_core
 
 
 class Command(BaseCommand):
@@ -26,15 +20,13 @@ class Command(BaseCommand):
 
         with quiet(), transaction.atomic():
             ctx = seed_core()
-            for name in DEMO_MODULES:
-                importlib.import_module(name).seed(ctx)
-        # Assess everyone from the history just seeded, as the nightly sweep would, so the team
-        # dashboard, the flag inboxes and OH's queue have something true to show. Idempotent: a
-        # rerun finds the same results and adds nothing.
-        from wellbeing.risk_service import risk_sweep
-
+            # Each app adds its history (exposure, then check-ins and OH, then training: see portal/demo.py).
+            demo_seed.send(sender=self.__class__, ctx=ctx)
+        # Then whatever is derived from that history: wellbeing assesses everyone as the nightly sweep
+        # would, so the team dashboard, the flag inboxes and OH's queue have something true to show.
+        # Idempotent: a rerun finds the same results and adds nothing.
         with quiet():
-            risk_sweep()
+            demo_seeded.send(sender=self.__class__)
         self.stdout.write(self.style.SUCCESS(
             "Demo organisation ready. Sign in as " + ", ".join(DEMO_USERNAMES)
             + " with the password from DEMO_PASSWORD."

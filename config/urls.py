@@ -1,0 +1,39 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from portal import security_views, views
+from portal.forms import SignInForm
+from portal.language import language_set
+
+handler403 = "portal.security_views.permission_denied"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_mark_read, name="notifications-read"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("accounts/language/", language_set, name="language-set"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True,
+                                                         authentication_form=SignInForm), name="login"),
+    path("accounts/two-factor/", security_views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/two-factor/setup/", security_views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/recovery-codes/", security_views.two_factor_recovery_codes,
+         name="two_factor_recovery_codes"),
+    path("accounts/security/", security_views.security, name="security"),
+    path("accounts/security/sign-out-everywhere/", security_views.sign_out_everywhere, name="sign_out_everywhere"),
+    path("accounts/security/recovery-codes/", security_views.recovery_codes_new, name="recovery_codes_new"),
+    path("accounts/security/two-factor-off/", security_views.two_factor_turn_off, name="two_factor_turn_off"),
+    path("accounts/password_change/", security_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_reset/", security_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/reset/<uidb64>/<token>/", security_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("exposure/", include("exposure.urls")),
+    path("wellbeing/", include("wellbeing.checkins.urls")),
+    path("team/", include("wellbeing.team.urls")),
+    path("oh/", include("wellbeing.oh.urls")),
+    path("training/", include("training.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,265 @@
+"""The risk rules as pure functions over plain data. No ORM here: `wellbeing/risk/inputs.py`
+gathers the inputs with SQL aggregates and `wellbeing/risk/service.py` saves the result.
+
+For one officer at one moment the engine takes:
+- their decayed exposure load now, and their own usual load (from the 12 weeks before the last
+  2 weeks; the one definition is `exposure/load.py`), and the median load of officers in the same
+  role (peers);
+- critical incidents, long viewing sessions without a break, and their last check-in (which also
+  tells whether a critical-incident follow-up was done: a check-in at or after it was due);
+- the latest result of each validated instrument, their recent pulse totals, and any urgent answer.
+
+It returns a level (green < amber < red < urgent), a score used only to sort people by need, the
+reasons, each with its code, kind (operational or clinical) and the numbers behind it, and the
+exposure load's band and ratios that pages word (stored on the assessment).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from exposure import load as exposure_load
+from exposure.load import RECENT_DAYS, USUAL_WINDOW_DAYS, steady_state_load  # noqa: F401 - the windows, re-exported
+from wellbeing.instruments import INSTRUMENTS
+from wellbeing.risk.reasons import CLINICAL, REASONS
+
+GREEN, AMBER, RED, URGENT = "green", "amber", "red", "urgent"
+LEVELS = [GREEN, AMBER, RED, URGENT]
+RANK = {level: i for i, level in enumerate(LEVELS)}
+
+# How soon occupational health should look at a flag: its place in OH's triage queue, highest
+# first (urgent flags first, then by severity, then oldest first). Stored on the flag when it is
+# raised, and raised (never lowered) while it stays active. Operational flags rank below every
+# clinical one: they reach OH only when a supervisor did not acknowledge them in time.
+SEVERITY_OPERATIONAL = 10  # an operational reason at amber
+SEVERITY_OPERATIONAL_RED = 20  # an operational reason at red (exposure load far above the role's)
+SEVERITY_CLINICAL = 30  # a screen at or over its cut-off (moderate), PCL-5 DSM-5 rule met, falling pulse
+SEVERITY_HIGH = 40  # PHQ-9 moderately severe (15-19), PCL-5 over its cut-off with the DSM-5 rule met,
+#                     two or more positive screens, or any clinical reason at red
+SEVERITY_SEVERE = 50  # a screen in its severe band: PHQ-9 20+, GAD-7 15+, PHQ-4 9+
+SEVERITY_URGENT = 60  # PHQ-9 item 9 above 0, or yes to PHQ-4's safety question
+SEVERITIES = [SEVERITY_OPERATIONAL, SEVERITY_OPERATIONAL_RED, SEVERITY_CLINICAL, SEVERITY_HIGH, SEVERITY_SEVERE,
+              SEVERITY_URGENT]
+
+SCREEN_LOOKBACK_DAYS = 90  # an instrument result counts for this long
+URGENT_LOOKBACK_DAYS = 14
+FOLLOWUP_GRACE_DAYS = 14  # a missed follow-up stops being flagged after this long
+
+
+@dataclass(frozen=True)
+class ScreenResult:
+    instrument: str  # phq9, gad7, pcl5, phq4
+    completed_at: datetime
+    total: int
+    subscales: dict = field(default_factory=dict)  # PHQ-4: {"anxiety": n, "depression": n}
+    dsm5_provisional: bool = False  # PCL-5: the DSM-5 cluster rule is met (B1, C1, D2, E2 items at 2+)
+    checkin_id: int | None = None  # the check-in this result comes from (a flag links to it)
+
+    def over_cutoff(self, cutoffs: dict) -> bool:
+        """At or over the rule set's cut-off (the published ones by default)."""
+        if self.instrument == "phq4":
+            return (self.subscales.get("anxiety", 0) >= cutoffs["phq4_anxiety"]
+                    or self.subscales.get("depression", 0) >= cutoffs["phq4_depression"])
+        cutoff = cutoffs.get(self.instrument)
+        return cutoff is not None and self.total >= cutoff
+
+    def positive(self, cutoffs: dict) -> bool:
+        """A positive screen: at or over its cut-off, or (PCL-5) the DSM-5 provisional rule met
+        whatever the total, since someone can meet every cluster with a total under 33."""
+        return self.over_cutoff(cutoffs) or (self.instrument == "pcl5" and self.dsm5_provisional)
+
+
+def screen_severity(screen: ScreenResult, cutoffs: dict) -> int:
+    """The severity of one screen result: 0 when it is not positive; otherwise from the published
+    band of its total (severe, moderately severe) and, for PCL-5, the DSM-5 rule. Pure."""
+    if not screen.positive(cutoffs):
+        return 0
+    definition = INSTRUMENTS.get(screen.instrument)
+    band = definition.band_for(screen.total) if definition else None
+    if band is not None and band.code == "severe":
+        return SEVERITY_SEVERE
+    if band is not None and band.code == "moderately_severe":
+        return SEVERITY_HIGH
+    if screen.instrument == "pcl5" and screen.dsm5_provisional and screen.over_cutoff(cutoffs):
+        return SEVERITY_HIGH
+    return SEVERITY_CLINICAL
+
+
+def reason_severity(code: str, level: str, screen_severities=()) -> int:
+    """The severity of a flag raised for `code` at `level`: urgent above everything; a screen by
+    its worst positive result (two or more positive screens at least high); any other clinical
+    reason by its level; operational reasons below every clinical one. Pure."""
+    if level == URGENT:
+        return SEVERITY_URGENT
+    known = REASONS.get(code)
+    if known is None or known.kind != CLINICAL:
+        return SEVERITY_OPERATIONAL_RED if level == RED else SEVERITY_OPERATIONAL
+    severities = [s for s in screen_severities if s]
+    worst = max(severities, default=SEVERITY_CLINICAL)
+    if len(severities) >= 2 or level == RED:
+        worst = max(worst, SEVERITY_HIGH)
+    return worst
+
+
+@dataclass(slots=True)
+class OfficerInputs:
+    officer_id: int
+    role: str
+    load_now: float = 0.0  # decayed load at as_of
+    usual_daily_dose: float = 0.0  # mean daily dose over the usual window
+    recent_dose: float = 0.0  # undecayed dose in the last RECENT_DAYS
+    critical_incidents: list[date] = field(default_factory=list)
+    long_viewing_without_breaks: int = 0  # entries in the recent window
+    last_checkin_at: datetime | None = None
+    screens: list[ScreenResult] = field(default_factory=list)  # latest per instrument
+    pulses: list[int] = field(default_factory=list)  # pulse totals, oldest first
+    urgent_at: datetime | None = None  # latest urgent answer
+    urgent_code: str = "phq9_item9"  # or "safety_question" (PHQ-4's own safety item)
+    urgent_checkin_id: int | None = None  # the check-in with that answer
+
+
+class ReasonResult(NamedTuple):  # a tuple: made tens of thousands of times a night, cheaply
+    code: str
+    level: str
+    numbers: dict
+    severity: int = 0  # `reason_severity`: the place of its flag in OH's triage queue
+    checkin_id: int | None = None  # the check-in behind it (screens: the latest positive one)
+
+    @property
+    def kind(self) -> str:
+        return REASONS[self.code].kind
+
+
+@dataclass(frozen=True)
+class Assessment:
+    level: str
+    score: float
+    reasons: tuple[ReasonResult, ...]
+    # The exposure load as pages show it (`exposure.load`): the band against the officer's usual and
+    # the ratios people read. Stored on the assessment so that no page works them out again.
+    exposure: dict = field(default_factory=dict)
+
+    def as_json(self) -> list[dict]:
+        return [{"code": r.code, "kind": r.kind, "level": r.level, "numbers": r.numbers, "severity": r.severity}
+                for r in self.reasons]
+
+    def finding(self, rules_version: int) -> str:
+        """What was found: the rules version, the level and each reason with its level, without the
+        numbers. A new finding is a new assessment in the officer's history; the same finding with
+        new numbers (a load that decays a little every day) only refreshes the current one."""
+        payload = repr((rules_version, self.level, [(r.code, r.level) for r in self.reasons]))
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def digest(self, rules_version: int) -> str:
+        """The whole result, numbers included: an equal digest means there is nothing to write."""
+        payload = repr((rules_version, self.level, round(self.score, 4), self.reasons,
+                        sorted(self.exposure.items())))
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def usual_load(inputs: OfficerInputs, half_life_days: float) -> float:
+    return exposure_load.usual_load(inputs.usual_daily_dose, half_life_days)
+
+
+_ratio = exposure_load.ratio
+
+
+def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: int, rules: dict,
+             now: datetime) -> Assessment:
+    """Apply every rule to one officer. Deterministic: the same inputs give the same result."""
+    reasons: list[ReasonResult] = []
+    half_life = rules["dose_half_life_days"]
+    today = now.date()
+
+    # Exposure load against peers in the same role.
+    peer_ratio = None
+    if peer_median and peer_count >= rules["min_peers"]:
+        peer_ratio = _ratio(inputs.load_now, peer_median)
+    if peer_ratio is not None and peer_ratio >= rules["peer_ratio_amber"]:
+        level = RED if peer_ratio >= rules["peer_ratio_red"] else AMBER
+        reasons.append(ReasonResult("exposure_load_high", level, {
+            "load": round(inputs.load_now, 1), "role_median": round(peer_median, 1),
+            "ratio": round(peer_ratio, 1), "peers": peer_count}))
+
+    # Exposure load against the officer's own usual: the band the officer's page words.
+    usual = usual_load(inputs, half_life)
+    own_ratio = _ratio(inputs.load_now, usual)
+    band = exposure_load.usual_band(own_ratio, recent_dose=inputs.recent_dose, threshold=rules["own_ratio_amber"])
+    if band == exposure_load.HIGHER:
+        reasons.append(ReasonResult("exposure_load_rising", AMBER, {
+            "load": round(inputs.load_now, 1), "usual": round(usual, 1),
+            "ratio": exposure_load.shown_ratio(own_ratio, rules["own_ratio_amber"])}))
+    exposure = {"band": band, "own_ratio": exposure_load.shown_ratio(own_ratio, rules["own_ratio_amber"]),
+                "role_ratio": exposure_load.shown_ratio(peer_ratio, rules["peer_ratio_amber"])}
+
+    # Critical-incident follow-ups (TRiM-style: ~72 hours and ~28 days) that are due and not done.
+    due_followups = []
+    for incident in sorted(set(inputs.critical_incidents)):
+        start = datetime.combine(incident, datetime.min.time(), tzinfo=now.tzinfo)
+        for hours in rules["critical_incident_followup_hours"]:
+            due = start + timedelta(hours=hours)
+            if not (due <= now < due + timedelta(days=FOLLOWUP_GRACE_DAYS)):
+                continue
+            # "Any check-in from 12 hours before it was due" is the same as "the last one was".
+            done = inputs.last_checkin_at is not None and inputs.last_checkin_at >= due - timedelta(hours=12)
+            if not done:
+                due_followups.append({"incident": incident.isoformat(), "due": due.date().isoformat()})
+    if due_followups:
+        reasons.append(ReasonResult("critical_incident_followup", AMBER, {"due": due_followups}))
+
+    if inputs.long_viewing_without_breaks:
+        reasons.append(ReasonResult("viewing_without_breaks", AMBER, {
+            "entries": inputs.long_viewing_without_breaks, "days": RECENT_DAYS,
+            "minutes_threshold": rules["viewing_minutes_without_break"]}))
+
+    # Check-ins overdue while exposure continues.
+    overdue_days = rules["checkin_overdue_days"]
+    last = inputs.last_checkin_at
+    days_since = (today - last.date()).days if last else None
+    if inputs.recent_dose > 0 and (days_since is None or days_since > overdue_days):
+        reasons.append(ReasonResult("checkins_overdue", AMBER, {
+            "days_since_last": days_since, "allowed_days": overdue_days}))
+
+    # Validated screens over their published cut-offs (clinical).
+    cutoffs = rules["instrument_cutoffs"]
+    lookback = now - timedelta(days=SCREEN_LOOKBACK_DAYS)
+    positive = [s for s in inputs.screens if s.completed_at >= lookback and s.positive(cutoffs)]
+    positives = sorted({s.instrument for s in positive})
+    if positives:
+        level = RED if len(positives) >= 2 else AMBER
+        numbers = {"instruments": positives}
+        if any(s.instrument == "pcl5" and s.dsm5_provisional for s in positive):
+            numbers["pcl5_dsm5_provisional"] = True
+        latest = max(positive, key=lambda s: (s.completed_at, s.checkin_id or 0))
+        reasons.append(ReasonResult("screen_over_cutoff", level, numbers,
+                                    reason_severity("screen_over_cutoff", level,
+                                                    [screen_severity(s, cutoffs) for s in positive]),
+                                    latest.checkin_id))
+
+    # Falling pulse: the latest window of pulses averages lower than the window before it.
+    window = rules["pulse_trend_window"]
+    if len(inputs.pulses) >= 2 * window:
+        recent = inputs.pulses[-window:]
+        before = inputs.pulses[-2 * window:-window]
+        drop = sum(before) / window - sum(recent) / window
+        if drop >= rules["pulse_drop"]:
+            reasons.append(ReasonResult("pulse_falling", AMBER, {
+                "recent_mean": round(sum(recent) / window, 2), "previous_mean": round(sum(before) / window, 2),
+                "window": window}))
+
+    if inputs.urgent_at and inputs.urgent_at >= now - timedelta(days=URGENT_LOOKBACK_DAYS):
+        reasons.append(ReasonResult(inputs.urgent_code, URGENT, {"answered_on": inputs.urgent_at.date().isoformat()},
+                                    SEVERITY_URGENT, inputs.urgent_checkin_id))
+
+    # Every reason carries its severity (screens and urgent answers have theirs already).
+    reasons = [r if r.severity else r._replace(severity=reason_severity(r.code, r.level)) for r in reasons]
+
+    level = max((r.level for r in reasons), key=RANK.__getitem__, default=GREEN)
+    score = sum(RANK[r.level] for r in reasons) * 10 + max(peer_ratio or 0, own_ratio or 0)
+    reasons.sort(key=lambda r: (-RANK[r.level], r.code))
+    # One decimal is plenty to sort people by need, and it means that the slow daily drift of a
+    # decaying load does not write a new assessment for everyone every night.
+    return Assessment(level=level, score=round(score, 1), reasons=tuple(reasons), exposure=exposure)

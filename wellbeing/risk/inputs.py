@@ -1,0 +1,273 @@
+"""Gathering the risk engine's inputs with SQL aggregates (selectors). The same code serves one
+officer (after a save) and the whole force (the nightly sweep), so both always agree.
+
+Rows are aggregated in the database (exposure load per officer with the one SQL fragment of
+`exposure.load`, latest results, recent pulses); pandas only works on those aggregated rows, never
+on whole tables."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+from django.db import connection
+from django.db.models import F, FloatField, Max, Q, Sum, Window
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
+
+from exposure import load as exposure_load
+from exposure.models import Exposure
+from portal.models import User
+from wellbeing.models import CheckIn
+from wellbeing.risk.engine import (
+    FOLLOWUP_GRACE_DAYS,
+    RECENT_DAYS,
+    SCREEN_LOOKBACK_DAYS,
+    URGENT_LOOKBACK_DAYS,
+    USUAL_WINDOW_DAYS,
+    OfficerInputs,
+    ScreenResult,
+)
+
+SCREEN_INSTRUMENTS = ["phq9", "gad7", "pcl5", "phq4"]
+URGENT_CODES = {"phq4": "safety_question"}  # any other instrument's urgent answer is PHQ-9 item 9
+LAST_CHECKIN_DAYS = 365
+PULSE_LOOKBACK_DAYS = 120  # a trend is judged on the pulses of the last four months
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def load_lookback_days(half_life_days: float) -> int:
+    """How far back exposure still matters (`exposure.load.lookback_days`)."""
+    return exposure_load.lookback_days(half_life_days)
+
+
+def officers(officer_ids=None, role=None):
+    qs = User.objects.filter(is_officer=True, is_active=True)
+    if officer_ids is not None:
+        qs = qs.filter(pk__in=officer_ids)
+    if role is not None:
+        qs = qs.filter(high_risk_role=role)
+    return dict(qs.values_list("pk", "high_risk_role"))
+
+
+def exposure_loads(officer_ids, *, today, half_life_days: float, role=None, portable: bool = False) -> pd.DataFrame:
+    """Per officer: decayed load today, undecayed dose in the recent window, and mean daily dose
+    over the usual window. Index: officer id. Officers without exposure are absent.
+
+    One query on every database, one row per officer: the decayed load is the database's fragment
+    of `exposure.load.DECAYED_LOAD_SQL`, the one expression of it. (`portable` is accepted for the
+    callers that choose the check-in queries; the loads are the same query either way.)"""
+    since = today - timedelta(days=load_lookback_days(half_life_days))
+    columns = ["load_now", "recent_dose", "usual_daily_dose"]
+    qs = Exposure.objects.filter(shift_date__gt=since, shift_date__lte=today)
+    if officer_ids is not None:
+        qs = qs.filter(officer_id__in=officer_ids)
+    if role is not None:
+        qs = qs.filter(officer_id__in=User.objects.filter(high_risk_role=role).values("pk"))
+    # The SQL text is the fixed fragment of this database; today and the half-life are parameters.
+    weighted = RawSQL(exposure_load.decayed_load_sql(connection.vendor),  # noqa: S611 - fixed SQL
+                      (today, float(half_life_days)))
+    recent_since = today - timedelta(days=RECENT_DAYS)
+    usual_since = today - timedelta(days=RECENT_DAYS + USUAL_WINDOW_DAYS)
+    rows = (qs.values("officer_id")
+            .annotate(load_now=Sum(weighted, output_field=FloatField()),
+                      recent=Sum("dose", filter=Q(shift_date__gt=recent_since), default=0.0),
+                      usual=Sum("dose", filter=Q(shift_date__lte=recent_since, shift_date__gt=usual_since),
+                                default=0.0))
+            .order_by().values_list("officer_id", "load_now", "recent", "usual"))
+    frame = pd.DataFrame.from_records(list(rows), columns=["officer_id", "load_now", "recent_dose", "usual"])
+    if frame.empty:
+        return pd.DataFrame(columns=columns, dtype=float)
+    frame = frame.set_index("officer_id").astype(float)
+    frame["usual_daily_dose"] = frame.pop("usual") / USUAL_WINDOW_DAYS
+    return frame[columns]
+
+
+def role_medians(loads: pd.DataFrame, roles: dict[int, str]) -> dict[str, tuple[float, int]]:
+    """Median decayed load per role over every officer in the role (those without exposure count
+    as zero). Returns {role: (median, number of officers)}."""
+    frame = pd.DataFrame({"role": pd.Series(roles)})
+    frame["load_now"] = loads["load_now"].reindex(frame.index).fillna(0.0) if not loads.empty else 0.0
+    grouped = frame.groupby("role")["load_now"].agg(["median", "count"])
+    return {role: (float(row["median"]), int(row["count"])) for role, row in grouped.iterrows()}
+
+
+# Each "latest" is the greatest array [completed_at in microseconds, id, values...]: an ordinary
+# aggregate, so the database can hash by officer instead of sorting every check-in.
+CHECKINS_SQL = """
+    SELECT c.officer_id,
+           max(c.completed_at),
+           max(ARRAY[c.at_us, c.id, c.total])
+               FILTER (WHERE c.instrument = 'phq9' AND c.completed_at >= %(screen_since)s),
+           max(ARRAY[c.at_us, c.id, c.total])
+               FILTER (WHERE c.instrument = 'gad7' AND c.completed_at >= %(screen_since)s),
+           max(ARRAY[c.at_us, c.id, c.total, COALESCE((c.result->>'dsm5_provisional')::boolean, false)::int])
+               FILTER (WHERE c.instrument = 'pcl5' AND c.completed_at >= %(screen_since)s),
+           max(ARRAY[c.at_us, c.id, c.total, (c.result->>'anxiety')::bigint, (c.result->>'depression')::bigint])
+               FILTER (WHERE c.instrument = 'phq4' AND c.completed_at >= %(screen_since)s),
+           max(ARRAY[c.at_us, c.id, (c.instrument = 'phq4')::int])
+               FILTER (WHERE c.urgent AND c.completed_at >= %(urgent_since)s)
+    FROM (SELECT *, (date_part('epoch', completed_at) * 1000000)::bigint AS at_us
+          FROM wellbeing_checkin
+          WHERE completed_at >= %(since)s
+            AND (%(ids)s::bigint[] IS NULL OR officer_id = ANY(%(ids)s::bigint[]))) c
+    GROUP BY c.officer_id
+"""
+
+# The last 2N pulses per officer, oldest first: a fixed number per officer whatever the number of
+# pulses, so memory does not grow with the data.
+PULSES_SQL = """
+    SELECT officer_id, array_agg(total ORDER BY rn DESC)
+    FROM (SELECT officer_id, total,
+                 row_number() OVER (PARTITION BY officer_id ORDER BY completed_at DESC, id DESC) AS rn
+          FROM wellbeing_checkin
+          WHERE instrument = 'pulse' AND completed_at >= %(since)s
+            AND (%(ids)s::bigint[] IS NULL OR officer_id = ANY(%(ids)s::bigint[]))) p
+    WHERE rn <= %(count)s
+    GROUP BY officer_id
+"""
+
+LAST_CHECKIN_SQL = """
+    SELECT officer_id, max(completed_at) FROM wellbeing_checkin
+    WHERE completed_at >= %(since)s AND completed_at < %(until)s AND officer_id = ANY(%(ids)s::bigint[])
+    GROUP BY officer_id
+"""
+
+
+def _from_us(value: int) -> datetime:
+    return EPOCH + timedelta(microseconds=value)
+
+
+def _checkins_sql(result: dict, ids, *, now, window: int) -> None:
+    """The check-in inputs with one row per officer from each statement: one pass over the recent
+    check-ins for the last check-in, the latest of each screen and the latest urgent answer (the
+    greatest [time, id, ...] array); the last pulses; and, for officers with no check-in in the
+    recent window, their last check-in from an indexed query."""
+    since = now - timedelta(days=max(SCREEN_LOOKBACK_DAYS, URGENT_LOOKBACK_DAYS))
+    params = {"since": since, "screen_since": now - timedelta(days=SCREEN_LOOKBACK_DAYS),
+              "urgent_since": now - timedelta(days=URGENT_LOOKBACK_DAYS),
+              "pulse_since": now - timedelta(days=PULSE_LOOKBACK_DAYS), "ids": ids}
+    with connection.cursor() as cursor:
+        cursor.execute(CHECKINS_SQL, params)
+        rows = cursor.fetchall()
+    seen = set()
+    for pk, last, phq9, gad7, pcl5, phq4, urgent in rows:
+        inputs = result.get(pk)
+        if inputs is None:
+            continue
+        seen.add(pk)
+        inputs.last_checkin_at = last
+        for code, latest in (("phq9", phq9), ("gad7", gad7)):
+            if latest is not None:
+                inputs.screens.append(ScreenResult(code, _from_us(latest[0]), latest[2], checkin_id=latest[1]))
+        if pcl5 is not None:
+            inputs.screens.append(ScreenResult("pcl5", _from_us(pcl5[0]), pcl5[2], dsm5_provisional=bool(pcl5[3]),
+                                               checkin_id=pcl5[1]))
+        if phq4 is not None:
+            subscales = {k: v for k, v in (("anxiety", phq4[3]), ("depression", phq4[4])) if v is not None}
+            inputs.screens.append(ScreenResult("phq4", _from_us(phq4[0]), phq4[2], subscales, checkin_id=phq4[1]))
+        if urgent is not None:
+            inputs.urgent_at = _from_us(urgent[0])
+            inputs.urgent_checkin_id = urgent[1]
+            inputs.urgent_code = "safety_question" if urgent[2] else "phq9_item9"
+    with connection.cursor() as cursor:
+        cursor.execute(PULSES_SQL, {"since": params["pulse_since"], "ids": ids, "count": 2 * window})
+        for pk, pulses in cursor.fetchall():
+            if pk in result:
+                result[pk].pulses = pulses
+    older = [pk for pk in result if pk not in seen]
+    if older:
+        with connection.cursor() as cursor:
+            cursor.execute(LAST_CHECKIN_SQL, {"since": now - timedelta(days=LAST_CHECKIN_DAYS), "until": since,
+                                              "ids": older})
+            for pk, last in cursor.fetchall():
+                result[pk].last_checkin_at = last
+
+
+def _checkins_orm(result: dict, ids, *, now, window: int) -> None:
+    """The same inputs as `_checkins_sql`, with portable queries (SQLite in development and tests)."""
+    checkins = CheckIn.objects.all() if ids is None else CheckIn.objects.filter(officer_id__in=ids)
+    # A check-in more than LAST_CHECKIN_DAYS ago counts as none (the overdue rule then says "never").
+    recent_checkins = checkins.filter(completed_at__gte=now - timedelta(days=LAST_CHECKIN_DAYS))
+    for pk, last in recent_checkins.values("officer_id").annotate(last=Max("completed_at")).values_list(
+            "officer_id", "last").order_by():
+        if pk in result:
+            result[pk].last_checkin_at = last
+
+    # The latest result of each instrument per officer, picked in the database.
+    screens = checkins.filter(
+        instrument__in=SCREEN_INSTRUMENTS, completed_at__gte=now - timedelta(days=SCREEN_LOOKBACK_DAYS)
+    ).annotate(rn=Window(RowNumber(), partition_by=[F("officer_id"), F("instrument")],
+                         order_by=[F("completed_at").desc(), F("pk").desc()])).filter(rn=1)
+    for pk, checkin_id, instrument, at, total, extra in screens.values_list(
+            "officer_id", "pk", "instrument", "completed_at", "total", "result"):
+        if pk in result:
+            extra = extra if isinstance(extra, dict) else {}
+            subscales = {k: extra[k] for k in ("anxiety", "depression") if k in extra} if instrument == "phq4" else {}
+            dsm5 = instrument == "pcl5" and bool(extra.get("dsm5_provisional"))
+            result[pk].screens.append(ScreenResult(instrument, at, total, subscales, dsm5, checkin_id))
+
+    pulses = checkins.filter(instrument="pulse", completed_at__gte=now - timedelta(days=PULSE_LOOKBACK_DAYS)).annotate(
+        rn=Window(RowNumber(), partition_by=[F("officer_id")], order_by=[F("completed_at").desc(), F("pk").desc()])
+    ).filter(rn__lte=2 * window)
+    by_officer = defaultdict(list)
+    for pk, at, rid, total in pulses.values_list("officer_id", "completed_at", "pk", "total"):
+        by_officer[pk].append((at, rid, total))
+    for pk, rows in by_officer.items():
+        if pk in result:
+            result[pk].pulses = [total for _, _, total in sorted(rows)]
+
+    urgent = checkins.filter(urgent=True, completed_at__gte=now - timedelta(days=URGENT_LOOKBACK_DAYS))
+    for pk, at, checkin_id, instrument in urgent.values_list("officer_id", "completed_at", "pk", "instrument").order_by(
+            "completed_at", "pk"):
+        if pk in result:
+            result[pk].urgent_at = at
+            result[pk].urgent_checkin_id = checkin_id
+            result[pk].urgent_code = URGENT_CODES.get(instrument, "phq9_item9")
+
+
+def gather(officer_ids=None, *, now: datetime, rules: dict, portable: bool = False) -> dict[int, OfficerInputs]:
+    """Inputs for the given officers (all active officers when None). On PostgreSQL the check-in
+    inputs come from one aggregate statement; `portable=True` (and any other database) uses the
+    portable queries instead, which must give the same inputs (tests compare the two)."""
+    today = now.date()
+    roles = officers(officer_ids)
+    ids = None if officer_ids is None else list(roles)
+    result = {pk: OfficerInputs(officer_id=pk, role=role) for pk, role in roles.items()}
+    if not result:
+        return result
+
+    loads = exposure_loads(ids, today=today, half_life_days=rules["dose_half_life_days"], portable=portable)
+    for pk, load_now, recent_dose, usual_daily_dose in loads.itertuples():
+        if pk in result:
+            result[pk].load_now = float(load_now)
+            result[pk].recent_dose = float(recent_dose)
+            result[pk].usual_daily_dose = float(usual_daily_dose)
+
+    def scoped(qs, field="officer_id"):
+        return qs if ids is None else qs.filter(**{f"{field}__in": ids})
+
+    # Critical incidents recent enough for a follow-up to be due or still within its grace period
+    # (a partial index holds only critical incidents).
+    longest = max(rules["critical_incident_followup_hours"]) / 24
+    incidents = scoped(Exposure.objects.filter(
+        critical_incident=True, shift_date__gte=today - timedelta(days=math.ceil(longest) + FOLLOWUP_GRACE_DAYS + 1)))
+    for pk, day in incidents.values_list("officer_id", "shift_date").distinct().order_by():
+        if pk in result:
+            result[pk].critical_incidents.append(day)
+
+    # Long CSE viewing without a break (few rows: filtered in Python, as SQLite cannot search JSON lists).
+    viewing = scoped(Exposure.objects.filter(
+        role="cse_review", shift_date__gt=today - timedelta(days=RECENT_DAYS),
+        minutes__gte=rules["viewing_minutes_without_break"]))
+    for pk, mitigations in viewing.values_list("officer_id", "mitigations").order_by():
+        if pk in result and "breaks" not in (mitigations or []):
+            result[pk].long_viewing_without_breaks += 1
+
+    if connection.vendor == "postgresql" and not portable:
+        _checkins_sql(result, ids, now=now, window=rules["pulse_trend_window"])
+    else:
+        _checkins_orm(result, ids, now=now, window=rules["pulse_trend_window"])
+    return result

@@ -1,0 +1,557 @@
+"""Reads for the supervisor's team pages. Every function takes people already narrowed by
+`portal.access` (TEAM_SUMMARY) and runs a fixed number of queries however many people there are.
+
+What a supervisor may read: level, the *category* of each reason (clinical reasons only as "welfare
+contact recommended"), exposure load, check-in dates and counts, flags and welfare actions. Never
+answers, totals, bands, comments or risk scores: no query here selects those columns."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db.models.functions import Coalesce, RowNumber, TruncWeek
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from exposure.models import Exposure, ShiftLog
+from portal import access
+from portal.models import Team, User
+from wellbeing.models import CheckIn, Flag, RiskAssessment, WelfareAction
+from wellbeing.risk import engine as risk
+from wellbeing.risk.flags import OH, flag_owner, supervisor_label, supervisor_status
+from wellbeing.risk.reasons import CLINICAL, REASONS, WELFARE_CONTACT
+
+COMPLETION_DAYS = 30
+CHART_WEEKS = 12
+# The levels a supervisor sees. "Urgent" is not one of them: only a clinical answer (PHQ-9 item 9,
+# PHQ-4's safety question) produces it, and officers are told their supervisor sees no more than
+# that a welfare conversation is recommended. An urgent level reads as red, the highest level a
+# supervisor sees, on every team page, chart and export (`supervisor_level`).
+SUPERVISOR_LEVELS = [risk.GREEN, risk.AMBER, risk.RED]
+LEVEL_LABELS = {
+    risk.GREEN: gettext_lazy("Green"), risk.AMBER: gettext_lazy("Amber"), risk.RED: gettext_lazy("Red"),
+}
+NO_ASSESSMENT = "none"
+
+
+def supervisor_level(level: str) -> str:
+    """The level as a supervisor may read it: urgent reads as red. Pure."""
+    return risk.RED if level == risk.URGENT else level
+
+
+# Teams and people ---------------------------------------------------------------------------------
+
+def supervised_teams(user) -> list[Team]:
+    """The teams `user` supervises in the organisations they work in (their own and those an admin
+    granted: the rule of `portal.access.organisation_ids`, here as a subquery so that it costs no
+    extra round trip), by name. One query."""
+    own_or_granted = Q(unit__organisation_id=user.organisation_id) | Q(
+        unit__organisation_id__in=user.granted_organisations.values("id"))
+    return list(Team.objects.filter(own_or_granted, supervisors=user).select_related("unit")
+                .order_by("name", "unit__name").distinct())
+
+
+def chosen_team(teams: list[Team], raw) -> Team | None:
+    """The team asked for in `?team=`, the first one when none is asked for, or 404 when the asked-for
+    team is not one of the supervisor's (another team looks exactly like no team)."""
+    if raw in (None, ""):
+        return teams[0] if teams else None
+    for team in teams:
+        if str(team.pk) == str(raw):
+            return team
+    raise Http404
+
+
+def members(user, team: Team) -> QuerySet:
+    """The people of `team` whom `user` may see for the team summary (through `portal.access`)."""
+    # The access module's queryset as a subquery: its DISTINCT then covers ids only, not the wide
+    # rows with every summary column that the dashboard adds to this one.
+    visible = access.people_visible_to(user, access.TEAM_SUMMARY).filter(team=team).order_by().values("pk")
+    return (User.objects.filter(pk__in=visible)
+            .only("id", "first_name", "last_name", "username", "high_risk_role", "team_id")
+            .order_by("last_name", "first_name", "username"))
+
+
+def person_ids(people):
+    """`people` (a queryset or a list) as something `officer_id__in=` takes: a subquery for a
+    queryset, so that no extra round trip is made."""
+    if isinstance(people, QuerySet):
+        return people.order_by().values("pk")
+    return [p.pk for p in people]
+
+
+def _per_person_count(queryset: QuerySet):
+    return Coalesce(Subquery(queryset.filter(officer=OuterRef("pk")).order_by().values("officer")
+                             .annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
+def _per_person_latest(queryset: QuerySet, order: str, column: str):
+    return Subquery(queryset.filter(officer=OuterRef("pk")).order_by(order).values(column)[:1])
+
+
+def with_summary_columns(people: QuerySet, *, now: datetime) -> QuerySet:
+    """`people` with the per-person figures the dashboard needs, as correlated subqueries of the
+    one query that loads them (each served by an index on officer): last check-in, post-shift
+    check-ins and shifts over 30 days, last welfare action, the exposure numbers of the current
+    assessment, and the counts behind the "today" list. The dashboard uses it on SQLite; PostgreSQL
+    runs `SUMMARY_SQL`."""
+    since = now - timedelta(days=COMPLETION_DAYS)
+    today = timezone.localdate(now)
+    actions = WelfareAction.objects.all()
+    assessments = RiskAssessment.objects.filter(is_current=True)  # one per person (a constraint)
+    return people.annotate(
+        t_level=_per_person_latest(assessments, "-computed_at", "level"),
+        t_reasons=_per_person_latest(assessments, "-computed_at", "reasons"),
+        t_exposure=_per_person_latest(assessments, "-computed_at", "exposure"),
+        t_last_checkin=Subquery(CheckIn.objects.filter(officer=OuterRef("pk")).order_by().values("officer")
+                                .annotate(last=Max("completed_at")).values("last")[:1]),
+        t_pulses=_per_person_count(CheckIn.objects.filter(instrument="pulse", completed_at__gte=since)),
+        t_shifts=_per_person_count(ShiftLog.objects.filter(shift_date__gt=timezone.localdate(since))),
+        t_action_kind=_per_person_latest(actions, "-recorded_at", "kind"),
+        t_action_at=_per_person_latest(actions, "-recorded_at", "recorded_at"),
+        t_outcomes=_per_person_count(Exposure.objects.filter(outcome_wanted=True, outcome_shared_at__isnull=True)),
+        t_follow_ups=_per_person_count(WelfareAction.objects.filter(follow_up_on__lte=today, follow_up_done=False)),
+    )
+
+
+# The dashboard rows ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Person:
+    """The few columns of a person the dashboard shows (plain values: no model instance to build)."""
+
+    pk: int
+    first_name: str
+    last_name: str
+    username: str
+    high_risk_role: str
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}".strip() or self.username
+
+
+@dataclass(frozen=True)
+class ActiveFlag:
+    """An active flag as the dashboard shows it: its supervisor label (`flags.supervisor_label`),
+    never its assessment, numbers or whether it is urgent. `with_oh`: the flag is occupational
+    health's (clinical, or escalated), so it is not the supervisor's to acknowledge."""
+
+    pk: int
+    officer_id: int
+    reason_code: str
+    with_oh: bool
+    status: str
+    acknowledge_by: datetime
+    label: str
+
+    @property
+    def clinical(self) -> bool:
+        return REASONS[self.reason_code].kind == CLINICAL if self.reason_code in REASONS else False
+
+
+@dataclass(frozen=True)
+class LastAction:
+    """The kind and time of a person's latest welfare action."""
+
+    kind: str
+    recorded_at: datetime
+
+    def get_kind_display(self) -> str:
+        return str(dict(WelfareAction.Kind.choices).get(self.kind, self.kind))
+
+
+@dataclass
+class PersonRow:
+    person: Person
+    level: str = NO_ASSESSMENT
+    categories: list[str] = field(default_factory=list)
+    # The exposure load against their usual and against the role's median, as the current
+    # assessment stored them (`exposure.load.shown_ratio`); None where it had nothing to compare.
+    ratio_usual: float | None = None
+    ratio_role: float | None = None
+    last_checkin: datetime | None = None
+    pulses_30: int = 0
+    shifts_30: int = 0
+    flags: list[ActiveFlag] = field(default_factory=list)
+    last_action: LastAction | None = None
+    outcomes: int = 0  # calls whose outcome the person wants to hear, not yet shared
+    follow_ups: int = 0  # welfare follow-ups due (today or earlier) and not done
+    attention: tuple = ()
+
+    @property
+    def level_rank(self) -> int:
+        return risk.RANK.get(self.level, -1)
+
+    @property
+    def level_label(self) -> str:
+        return str(LEVEL_LABELS.get(self.level, _("Not assessed")))
+
+    @property
+    def days_since_checkin(self) -> int | None:
+        return self.days_since_checkin_on(timezone.localdate())
+
+    def days_since_checkin_on(self, today: date) -> int | None:
+        if self.last_checkin is None:
+            return None
+        return (today - timezone.localtime(self.last_checkin).date()).days
+
+    @property
+    def completion(self) -> int | None:
+        """Post-shift check-ins completed per shift logged over 30 days, as a percentage (at most 100);
+        None when no shift was logged."""
+        if not self.shifts_30:
+            return None
+        return min(100, round(100 * self.pulses_30 / self.shifts_30))
+
+    @property
+    def open_flags(self) -> list[ActiveFlag]:
+        """The flags waiting for the supervisor to acknowledge them (their own, still open)."""
+        return [f for f in self.flags if f.status == Flag.Status.OPEN and not f.with_oh]
+
+
+def reason_categories(reasons: list[dict], labels: dict | None = None) -> list[str]:
+    """What a supervisor may read of an assessment's reasons: each operational category once, and
+    clinical reasons only as "welfare contact recommended" (once, last). Pure. `labels` caches the
+    translated categories across many calls (see `category_labels`)."""
+    labels = labels if labels is not None else category_labels()
+    seen: list[str] = []
+    clinical = False
+    for item in reasons or []:
+        known = REASONS.get(item.get("code"))
+        if known is None:
+            continue
+        if known.kind == CLINICAL:
+            clinical = True
+            continue
+        label = labels[known.code]
+        if label not in seen:
+            seen.append(label)
+    if clinical:
+        seen.append(labels[WELFARE_KEY])
+    return seen
+
+
+WELFARE_KEY = "__welfare_contact__"
+
+
+def category_labels() -> dict[str, str]:
+    """Every reason's supervisor category, translated once into the active language."""
+    return {**{code: str(r.category) for code, r in REASONS.items()}, WELFARE_KEY: str(WELFARE_CONTACT)}
+
+
+def attention_key(row: PersonRow, now: datetime, *, today: date | None = None) -> tuple:
+    """Sort key, most in need first: a welfare contact recommended (an active clinical flag, urgent
+    or not: the order must not tell them apart), then a flag of theirs past or near its escalation
+    time, then the level, then the number of active flags, then the longest since a check-in. Pure."""
+    active = [f for f in row.flags if f.status in (Flag.Status.OPEN, Flag.Status.ESCALATED) or f.clinical]
+    welfare = any(f.clinical for f in row.flags)
+    soonest = min((f.acknowledge_by for f in row.open_flags), default=None)
+    due_within_day = soonest is not None and soonest - now <= timedelta(hours=24)
+    days = row.days_since_checkin_on(today or timezone.localdate(now))
+    return (not welfare, not due_within_day, -row.level_rank, -len(active), -(days if days is not None else 10_000),
+            row.person.last_name.lower(), row.person.first_name.lower(), row.person.pk)
+
+
+# The per-person figures of `team_rows`, one tuple per person, in this order.
+SUMMARY_COLUMNS = ["id", "first_name", "last_name", "username", "high_risk_role", "t_level", "t_reasons",
+                   "t_last_checkin", "t_pulses", "t_shifts", "t_action_kind", "t_action_at", "t_outcomes",
+                   "t_follow_ups", "t_exposure"]
+
+# PostgreSQL: the people and every figure of their row in one statement: the current assessment (one
+# per person, on its partial unique index, with the exposure numbers it stored) and the latest welfare
+# action as one LATERAL probe per person on the officer's index. Fixed text: the only thing put into it is the
+# SQL Django compiles for the people (`portal.access`); every value is a parameter, passed in the
+# order the placeholders appear.
+SUMMARY_SQL = """
+SELECT u.id, u.first_name, u.last_name, u.username, u.high_risk_role, a.level, a.reasons,
+       (SELECT MAX(c.completed_at) FROM wellbeing_checkin c WHERE c.officer_id = u.id),
+       (SELECT COUNT(*) FROM wellbeing_checkin c
+         WHERE c.officer_id = u.id AND c.instrument = 'pulse' AND c.completed_at >= %s),
+       (SELECT COUNT(*) FROM exposure_shiftlog s WHERE s.officer_id = u.id AND s.shift_date > %s),
+       w.kind, w.recorded_at,
+       (SELECT COUNT(*) FROM exposure_exposure o
+         WHERE o.officer_id = u.id AND o.outcome_wanted AND o.outcome_shared_at IS NULL),
+       (SELECT COUNT(*) FROM wellbeing_welfareaction f
+         WHERE f.officer_id = u.id AND NOT f.follow_up_done AND f.follow_up_on <= %s),
+       a.exposure, g.ids, g.codes, g.urgent, g.statuses, g.due
+FROM portal_user u
+LEFT JOIN wellbeing_riskassessment a ON a.officer_id = u.id AND a.is_current
+LEFT JOIN LATERAL (SELECT x.kind, x.recorded_at FROM wellbeing_welfareaction x
+                   WHERE x.officer_id = u.id ORDER BY x.recorded_at DESC LIMIT 1) w ON TRUE
+LEFT JOIN LATERAL (SELECT array_agg(v.id) AS ids, array_agg(v.reason_code) AS codes, array_agg(v.urgent) AS urgent,
+                          array_agg(v.status) AS statuses, array_agg(v.acknowledge_by) AS due
+                   FROM wellbeing_flag v WHERE v.officer_id = u.id AND v.status IN (%s, %s, %s)) g ON TRUE
+WHERE u.id IN ({people})
+"""
+
+
+def _summaries_postgresql(people: QuerySet, *, now: datetime) -> list[tuple]:
+    """`SUMMARY_COLUMNS` and the active flags as (id, reason code, urgent,
+    status, acknowledge by) per person, in one statement. The same as `_summaries_portable` (a test
+    holds them equal)."""
+    try:
+        people_sql, people_params = person_ids(people).query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    since = now - timedelta(days=COMPLETION_DAYS)
+    today = timezone.localdate(now)
+    params = [since, timezone.localdate(since), today,  # pulses, shifts, follow-ups
+              *Flag.ACTIVE,
+              *people_params]
+    with connection.cursor() as cursor:
+        cursor.execute(SUMMARY_SQL.format(people=people_sql), params)
+        rows = cursor.fetchall()
+    out = []
+    for row in rows:
+        ids, codes, urgent, statuses, due = row[-5:]
+        flags = list(zip(ids, codes, urgent, statuses, due, strict=True)) if ids else []
+        exposure = row[-6]
+        out.append((*row[:-6], json.loads(exposure) if isinstance(exposure, str) else exposure, flags))
+    return out
+
+
+def _summaries_portable(people: QuerySet, *, now: datetime) -> list[tuple]:
+    """The same as `_summaries_postgresql` through the ORM, for SQLite (development and tests): two
+    queries."""
+    rows = list(with_summary_columns(people, now=now).order_by().values_list(*SUMMARY_COLUMNS))
+    if not rows:
+        return []
+    ids = [row[0] for row in rows]
+    flags = defaultdict(list)
+    for officer_id, *flag in Flag.objects.filter(officer_id__in=ids, status__in=Flag.ACTIVE).order_by().values_list(
+            "officer_id", "id", "reason_code", "urgent", "status", "acknowledge_by"):
+        flags[officer_id].append(tuple(flag))
+    out = []
+    for row in rows:
+        exposure = row[-1]
+        out.append((*row[:-1], json.loads(exposure) if isinstance(exposure, str) else exposure, flags.get(row[0], [])))
+    return out
+
+
+def team_rows(people: QuerySet, *, now: datetime | None = None) -> list[PersonRow]:
+    """One row per person, sorted by attention. A fixed number of queries whatever the number of
+    people: the people with every figure of their row, the exposure numbers of their current
+    assessment (never worked out again here) and their active flags (one statement on PostgreSQL,
+    two elsewhere)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    summarise = _summaries_postgresql if connection.vendor == "postgresql" else _summaries_portable
+    rows: list[PersonRow] = []
+    labels = category_labels()
+    flag_labels: dict[str, str] = {}  # supervisor label per reason code, translated once
+    for (pk, first_name, last_name, username, role, level, reasons, last_checkin, pulses, shifts, action_kind,
+         action_at, outcomes, follow_ups, exposure, flags) in summarise(people, now=now):
+        exposure = exposure or {}
+        row = PersonRow(
+            person=Person(pk, first_name, last_name, username, role),
+            last_checkin=last_checkin, pulses_30=pulses or 0, shifts_30=shifts or 0,
+            last_action=LastAction(action_kind, action_at) if action_kind else None,
+            outcomes=outcomes or 0, follow_ups=follow_ups or 0,
+            ratio_usual=exposure.get("own_ratio"), ratio_role=exposure.get("role_ratio"))
+        if level:
+            row.level = supervisor_level(level)
+            row.categories = reason_categories(json.loads(reasons) if isinstance(reasons, str) else reasons, labels)
+        for flag_pk, code, urgent, status, due in flags:
+            label = flag_labels.get(code)
+            if label is None:
+                label = flag_labels[code] = supervisor_label(Flag(reason_code=code))
+            with_oh = flag_owner(Flag(reason_code=code, kind=_kind(code), urgent=urgent, status=status)) == OH
+            row.flags.append(ActiveFlag(flag_pk, pk, code, with_oh, status, due, label))
+        # Welfare contacts first (urgent or not alike), then the soonest to escalate.
+        row.flags.sort(key=lambda f: (not f.clinical, f.acknowledge_by, f.pk))
+        row.attention = attention_key(row, now, today=today)
+        rows.append(row)
+    return sorted(rows, key=lambda r: r.attention)
+
+
+SORTS = {
+    "attention": None,
+    "name": lambda r: (r.person.last_name.lower(), r.person.first_name.lower(), r.person.pk),
+    "level": lambda r: (-r.level_rank, r.attention),
+    "load": lambda r: (-(r.ratio_role or 0), -(r.ratio_usual or 0), r.attention),
+    "checkin": lambda r: (-(r.days_since_checkin if r.days_since_checkin is not None else 10_000), r.attention),
+    "completion": lambda r: (r.completion if r.completion is not None else 101, r.attention),
+}
+
+
+def _kind(code: str) -> str:
+    known = REASONS.get(code)
+    return known.kind if known else ""
+
+
+def sort_and_filter(rows: list[PersonRow], *, sort: str = "attention", level: str = "", flagged: bool = False,
+                    ) -> list[PersonRow]:
+    """Pure. `level` keeps people at that level or above ("amber" keeps amber and red)."""
+    if level:
+        floor = risk.RANK[level]
+        rows = [r for r in rows if r.level_rank >= floor]
+    if flagged:
+        rows = [r for r in rows if r.flags]
+    key = SORTS.get(sort)
+    return sorted(rows, key=key) if key else list(rows)
+
+
+# Flag inbox --------------------------------------------------------------------------------------
+
+@dataclass
+class InboxItem:
+    flag: Flag
+    label: str
+    actions: int
+
+    @property
+    def with_oh(self) -> bool:
+        return flag_owner(self.flag) == OH
+
+    @property
+    def status(self) -> str:
+        return supervisor_status(self.flag)
+
+    @property
+    def time_left(self) -> timedelta | None:
+        """Time left to acknowledge one of the supervisor's own open flags (None for OH's)."""
+        if self.flag.status != Flag.Status.OPEN or self.with_oh:
+            return None
+        return self.flag.acknowledge_by - timezone.now()
+
+    @property
+    def overdue(self) -> bool:
+        left = self.time_left
+        return left is not None and left.total_seconds() <= 0
+
+
+def flag_inbox(people) -> list[InboxItem]:
+    """Active flags of these people: welfare contacts recommended first (clinical flags, urgent or
+    not alike, oldest first), then the supervisor's open ones by time left before escalation, then
+    escalated and acknowledged ones by age. One query."""
+    flags = (Flag.objects.filter(officer_id__in=person_ids(people), status__in=Flag.ACTIVE)
+             .select_related("officer").annotate(n_actions=Count("welfare_actions")))
+    status_order = {Flag.Status.OPEN: 0, Flag.Status.ESCALATED: 1, Flag.Status.ACKNOWLEDGED: 2}
+    items = [InboxItem(flag=f, label=supervisor_label(f), actions=f.n_actions) for f in flags]
+
+    def key(i: InboxItem) -> tuple:
+        if i.flag.kind == CLINICAL:
+            return (0, 0, i.flag.raised_at, i.flag.raised_at, i.flag.pk)
+        return (1, status_order[i.flag.status], i.flag.acknowledge_by, i.flag.raised_at, i.flag.pk)
+
+    return sorted(items, key=key)
+
+
+def follow_ups_due(people, *, today: date):
+    return (WelfareAction.objects.filter(officer_id__in=person_ids(people), follow_up_on__lte=today,
+                                         follow_up_done=False)
+            .select_related("officer").order_by("follow_up_on", "pk"))
+
+
+def outcomes_pending(people):
+    """Calls whose outcome the officer wants to hear and nobody has shared yet: person, call type and
+    date only (the category name, never the detail)."""
+    return (Exposure.objects.filter(officer_id__in=person_ids(people), outcome_wanted=True,
+                                    outcome_shared_at__isnull=True)
+            .select_related("officer", "category").only(
+                "id", "shift_date", "officer__id", "officer__first_name", "officer__last_name", "officer__username",
+                "category__id", "category__name")
+            .order_by("shift_date", "pk"))
+
+
+# Charts ------------------------------------------------------------------------------------------
+
+def week_starts(today: date, weeks: int = CHART_WEEKS) -> list[date]:
+    """Mondays of the last `weeks` weeks, oldest first, the last being this week's. Pure."""
+    this_monday = today - timedelta(days=today.weekday())
+    return [this_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+
+
+def _as_date(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def exposure_by_category(ids: list[int], weeks: list[date], *, top: int = 6) -> dict:
+    """Dose logged per week by category (the `top` largest categories, the rest as "Other"). One query."""
+    rows = (Exposure.objects.filter(officer_id__in=ids, shift_date__gte=weeks[0])
+            .annotate(week=TruncWeek("shift_date")).values("week", "category__name")
+            .annotate(dose=Sum("dose")).order_by())
+    by_category: dict[str, dict[date, float]] = defaultdict(lambda: defaultdict(float))
+    for row in rows:
+        by_category[row["category__name"]][_as_date(row["week"])] += row["dose"] or 0.0
+    totals = sorted(by_category, key=lambda c: (-sum(by_category[c].values()), c))
+    kept, rest = totals[:top], totals[top:]
+    series = [{"name": c, "values": [round(by_category[c].get(w, 0.0), 1) for w in weeks]} for c in kept]
+    if rest:
+        series.append({"name": _("Other"), "values": [
+            round(sum(by_category[c].get(w, 0.0) for c in rest), 1) for w in weeks]})
+    return {"weeks": weeks, "series": series}
+
+
+def completion_by_week(ids: list[int], weeks: list[date]) -> list[dict]:
+    """Post-shift check-ins and shifts per week, and the share (at most 100%). Two queries."""
+    start = timezone.make_aware(datetime.combine(weeks[0], datetime.min.time()))
+    pulses = {_as_date(r["week"]): r["n"] for r in CheckIn.objects.filter(
+        officer_id__in=ids, instrument="pulse", completed_at__gte=start)
+        .annotate(week=TruncWeek("completed_at")).values("week").annotate(n=Count("id")).order_by()}
+    shifts = {_as_date(r["week"]): r["n"] for r in ShiftLog.objects.filter(officer_id__in=ids, shift_date__gte=weeks[0])
+              .annotate(week=TruncWeek("shift_date")).values("week").annotate(n=Count("id")).order_by()}
+    out = []
+    for week in weeks:
+        s, p = shifts.get(week, 0), pulses.get(week, 0)
+        out.append({"week": week, "shifts": s, "checkins": p, "percent": min(100, round(100 * p / s)) if s else None})
+    return out
+
+
+def levels_by_week(ids: list[int], weeks: list[date], *, today: date) -> list[dict]:
+    """How many people were at each level at the end of each week (their latest assessment by then;
+    this week: today). Two queries."""
+    start = timezone.make_aware(datetime.combine(weeks[0], datetime.min.time()))
+    history: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
+    before = RiskAssessment.objects.filter(officer_id__in=ids, computed_at__lt=start).annotate(
+        rn=Window(RowNumber(), partition_by=[F("officer_id")], order_by=[F("computed_at").desc(), F("pk").desc()])
+    ).filter(rn=1).values_list("officer_id", "computed_at", "level")
+    within = RiskAssessment.objects.filter(officer_id__in=ids, computed_at__gte=start).values_list(
+        "officer_id", "computed_at", "level").order_by("computed_at", "pk")
+    for pk, at, level in [*before, *within]:
+        history[pk].append((at, level))
+    out = []
+    for week in weeks:
+        end = min(week + timedelta(days=6), today)
+        cutoff = timezone.make_aware(datetime.combine(end, datetime.max.time()))
+        counts = {level: 0 for level in [*SUPERVISOR_LEVELS, NO_ASSESSMENT]}
+        for pk in ids:
+            level = NO_ASSESSMENT
+            for at, value in history.get(pk, []):
+                if at <= cutoff:
+                    level = value
+                else:
+                    break
+            counts[supervisor_level(level)] += 1
+        out.append({"week": week, "counts": counts})
+    return out
+
+
+def person_levels(person: User, *, since: datetime) -> list[RiskAssessment]:
+    """The person's level changes since `since` (plus the one in force then), oldest first: only
+    the rows where the level changed, and only level, time and reasons (for their categories)."""
+    rows = list(RiskAssessment.objects.filter(officer=person, computed_at__gte=since)
+                .only("id", "computed_at", "level", "reasons").order_by("computed_at", "pk"))
+    previous = (RiskAssessment.objects.filter(officer=person, computed_at__lt=since)
+                .only("id", "computed_at", "level", "reasons").order_by("-computed_at", "-pk").first())
+    if previous is not None:
+        rows.insert(0, previous)
+    changes = []
+    labels = category_labels()
+    for row in rows:
+        cats = reason_categories(row.reasons, labels)
+        level = supervisor_level(row.level)
+        if changes and changes[-1]["level"] == level and changes[-1]["categories"] == cats:
+            continue
+        # The day only: a level that changed at the minute of a check-in would say which one.
+        changes.append({"at": timezone.localtime(row.computed_at).date(), "level": level,
+                        "label": str(LEVEL_LABELS[level]), "categories": cats})
+    return changes
