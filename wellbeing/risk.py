@@ -15,6 +15,7 @@ the reasons, each with its code, kind (operational or clinical) and the numbers 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -86,7 +87,7 @@ def screen_severity(screen: ScreenResult, cutoffs: dict) -> int:
     return SEVERITY_CLINICAL
 
 
-def reason_severity(code: str, level: str, screen_severities=()) -> int:
+def reason_severity(code: str, level: str, screen_severities: Iterable[int] = ()) -> int:
     """The severity of a flag raised for `code` at `level`: urgent above everything; a screen by
     its worst positive result (two or more positive screens at least high); any other clinical
     reason by its level; operational reasons below every clinical one. Pure."""
@@ -180,7 +181,7 @@ def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: in
     peer_ratio = None
     if peer_median and peer_count >= rules["min_peers"]:
         peer_ratio = _ratio(inputs.load_now, peer_median)
-    if peer_ratio is not None and peer_ratio >= rules["peer_ratio_amber"]:
+    if peer_median and peer_ratio is not None and peer_ratio >= rules["peer_ratio_amber"]:
         level = RED if peer_ratio >= rules["peer_ratio_red"] else AMBER
         reasons.append(ReasonResult("exposure_load_high", level, {
             "load": round(inputs.load_now, 1), "role_median": round(peer_median, 1),
@@ -228,7 +229,7 @@ def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: in
     positives = sorted({s.instrument for s in positive})
     if positives:
         level = RED if len(positives) >= 2 else AMBER
-        numbers = {"instruments": positives}
+        numbers: dict[str, object] = {"instruments": positives}
         if any(s.instrument == "pcl5" and s.dsm5_provisional for s in positive):
             numbers["pcl5_dsm5_provisional"] = True
         latest = max(positive, key=lambda s: (s.completed_at, s.checkin_id or 0))
