@@ -255,7 +255,6 @@ def pytest_sessionfinish(session, exitstatus):
     leaks = find_leaks(REGISTRY.records, REGISTRY.secrets)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
-        reporter.ensure_newline()  # not on the line of the last progress dots
         reporter.write_sep("=", "log scan", bold=True)
         reporter.write_line(
             f"{len(REGISTRY.records)} log records scanned for {len(REGISTRY.secrets)} secrets: "
