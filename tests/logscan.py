@@ -8,7 +8,9 @@ write it, with the id of the test that was running when it was logged (the serve
 browser test counts as its test), marked "(setup)" or "(teardown)" when logged by its fixtures
 (session-wide fixtures run in the first test's setup and the last one's teardown). At the end of the
 run any secret found in any record fails the run, one line per leak: "<test id>: <kind of secret>
-in <logger>" (never the secret itself).
+in <logger>" (never the secret itself), followed by the test that first handled that secret when it
+was another one (a value typed in one test and logged by chance in another is then easy to tell
+from a real leak).
 
 Tests can also use the `logscan` fixture: `logscan.secret(value, kind)` registers a value,
 `logscan.leaks()` lists the leaks in records logged during that test.
@@ -37,11 +39,19 @@ class Leak:
     logger: str
     kind: str
     test: str = ""  # the node id of the test that logged it, when the records say
+    source: str = field(default="", compare=False)  # the test that first handled the secret
 
     def __str__(self):
-        if self.test:
-            return f"{self.test}: {self.kind} in {self.logger}"
-        return f"{self.kind} in a record of logger {self.logger!r}"
+        if not self.test:
+            return f"{self.kind} in a record of logger {self.logger!r}"
+        text = f"{self.test}: {self.kind} in {self.logger}"
+        if self.source and _node_id(self.source) != _node_id(self.test):
+            text += f" (a value first handled by {self.source})"
+        return text
+
+
+def _node_id(test: str) -> str:
+    return test.removesuffix(" (setup)").removesuffix(" (teardown)")
 
 
 class Record(NamedTuple):
@@ -53,6 +63,7 @@ class Record(NamedTuple):
 @dataclass
 class Registry:
     secrets: dict[str, str] = field(default_factory=dict)  # value -> kind
+    sources: dict[str, str] = field(default_factory=dict)  # value -> the test running when it was first added
     records: list[Record] = field(default_factory=list)
     current_test: str = OUTSIDE_TESTS  # set by pytest_runtest_protocol below; read by any thread
 
@@ -62,13 +73,17 @@ class Registry:
         text = str(value)
         if kind == "one-time code":
             if re.fullmatch(r"\d{6,8}", text):
-                self.secrets.setdefault(text, kind)
+                self._keep(text, kind)
             return
         # Free text must be longer before it counts: short random strings from property tests
         # would otherwise turn up by chance inside ordinary log lines.
         minimum = FREE_TEXT_MIN_LENGTH if kind.startswith("free text") else MIN_LENGTH
         if len(text) >= minimum and len(set(text)) >= MIN_DISTINCT:
-            self.secrets.setdefault(text, kind)
+            self._keep(text, kind)
+
+    def _keep(self, text: str, kind: str) -> None:
+        self.secrets.setdefault(text, kind)
+        self.sources.setdefault(text, self.current_test)
 
 
 REGISTRY = Registry()
@@ -79,10 +94,12 @@ def secret(value, kind: str) -> None:
     REGISTRY.add(value, kind)
 
 
-def find_leaks(records: list[tuple[str, str]] | list[Record], secrets: dict[str, str]) -> list[Leak]:
+def find_leaks(records: list[tuple[str, str]] | list[Record], secrets: dict[str, str],
+               sources: dict[str, str] | None = None) -> list[Leak]:
     """Every (test, logger, kind) where a secret occurs in a record: records are (logger, text) or
-    `Record`s, which also name the test that logged them. Digit codes must stand alone (not inside
-    a longer number, nor the fraction of a timestamp)."""
+    `Record`s, which also name the test that logged them; `sources` names the test that first
+    handled each secret. Digit codes must stand alone (not inside a longer number, nor the fraction
+    of a timestamp)."""
     found: set[Leak] = set()
     rows = [(record[0], record[1], record[2] if len(record) > 2 else "") for record in records]
     everything = "\n".join(text for _, text, _ in rows)  # one fast search per secret first
@@ -96,7 +113,8 @@ def find_leaks(records: list[tuple[str, str]] | list[Record], secrets: dict[str,
             hits = [(name, test) for name, text, test in rows if value in text and pattern.search(text)]
         else:
             hits = [(name, test) for name, text, test in rows if value in text]
-        found.update(Leak(name, kind, test) for name, test in hits)
+        source = (sources or {}).get(value, "")
+        found.update(Leak(name, kind, test, source) for name, test in hits)
     return sorted(found, key=lambda leak: (leak.test, leak.logger, leak.kind))
 
 
@@ -252,7 +270,7 @@ def pytest_runtest_teardown(item, nextitem):
 def pytest_sessionfinish(session, exitstatus):
     if not REGISTRY.records:
         return
-    leaks = find_leaks(REGISTRY.records, REGISTRY.secrets)
+    leaks = find_leaks(REGISTRY.records, REGISTRY.secrets, REGISTRY.sources)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_sep("=", "log scan", bold=True)

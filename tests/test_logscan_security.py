@@ -107,17 +107,19 @@ import pytest
 from tests import logscan
 
 SECRET = "sub-run-passphrase-" + "4711"
+FIXTURE_SECRET = "fixture-horse-" + "8126"
+QUIET_SECRET = "quiet-lantern-" + "5390"
 
 
 @pytest.fixture
 def careless_fixture():
-    logscan.secret(SECRET + "-fixture", "password")
-    logging.getLogger("portal.fixtures").warning("set up with %s", SECRET + "-fixture")
+    logscan.secret(FIXTURE_SECRET, "password")
+    logging.getLogger("portal.fixtures").warning("set up with %s", FIXTURE_SECRET)
     yield
 
 
 def test_logs_nothing_secret():
-    logscan.secret(SECRET, "password")
+    logscan.secret(QUIET_SECRET, "password")
     logging.getLogger("portal.careful").warning("a user signed in")
 
 
@@ -128,6 +130,10 @@ def test_leaks_a_password():
 
 def test_uses_a_careless_fixture(careless_fixture):
     pass
+
+
+def test_z_logs_a_value_another_test_typed():
+    logging.getLogger("portal.careless").warning("logged %s", QUIET_SECRET)
 '''
 
 
@@ -148,8 +154,10 @@ def test_records_carry_the_running_test(request, logscan):
 
 
 def test_the_end_of_run_report_names_each_leaking_test_and_never_the_secret(tmp_path):
-    """A separate pytest run over three tests, one of which logs a password and one of which uses
-    a fixture that does: the run fails, and the log scan names exactly those two tests."""
+    """A separate pytest run over four tests: one logs a password, one uses a fixture that does, one
+    logs a value that another test (which logged nothing secret) handled as a password. The run
+    fails, and the log scan names exactly the three tests that logged, and where the third value
+    came from."""
     (tmp_path / "test_leaky.py").write_text(SUB_RUN_TESTS)
     root = Path(__file__).resolve().parent.parent
     env = {k: v for k, v in os.environ.items() if k not in {"PYTEST_ADDOPTS", "PYTEST_CURRENT_TEST"}}
@@ -160,12 +168,14 @@ def test_the_end_of_run_report_names_each_leaking_test_and_never_the_secret(tmp_
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
     )
     output = result.stdout + result.stderr
-    assert "3 passed" in output, output
+    assert "4 passed" in output, output
     assert result.returncode == 1, output  # every test passed, the log scan failed the run
-    assert "2 leak(s)" in output
+    assert "3 leak(s)" in output
     leaks = [line.strip() for line in output.splitlines() if line.strip().startswith("LEAK:")]
-    assert len(leaks) == 2, output
+    assert len(leaks) == 3, output
     assert leaks == ["LEAK: test_leaky.py::test_leaks_a_password: password in portal.careless",
-                     "LEAK: test_leaky.py::test_uses_a_careless_fixture (setup): password in portal.fixtures"]
-    assert "test_logs_nothing_secret" not in output.split("log scan")[-1]
-    assert "sub-run-passphrase-4711" not in output
+                     "LEAK: test_leaky.py::test_uses_a_careless_fixture (setup): password in portal.fixtures",
+                     "LEAK: test_leaky.py::test_z_logs_a_value_another_test_typed: password in portal.careless "
+                     "(a value first handled by test_leaky.py::test_logs_nothing_secret)"]
+    for value in ("sub-run-passphrase-4711", "fixture-horse-8126", "quiet-lantern-5390"):
+        assert value not in output
