@@ -10,7 +10,9 @@ browser test counts as its test), marked "(setup)" or "(teardown)" when logged b
 run any secret found in any record fails the run, one line per leak: "<test id>: <kind of secret>
 in <logger>" (never the secret itself), followed by the test that first handled that secret when it
 was another one (a value typed in one test and logged by chance in another is then easy to tell
-from a real leak).
+from a real leak). Values that Hypothesis generates (random text typed into password fields by the
+fuzz tests) count only in the records of the test that typed them: a few thousand random strings
+otherwise turn up by chance inside some other test's traceback or URL and fail an innocent run.
 
 Tests can also use the `logscan` fixture: `logscan.secret(value, kind)` registers a value,
 `logscan.leaks()` lists the leaks in records logged during that test.
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import pytest
+from hypothesis import currently_in_test_context
 
 FREE_TEXT_APPS = ("exposure", "wellbeing")
 MIN_LENGTH = 6
@@ -64,6 +67,7 @@ class Record(NamedTuple):
 class Registry:
     secrets: dict[str, str] = field(default_factory=dict)  # value -> kind
     sources: dict[str, str] = field(default_factory=dict)  # value -> the test running when it was first added
+    generated: set[str] = field(default_factory=set)  # values only ever handled inside Hypothesis examples
     records: list[Record] = field(default_factory=list)
     current_test: str = OUTSIDE_TESTS  # set by pytest_runtest_protocol below; read by any thread
 
@@ -83,7 +87,13 @@ class Registry:
 
     def _keep(self, text: str, kind: str) -> None:
         self.secrets.setdefault(text, kind)
-        self.sources.setdefault(text, self.current_test)
+        in_example = currently_in_test_context()
+        if text not in self.sources:
+            self.sources[text] = self.current_test
+            if in_example:
+                self.generated.add(text)
+        if not in_example:
+            self.generated.discard(text)  # handled for real: it counts everywhere
 
 
 REGISTRY = Registry()
@@ -95,11 +105,11 @@ def secret(value, kind: str) -> None:
 
 
 def find_leaks(records: list[tuple[str, str]] | list[Record], secrets: dict[str, str],
-               sources: dict[str, str] | None = None) -> list[Leak]:
+               sources: dict[str, str] | None = None, generated: set[str] | frozenset = frozenset()) -> list[Leak]:
     """Every (test, logger, kind) where a secret occurs in a record: records are (logger, text) or
     `Record`s, which also name the test that logged them; `sources` names the test that first
-    handled each secret. Digit codes must stand alone (not inside a longer number, nor the fraction
-    of a timestamp)."""
+    handled each secret; a `generated` value counts only in that test's own records. Digit codes
+    must stand alone (not inside a longer number, nor the fraction of a timestamp)."""
     found: set[Leak] = set()
     rows = [(record[0], record[1], record[2] if len(record) > 2 else "") for record in records]
     everything = "\n".join(text for _, text, _ in rows)  # one fast search per secret first
@@ -114,6 +124,8 @@ def find_leaks(records: list[tuple[str, str]] | list[Record], secrets: dict[str,
         else:
             hits = [(name, test) for name, text, test in rows if value in text]
         source = (sources or {}).get(value, "")
+        if value in generated:
+            hits = [(name, test) for name, test in hits if _node_id(test) == _node_id(source)]
         found.update(Leak(name, kind, test, source) for name, test in hits)
     return sorted(found, key=lambda leak: (leak.test, leak.logger, leak.kind))
 
@@ -270,7 +282,7 @@ def pytest_runtest_teardown(item, nextitem):
 def pytest_sessionfinish(session, exitstatus):
     if not REGISTRY.records:
         return
-    leaks = find_leaks(REGISTRY.records, REGISTRY.secrets, REGISTRY.sources)
+    leaks = find_leaks(REGISTRY.records, REGISTRY.secrets, REGISTRY.sources, REGISTRY.generated)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_sep("=", "log scan", bold=True)

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 from django.core import mail
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import PASSWORD, PlainClient
 from portal import twofactor
@@ -144,6 +146,34 @@ def test_a_leak_names_the_test_that_logged_it():
     assert leaks == [Leak("django.request", "password", "tests/test_a.py::test_one")]
     assert str(leaks[0]) == "tests/test_a.py::test_one: password in django.request"
     assert "hunter-2-horse" not in str(leaks[0])
+
+
+def test_a_value_hypothesis_typed_counts_only_in_the_test_that_typed_it():
+    """Random fuzz input registered as a password turns up by chance in other tests' tracebacks
+    and URLs; in the fuzz test's own records it is still a leak."""
+    value = "fuzzed-" + "q7+z"
+    records = [logscan.Record("celery.app.trace", f"Traceback ... {value} ...", "tests/b.py::test_other"),
+               logscan.Record("portal.careless", f"typed {value}", "tests/a.py::test_fuzz")]
+    sources = {value: "tests/a.py::test_fuzz"}
+    assert find_leaks(records, {value: "password"}, sources, {value}) == [
+        Leak("portal.careless", "password", "tests/a.py::test_fuzz")]
+    assert len(find_leaks(records, {value: "password"}, sources)) == 2  # a value handled for real counts anywhere
+
+
+@settings(max_examples=1, database=None, deadline=None)
+@given(st.just("hypothesis-typed-" + "5173"))
+def test_values_handled_inside_a_hypothesis_example_are_marked_generated(value):
+    logscan.secret(value, "password")
+    assert value in REGISTRY.generated
+    logscan.secret(value, "password")
+    assert value in REGISTRY.generated
+
+
+def test_a_generated_value_handled_again_for_real_counts_everywhere():
+    value = "hypothesis-typed-" + "5173"
+    REGISTRY.generated.add(value)  # as the test above leaves it
+    logscan.secret(value, "password")
+    assert value not in REGISTRY.generated
 
 
 def test_records_carry_the_running_test(request, logscan):
