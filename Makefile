@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install browser run test test-fast lint check worker beat web clean messages
+.PHONY: install browser run test test-fast lint typecheck check worker beat web clean messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -49,6 +49,11 @@ test: install browser
 lint: install
 	$(BIN)/python -m ruff check .
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+# mypy with django-stubs over the modules listed in pyproject.toml [tool.mypy]. Its Django plugin
+# loads the settings, so it runs as development does (DEBUG=true, nothing else needed).
+typecheck: install
+	DEBUG=true $(BIN)/python -m mypy
 
 # Production processes (the same commands docker-compose.yml runs).
 web worker beat: install

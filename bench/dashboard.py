@@ -164,7 +164,8 @@ def serve(url: str, port: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "SECRET_KEY": os.environ["SECRET_KEY"],
            "ALLOWED_HOSTS": "127.0.0.1", "BEHIND_TLS_PROXY": "true", "LOG_LEVEL": "WARNING",
            "CONN_MAX_AGE": "60", "DJANGO_SETTINGS_MODULE": "config.settings",
-           "EMAIL_URL": "smtp://127.0.0.1:25"}  # production refuses console email; the bench sends none
+           "EMAIL_URL": "smtp://127.0.0.1:25",  # production refuses console email; the bench sends none
+           "PSEUDONYM_KEY": os.environ.get("PSEUDONYM_KEY") or secrets.token_urlsafe(48)}  # required when DEBUG is off
     env.pop("REDIS_URL", None)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT,
                    env=env, check=True)

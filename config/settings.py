@@ -1,8 +1,8 @@
 """Settings for the portal, read only from environment variables.
 
 A fresh clone runs with DEBUG=true and nothing else set: SQLite, Celery eager, console email.
-Production (DEBUG unset or false) refuses to start with the development secret key, and turns on
-HTTPS-only cookies, HSTS and the SSL redirect unless told otherwise.
+Production (DEBUG unset or false) refuses to start with the development secret key or without a
+pseudonym key of its own, and turns on HTTPS-only cookies, HSTS and the SSL redirect unless told otherwise.
 """
 
 import ipaddress
@@ -281,8 +281,25 @@ LOGGING = {
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-portal-2026")
 DEMO_TOTP_SECRET = env.str("DEMO_TOTP_SECRET", default="DEMOPORTALTOTPKEYNORTHMOOR234567")
 
-# Keyed hash for pseudonymised exports (OH). Must be set in production.
-PSEUDONYM_KEY = env.str("PSEUDONYM_KEY", default=SECRET_KEY)
+# Keyed hash for pseudonymised exports (OH): a longitudinal cohort keeps each person's pseudonym
+# for as long as this key is unchanged, so it is a secret of its own, never derived from SECRET_KEY
+# (rotating SECRET_KEY, e.g. after a leak, must not silently break every cohort's linkage).
+# Development uses a fixed key; production refuses to start without a real one.
+DEV_PSEUDONYM_KEY = "dev-only-pseudonym-key-do-not-use-in-production"  # noqa: S105 - refused below outside DEBUG
+PSEUDONYM_KEY = env.str("PSEUDONYM_KEY", default=DEV_PSEUDONYM_KEY if DEBUG else "")
+PSEUDONYM_KEY_MIN_LENGTH = 32
+if not DEBUG and (not PSEUDONYM_KEY.strip() or PSEUDONYM_KEY == DEV_PSEUDONYM_KEY):
+    raise ImproperlyConfigured(
+        "With DEBUG off, PSEUDONYM_KEY must be set to a random value of its own (at least "
+        f"{PSEUDONYM_KEY_MIN_LENGTH} characters), kept unchanged for as long as longitudinal exports must link."
+    )
+if not DEBUG and PSEUDONYM_KEY == SECRET_KEY:
+    raise ImproperlyConfigured(
+        "PSEUDONYM_KEY must differ from SECRET_KEY: rotating SECRET_KEY would otherwise break the linkage "
+        "of every longitudinal export."
+    )
+if not DEBUG and len(PSEUDONYM_KEY) < PSEUDONYM_KEY_MIN_LENGTH:
+    raise ImproperlyConfigured(f"PSEUDONYM_KEY must be at least {PSEUDONYM_KEY_MIN_LENGTH} random characters.")
 
 # The public address of the site, for links in emails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-key-" + "x" * 50)
+os.environ.setdefault("PSEUDONYM_KEY", "test-only-pseudonym-key-" + "y" * 32)
 # Production settings refuse non-delivering email backends; tests replace this one with locmem below.
 os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:25")
 

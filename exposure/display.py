@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from exposure.forms import MEDIA, MITIGATION_CHOICES, CounterTerrorismForm, FirearmsForm
@@ -11,13 +13,13 @@ MITIGATION_LABELS = dict(MITIGATION_CHOICES)
 MEDIA_LABELS = dict(MEDIA)
 
 
-def _yes_no(value) -> str:
+def _yes_no(value: Any) -> str:
     return {True: _("Yes"), False: _("No")}.get(value, _("Not recorded"))
 
 
 def describe(exposure: Exposure, category_names: dict[str, str]) -> list[tuple[str, str]]:
     rows = [(_("Intensity as you felt it"), f"{exposure.intensity} / 5")]
-    detail = exposure.detail or {}
+    detail: Any = exposure.detail or {}  # JSON as saved: its values are whatever the form kept
     if exposure.role == "call_handling":
         rows.append((_("Calls"), str(exposure.count)))
         rows.append((_("Outcome became known"), _yes_no(exposure.outcome_known)))

@@ -41,6 +41,7 @@ are in ``exposure/load.py`` (one definition for the engine and every page).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 DEFAULT_MINUTES = 30
 MITIGATION_STEP = 0.1
@@ -88,7 +89,7 @@ def entry_dose(
     return round(dose, 6)
 
 
-def entry_dose_many(*, count: int, **kwargs) -> float:
+def entry_dose_many(*, count: int, **kwargs: Any) -> float:
     """The dose of an entry that covers `count` events of the same kind (e.g. five distressing calls
     of one type): `count` times the dose of one. A count of 0 weighs nothing."""
     if count < 0:

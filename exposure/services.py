@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,7 +37,7 @@ class EntryData:
     def dose(self) -> float:
         """Logged minutes measure the whole entry; without minutes, each counted event (a call)
         weighs the dose module's default minutes."""
-        kwargs = {"intensity": self.intensity, "minutes": self.minutes, "mitigations": self.mitigations,
+        kwargs: dict[str, Any] = {"intensity": self.intensity, "minutes": self.minutes, "mitigations": self.mitigations,
                   "defined_task": self.defined_task, "critical_incident": self.critical_incident}
         if self.minutes is None:
             return entry_dose_many(count=self.count, **kwargs)

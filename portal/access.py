@@ -96,7 +96,7 @@ def area_required(area: str):
                 raise PermissionDenied(_("Your role does not give access to this area."))
             return view(request, *args, **kwargs)
 
-        wrapped.access_area = area
+        wrapped.access_area = area  # type: ignore[attr-defined]  # a marker on the view function
         return wrapped
 
     return decorator
@@ -165,10 +165,11 @@ def get_own_or_404(user, queryset: QuerySet, pk, owner_field: str = "officer"):
         raise Http404 from exc
 
 
-def supervisors_by_team(team_ids) -> dict[int, list[User]]:
-    """Who supervises each team (active supervisors only), for many teams in one query."""
+def supervisors_by_team(team_ids) -> dict[int | None, list[User]]:
+    """Who supervises each team (active supervisors only), for many teams in one query. Keyed by
+    team id; the key type admits None so that an officer with no team can look up and find none."""
     membership = Team.supervisors.through
-    result: dict[int, list[User]] = {}
+    result: dict[int | None, list[User]] = {}
     rows = membership.objects.filter(team_id__in=set(team_ids), user__is_supervisor=True,
                                      user__is_active=True).select_related("user").order_by("user_id")
     for row in rows:
@@ -181,16 +182,16 @@ def supervisors_of(person) -> list[User]:
     return supervisors_by_team([person.team_id]).get(person.team_id, []) if person.team_id else []
 
 
-def oh_staff_by_organisation(organisation_ids) -> dict[int, list[User]]:
+def oh_staff_by_organisation(organisation_ids) -> dict[int | None, list[User]]:
     """Occupational health staff covering each organisation (their own, or granted to them), for
-    many organisations in one query."""
-    wanted = set(organisation_ids)
-    result: dict[int, list[User]] = {}
+    many organisations in one query (a None key, no organisation, finds none)."""
+    wanted: set[int] = set(organisation_ids)
+    result: dict[int | None, list[User]] = {}
     staff = User.objects.filter(is_oh=True, is_active=True).filter(
         Q(organisation_id__in=wanted) | Q(granted_organisations__in=wanted)
     ).distinct().prefetch_related("granted_organisations").order_by("pk")
     for user in staff:
-        covered = ({user.organisation_id} | {o.pk for o in user.granted_organisations.all()}) & wanted
+        covered = wanted & ({user.organisation_id} | {o.pk for o in user.granted_organisations.all()})
         for organisation_id in sorted(covered):
             result.setdefault(organisation_id, []).append(user)
     return result

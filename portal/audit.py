@@ -22,6 +22,7 @@ import operator
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from portal.models import AuditEvent
 
@@ -138,7 +139,7 @@ def record(action: str, *, subject=None, obj=None, reason: str = "", detail: dic
 
 
 def record_many(action: str, objs: Iterable, *, subject: str | None = None,
-                detail: Callable[[object], dict] | None = None, actor=FROM_CONTEXT) -> list[AuditEvent]:
+                detail: Callable[[Any], dict] | None = None, actor=FROM_CONTEXT) -> list[AuditEvent]:
     """One event per object of `objs` (saved rows: bulk_create sends no signals), in one insert.
     `subject` is the path from an object to the id of the person it is about ("officer_id"),
     `detail` a function of the object."""

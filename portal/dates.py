@@ -18,7 +18,7 @@ class BoundedDateField(forms.DateField):
         "out_of_range": _("Enter a date between 1900 and 2100."),
     }
 
-    def validate(self, value):
+    def validate(self, value: datetime.date | None) -> None:
         super().validate(value)
         if value is not None and not EARLIEST <= value <= LATEST:
             raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range")

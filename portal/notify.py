@@ -240,7 +240,8 @@ def _second_contact(note: Notification) -> str:
     from portal.models import Organisation
 
     user = note.user
-    covered = ({user.organisation_id} - {None}) | set(user.granted_organisations.values_list("pk", flat=True))
+    covered = {pk for pk in (user.organisation_id, *user.granted_organisations.values_list("pk", flat=True))
+               if pk is not None}
     if len(covered) == 1:
         contact = Organisation.objects.filter(pk=covered.pop()).values_list("oh_escalation_email", flat=True).first()
         if contact:

@@ -4,8 +4,15 @@ While the tests run it collects every secret the code handles: each raw password
 set_password or check_password, each session key Django creates, each one-time code and recovery
 code offered or issued, each TOTP key, and the free text officers type (every TextField value saved
 in the exposure and wellbeing apps). It also keeps every log record, formatted as production would
-write it. At the end of the run any secret found in any record fails the run, naming the logger and
-the kind of secret (never the secret itself).
+write it, with the id of the test that was running when it was logged (the server thread of a
+browser test counts as its test), marked "(setup)" or "(teardown)" when logged by its fixtures
+(session-wide fixtures run in the first test's setup and the last one's teardown). At the end of the
+run any secret found in any record fails the run, one line per leak: "<test id>: <kind of secret>
+in <logger>" (never the secret itself), followed by the test that first handled that secret when it
+was another one (a value typed in one test and logged by chance in another is then easy to tell
+from a real leak). Values that Hypothesis generates (random text typed into password fields by the
+fuzz tests) count only in the records of the test that typed them: a few thousand random strings
+otherwise turn up by chance inside some other test's traceback or URL and fail an innocent run.
 
 Tests can also use the `logscan` fixture: `logscan.secret(value, kind)` registers a value,
 `logscan.leaks()` lists the leaks in records logged during that test.
@@ -18,28 +25,51 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pytest
+from hypothesis import currently_in_test_context
 
 FREE_TEXT_APPS = ("exposure", "wellbeing")
 MIN_LENGTH = 6
 FREE_TEXT_MIN_LENGTH = 12
 MIN_DISTINCT = 4  # "000000000000" is not a secret worth matching: it appears in ordinary log lines
+OUTSIDE_TESTS = "(outside any test)"  # records logged before the first test or after the last one
 
 
 @dataclass(frozen=True)
 class Leak:
     logger: str
     kind: str
+    test: str = ""  # the node id of the test that logged it, when the records say
+    source: str = field(default="", compare=False)  # the test that first handled the secret
 
     def __str__(self):
-        return f"{self.kind} in a record of logger {self.logger!r}"
+        if not self.test:
+            return f"{self.kind} in a record of logger {self.logger!r}"
+        text = f"{self.test}: {self.kind} in {self.logger}"
+        if self.source and _node_id(self.source) != _node_id(self.test):
+            text += f" (a value first handled by {self.source})"
+        return text
+
+
+def _node_id(test: str) -> str:
+    return test.removesuffix(" (setup)").removesuffix(" (teardown)")
+
+
+class Record(NamedTuple):
+    logger: str
+    text: str  # formatted as production would write it
+    test: str  # node id of the test running when it was logged (+ its phase), or OUTSIDE_TESTS
 
 
 @dataclass
 class Registry:
     secrets: dict[str, str] = field(default_factory=dict)  # value -> kind
-    records: list[tuple[str, str]] = field(default_factory=list)  # (logger name, formatted text)
+    sources: dict[str, str] = field(default_factory=dict)  # value -> the test running when it was first added
+    generated: set[str] = field(default_factory=set)  # values only ever handled inside Hypothesis examples
+    records: list[Record] = field(default_factory=list)
+    current_test: str = OUTSIDE_TESTS  # set by pytest_runtest_protocol below; read by any thread
 
     def add(self, value, kind: str) -> None:
         if value is None:
@@ -47,13 +77,23 @@ class Registry:
         text = str(value)
         if kind == "one-time code":
             if re.fullmatch(r"\d{6,8}", text):
-                self.secrets.setdefault(text, kind)
+                self._keep(text, kind)
             return
         # Free text must be longer before it counts: short random strings from property tests
         # would otherwise turn up by chance inside ordinary log lines.
         minimum = FREE_TEXT_MIN_LENGTH if kind.startswith("free text") else MIN_LENGTH
         if len(text) >= minimum and len(set(text)) >= MIN_DISTINCT:
-            self.secrets.setdefault(text, kind)
+            self._keep(text, kind)
+
+    def _keep(self, text: str, kind: str) -> None:
+        self.secrets.setdefault(text, kind)
+        in_example = currently_in_test_context()
+        if text not in self.sources:
+            self.sources[text] = self.current_test
+            if in_example:
+                self.generated.add(text)
+        if not in_example:
+            self.generated.discard(text)  # handled for real: it counts everywhere
 
 
 REGISTRY = Registry()
@@ -64,11 +104,15 @@ def secret(value, kind: str) -> None:
     REGISTRY.add(value, kind)
 
 
-def find_leaks(records: list[tuple[str, str]], secrets: dict[str, str]) -> list[Leak]:
-    """Every (logger, kind) where a secret occurs in a record. Digit codes must stand alone
-    (not inside a longer number, nor the fraction of a timestamp)."""
+def find_leaks(records: list[tuple[str, str]] | list[Record], secrets: dict[str, str],
+               sources: dict[str, str] | None = None, generated: set[str] | frozenset = frozenset()) -> list[Leak]:
+    """Every (test, logger, kind) where a secret occurs in a record: records are (logger, text) or
+    `Record`s, which also name the test that logged them; `sources` names the test that first
+    handled each secret; a `generated` value counts only in that test's own records. Digit codes
+    must stand alone (not inside a longer number, nor the fraction of a timestamp)."""
     found: set[Leak] = set()
-    everything = "\n".join(text for _, text in records)  # one fast search per secret first
+    rows = [(record[0], record[1], record[2] if len(record) > 2 else "") for record in records]
+    everything = "\n".join(text for _, text, _ in rows)  # one fast search per secret first
     for value, kind in secrets.items():
         if value not in everything:
             continue
@@ -76,11 +120,14 @@ def find_leaks(records: list[tuple[str, str]], secrets: dict[str, str]) -> list[
             # Not after a decimal point either: the microseconds of a logged timestamp
             # ("older than 2026-11-30 10:36:52.106034+00:00") are six digits and equal a code by chance.
             pattern = re.compile(rf"(?<![\d.]){value}(?!\d)")
-            hits = [name for name, text in records if value in text and pattern.search(text)]
+            hits = [(name, test) for name, text, test in rows if value in text and pattern.search(text)]
         else:
-            hits = [name for name, text in records if value in text]
-        found.update(Leak(name, kind) for name in hits)
-    return sorted(found, key=lambda leak: (leak.logger, leak.kind))
+            hits = [(name, test) for name, text, test in rows if value in text]
+        source = (sources or {}).get(value, "")
+        if value in generated:
+            hits = [(name, test) for name, test in hits if _node_id(test) == _node_id(source)]
+        found.update(Leak(name, kind, test, source) for name, test in hits)
+    return sorted(found, key=lambda leak: (leak.test, leak.logger, leak.kind))
 
 
 class CaptureHandler(logging.Handler):
@@ -93,7 +140,7 @@ class CaptureHandler(logging.Handler):
             text = self.format(record)
         except Exception:  # a record whose arguments do not format: keep what we can read
             text = f"{record.msg!r} {record.args!r}"
-        REGISTRY.records.append((record.name, text))
+        REGISTRY.records.append(Record(record.name, text, REGISTRY.current_test))
 
 
 def _install_collectors():
@@ -187,7 +234,8 @@ class LogScan:
         secret(value, kind)
 
     def records(self) -> list[tuple[str, str]]:
-        return REGISTRY.records[self.start:]
+        """(logger, text) of each record logged during this test."""
+        return [(record.logger, record.text) for record in REGISTRY.records[self.start:]]
 
     def leaks(self) -> list[Leak]:
         return find_leaks(self.records(), REGISTRY.secrets)
@@ -202,10 +250,39 @@ def logscan():
     return LogScan()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Every record logged from here to the end of the test's teardown belongs to this test. A
+    plain attribute, not a context variable: a browser test's live server logs from its own thread."""
+    REGISTRY.current_test = item.nodeid
+    try:
+        return (yield)
+    finally:
+        REGISTRY.current_test = OUTSIDE_TESTS
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    REGISTRY.current_test = f"{item.nodeid} (setup)"
+    try:
+        return (yield)
+    finally:
+        REGISTRY.current_test = item.nodeid
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    REGISTRY.current_test = f"{item.nodeid} (teardown)"
+    try:
+        return (yield)
+    finally:
+        REGISTRY.current_test = item.nodeid
+
+
 def pytest_sessionfinish(session, exitstatus):
     if not REGISTRY.records:
         return
-    leaks = find_leaks(REGISTRY.records, REGISTRY.secrets)
+    leaks = find_leaks(REGISTRY.records, REGISTRY.secrets, REGISTRY.sources, REGISTRY.generated)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_sep("=", "log scan", bold=True)

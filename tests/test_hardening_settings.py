@@ -16,10 +16,11 @@ import pytest
 from gunicorn.config import Config
 
 from portal.gunicorn_logging import RedactingLogger, redact_url
-from tests.test_settings import REAL_KEY, REAL_MAIL, run_manage
+from tests.test_settings import REAL_KEY, REAL_MAIL, REAL_PSEUDONYM_KEY, run_manage
 
 ROOT = Path(__file__).resolve().parent.parent
-PRODUCTION = {"SECRET_KEY": REAL_KEY, "DEBUG": "false", "ALLOWED_HOSTS": "portal.example.org", "EMAIL_URL": REAL_MAIL}
+PRODUCTION = {"SECRET_KEY": REAL_KEY, "DEBUG": "false", "ALLOWED_HOSTS": "portal.example.org", "EMAIL_URL": REAL_MAIL,
+              "PSEUDONYM_KEY": REAL_PSEUDONYM_KEY}
 
 
 # Item 3 (a) ------------------------------------------------------------------------------------

@@ -3,9 +3,10 @@ without HTTPS; and passes Django's deployment checklist at WARNING level."""
 
 import pytest
 
-from tests.test_settings import REAL_KEY, REAL_MAIL, run_manage
+from tests.test_settings import REAL_KEY, REAL_MAIL, REAL_PSEUDONYM_KEY, run_manage
 
-PRODUCTION = {"SECRET_KEY": REAL_KEY, "DEBUG": "false", "ALLOWED_HOSTS": "portal.example.org", "EMAIL_URL": REAL_MAIL}
+PRODUCTION = {"SECRET_KEY": REAL_KEY, "DEBUG": "false", "ALLOWED_HOSTS": "portal.example.org", "EMAIL_URL": REAL_MAIL,
+              "PSEUDONYM_KEY": REAL_PSEUDONYM_KEY}
 
 
 @pytest.mark.parametrize(("override", "message"), [

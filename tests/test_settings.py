@@ -8,10 +8,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 REAL_KEY = "k" * 20 + "-a-real-production-secret-key-0123456789-abcdefgh"
 REAL_MAIL = "smtp+tls://portal:pw@mail.example.org:587"
+REAL_PSEUDONYM_KEY = "p" * 20 + "-a-real-pseudonym-key-0123456789"
 
 
 def run_manage(*args, **env):
-    dropped = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "EMAIL_URL"}
+    dropped = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "EMAIL_URL",
+               "PSEUDONYM_KEY"}
     clean = {k: v for k, v in os.environ.items() if k not in dropped}
     clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", **env})
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=clean,
@@ -44,7 +46,8 @@ def test_production_refuses_a_short_key():
 
 def test_the_deployment_checklist_passes_with_production_settings():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING",
-                        SECRET_KEY=REAL_KEY, DEBUG="false", ALLOWED_HOSTS="portal.example.org", EMAIL_URL=REAL_MAIL)
+                        SECRET_KEY=REAL_KEY, DEBUG="false", ALLOWED_HOSTS="portal.example.org", EMAIL_URL=REAL_MAIL,
+                        PSEUDONYM_KEY=REAL_PSEUDONYM_KEY)
     assert result.returncode == 0, result.stderr + result.stdout
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from pathlib import Path
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -276,7 +277,8 @@ def lesson_view_record(*, assignment: Assignment, lesson: Lesson) -> None:
 
 
 def version_for(assignment: Assignment) -> ModuleVersion:
-    return assignment.version if assignment.version_id else assignment.module.current_version
+    # An assignment is only ever made for a published module, and publishing needs a current version.
+    return cast(ModuleVersion, assignment.version if assignment.version_id else assignment.module.current_version)
 
 
 def lessons_remaining(assignment: Assignment) -> int:
@@ -409,12 +411,13 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
         due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
     ).exclude(module__status=Module.Status.RETIRED).select_related("person", "module__current_version")
     for assignment in open_assignments.iterator(chunk_size=500):
+        due_on = cast(dt.date, assignment.due_on)  # the query above keeps only dated assignments
         with user_language(assignment.person):
-            if assignment.due_on < today:
+            if due_on < today:
                 kind, title = "overdue", _("Training overdue")
             else:
                 kind, title = "due_soon", _("Training due soon")
-            body = _("Due on %(date)s.") % {"date": assignment.due_on.strftime("%d/%m/%Y")}
+            body = _("Due on %(date)s.") % {"date": due_on.strftime("%d/%m/%Y")}
         note = notification_send(
             user=assignment.person,
             title=title,

@@ -128,7 +128,7 @@ def crisis_first(contacts: list, *, oh_open: bool) -> list:
     return sorted(contacts, key=lambda c: not _always_open(c))
 
 
-def _always_open(contact) -> bool:
+def _always_open(contact: object) -> bool:
     if isinstance(contact, dict):
         return bool(contact.get("always_open"))
     return bool(getattr(contact, "always_open", False))

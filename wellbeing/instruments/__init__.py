@@ -4,6 +4,8 @@
 answers, safety=None)` applies the published rules. WEMWBS/SWEMWBS, STSS and IES-R are deliberately
 absent (licence terms; see DOMAIN.md section 1)."""
 
+from collections.abc import Sequence
+
 from wellbeing.instruments.base import Band, Instrument, InvalidAnswers, Item, Option, SafetyQuestion, Score
 from wellbeing.instruments.pcl5 import PCL5
 from wellbeing.instruments.phq import GAD7, PHQ4, PHQ9
@@ -23,5 +25,5 @@ def get(code: str) -> Instrument:
         raise InvalidAnswers(f"unknown instrument {code!r}") from None
 
 
-def score(code: str, answers, safety: bool | None = None) -> Score:
+def score(code: str, answers: Sequence[int], safety: bool | None = None) -> Score:
     return get(code).score(answers, safety=safety)

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # a str or a gettext_lazy() text; the name exists only for the type checker
+    from django_stubs_ext import StrOrPromise
 
 
 class InvalidAnswers(ValueError):
@@ -20,13 +24,13 @@ class InvalidAnswers(ValueError):
 @dataclass(frozen=True)
 class Option:
     value: int
-    label: str
+    label: StrOrPromise
 
 
 @dataclass(frozen=True)
 class Item:
     number: int  # 1-based, as printed on the published form
-    text: str
+    text: StrOrPromise
     # An answer at or above this value needs the urgent path at once (e.g. PHQ-9 item 9 >= 1).
     urgent_at: int | None = None
     urgent_reason: str = ""
@@ -37,8 +41,8 @@ class Band:
     code: str
     low: int
     high: int  # inclusive
-    label: str
-    meaning: str  # calm, plain words for the officer
+    label: StrOrPromise
+    meaning: StrOrPromise  # calm, plain words for the officer
 
 
 @dataclass(frozen=True)
@@ -46,9 +50,9 @@ class SafetyQuestion:
     """A yes/no question of our own, asked alongside an instrument that has no self-harm item
     (PHQ-4). It is not part of the published instrument and is never added to its score."""
 
-    text: str
-    yes_label: str
-    no_label: str
+    text: StrOrPromise
+    yes_label: StrOrPromise
+    no_label: StrOrPromise
     reason_code: str
 
 
@@ -68,18 +72,18 @@ class Score:
 @dataclass(frozen=True)
 class Instrument:
     code: str
-    name: str
-    short_name: str
+    name: StrOrPromise
+    short_name: StrOrPromise
     version: str
-    instructions: str  # what to think about, in our words
-    stem: str  # the published stem, verbatim
-    recall_period: str
+    instructions: StrOrPromise  # what to think about, in our words
+    stem: StrOrPromise  # the published stem, verbatim
+    recall_period: StrOrPromise
     options: tuple[Option, ...]
     items: tuple[Item, ...]
     bands: tuple[Band, ...]
     cutoff: int | None  # total at or above which the screen is positive; None if not a single total
-    cutoff_text: str
-    source: str  # owner / reference and licence, shown under the form
+    cutoff_text: StrOrPromise
+    source: StrOrPromise  # owner / reference and licence, shown under the form
     higher_is_better: bool = False
     validated: bool = True
     safety_question: SafetyQuestion | None = None
@@ -98,7 +102,7 @@ class Instrument:
     def max_total(self) -> int:
         return self.max_value * len(self.items)
 
-    def option_label(self, value: int) -> str:
+    def option_label(self, value: int) -> StrOrPromise:
         for option in self.options:
             if option.value == value:
                 return option.label

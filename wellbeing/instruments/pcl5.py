@@ -6,6 +6,8 @@ use (wellbeing/risk/rules.py), and report no other bands: the "minimal/mild" ban
 are not official.
 """
 
+from collections.abc import Sequence
+
 from django.utils.translation import gettext_lazy as _
 
 from wellbeing.instruments.base import Band, Instrument, Item, Option
@@ -22,7 +24,7 @@ CLUSTERS = {
 ENDORSED_AT = 2
 
 
-def clusters(answers) -> dict:
+def clusters(answers: Sequence[int]) -> dict:
     scores = {}
     endorsed = {}
     for name, (numbers, _needed) in CLUSTERS.items():

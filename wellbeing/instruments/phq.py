@@ -5,6 +5,8 @@ Items, response options, recall period, bands and cut-offs as recorded in DOMAIN
 3/6/9, positive when either subscale is 3 or more). Item text is verbatim and not translated here.
 """
 
+from collections.abc import Sequence
+
 from django.utils.translation import gettext_lazy as _
 
 from wellbeing.instruments.base import Band, Instrument, Item, Option, SafetyQuestion
@@ -112,7 +114,7 @@ GAD7 = Instrument(
 )
 
 
-def _phq4_subscales(answers) -> dict:
+def _phq4_subscales(answers: Sequence[int]) -> dict:
     anxiety = answers[0] + answers[1]
     depression = answers[2] + answers[3]
     return {"anxiety": anxiety, "depression": depression,

@@ -15,8 +15,9 @@ Each item has a stable key, so a reminder is sent once per item, never twice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -48,14 +49,14 @@ class Rule:
 class Incident:
     key: int  # the shift's id: one incident per shift, however many exposures were marked critical
     at: datetime
-    logged_on: object  # the shift date, for the officer's own words
+    logged_on: date  # the shift date, for the officer's own words
 
 
 @dataclass(frozen=True)
 class Shift:
     key: int
     ends_at: datetime
-    shift_date: object
+    shift_date: date
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,11 @@ def _weeks_or_days(days: int) -> str:
     return ngettext("Every day", "Every %(n)d days", days) % {"n": days}
 
 
-def _day(value) -> str:
+def _day(value: date) -> str:
     return date_format(value, "j F")
 
 
-def _status(now, due_at, overdue_at) -> str:
+def _status(now: datetime, due_at: datetime, overdue_at: datetime | None) -> str:
     if now < due_at:
         return UPCOMING
     if overdue_at is not None and now >= overdue_at:
@@ -97,7 +98,7 @@ def _status(now, due_at, overdue_at) -> str:
 
 def due_items(
     *, rules: list[Rule], completions: dict[str, list[datetime]], incidents: list[Incident],
-    shifts: list[Shift], joined_at: datetime, now: datetime, local_date=None,
+    shifts: list[Shift], joined_at: datetime, now: datetime, local_date: Callable[[datetime], date] | None = None,
 ) -> list[DueItem]:
     """Every check-in that is upcoming, due or overdue for one person at `now`, overdue first.
     `completions` maps each questionnaire code to the times it was completed (any order);

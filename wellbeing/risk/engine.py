@@ -17,6 +17,7 @@ exposure load's band and ratios that pages word (stored on the assessment).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -88,7 +89,7 @@ def screen_severity(screen: ScreenResult, cutoffs: dict) -> int:
     return SEVERITY_CLINICAL
 
 
-def reason_severity(code: str, level: str, screen_severities=()) -> int:
+def reason_severity(code: str, level: str, screen_severities: Iterable[int] = ()) -> int:
     """The severity of a flag raised for `code` at `level`: urgent above everything; a screen by
     its worst positive result (two or more positive screens at least high); any other clinical
     reason by its level; operational reasons below every clinical one. Pure."""
@@ -178,7 +179,7 @@ def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: in
     peer_ratio = None
     if peer_median and peer_count >= rules["min_peers"]:
         peer_ratio = _ratio(inputs.load_now, peer_median)
-    if peer_ratio is not None and peer_ratio >= rules["peer_ratio_amber"]:
+    if peer_median and peer_ratio is not None and peer_ratio >= rules["peer_ratio_amber"]:
         level = RED if peer_ratio >= rules["peer_ratio_red"] else AMBER
         reasons.append(ReasonResult("exposure_load_high", level, {
             "load": round(inputs.load_now, 1), "role_median": round(peer_median, 1),
@@ -230,7 +231,7 @@ def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: in
     positives = sorted({s.instrument for s in positive})
     if positives:
         level = RED if len(positives) >= 2 else AMBER
-        numbers = {"instruments": positives}
+        numbers: dict[str, object] = {"instruments": positives}
         if any(s.instrument == "pcl5" and s.dsm5_provisional for s in positive):
             numbers["pcl5_dsm5_provisional"] = True
         latest = max(positive, key=lambda s: (s.completed_at, s.checkin_id or 0))

@@ -3,9 +3,15 @@
 Every reason is operational (the supervisor sees its category) or clinical (OH sees the detail;
 the supervisor sees only "welfare contact recommended" unless the officer chose to share more)."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 OPERATIONAL = "operational"
 CLINICAL = "clinical"
@@ -15,8 +21,8 @@ CLINICAL = "clinical"
 class Reason:
     code: str
     kind: str
-    category: str  # what a supervisor may see for an operational reason
-    officer_text: str  # calm words for the officer themself
+    category: StrOrPromise  # what a supervisor may see for an operational reason
+    officer_text: StrOrPromise  # calm words for the officer themself
 
 
 WELFARE_CONTACT = _("Welfare contact recommended")
