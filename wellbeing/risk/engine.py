@@ -168,14 +168,20 @@ def usual_load(inputs: OfficerInputs, half_life_days: float) -> float:
 _ratio = exposure_load.ratio
 
 
-def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: int, rules: dict,
-             now: datetime) -> Assessment:
-    """Apply every rule to one officer. Deterministic: the same inputs give the same result."""
-    reasons: list[ReasonResult] = []
-    half_life = rules["dose_half_life_days"]
-    today = now.date()
+class LoadFinding(NamedTuple):
+    """What the exposure load says: its reasons, the band and ratios pages word, and the two raw ratios
+    (against the role's median and against the officer's usual; None where there is nothing to compare)."""
 
-    # Exposure load against peers in the same role.
+    reasons: list[ReasonResult]
+    exposure: dict
+    peer_ratio: float | None
+    own_ratio: float | None
+
+
+def load_finding(inputs: OfficerInputs, *, peer_median: float | None, peer_count: int, rules: dict) -> LoadFinding:
+    """The exposure load against peers in the same role, and against the officer's own usual (the band
+    the officer's page words). Pure."""
+    reasons: list[ReasonResult] = []
     peer_ratio = None
     if peer_median and peer_count >= rules["min_peers"]:
         peer_ratio = _ratio(inputs.load_now, peer_median)
@@ -185,8 +191,7 @@ def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: in
             "load": round(inputs.load_now, 1), "role_median": round(peer_median, 1),
             "ratio": round(peer_ratio, 1), "peers": peer_count}))
 
-    # Exposure load against the officer's own usual: the band the officer's page words.
-    usual = usual_load(inputs, half_life)
+    usual = usual_load(inputs, rules["dose_half_life_days"])
     own_ratio = _ratio(inputs.load_now, usual)
     band = exposure_load.usual_band(own_ratio, recent_dose=inputs.recent_dose, threshold=rules["own_ratio_amber"])
     if band == exposure_load.HIGHER:
@@ -195,8 +200,11 @@ def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: in
             "ratio": exposure_load.shown_ratio(own_ratio, rules["own_ratio_amber"])}))
     exposure = {"band": band, "own_ratio": exposure_load.shown_ratio(own_ratio, rules["own_ratio_amber"]),
                 "role_ratio": exposure_load.shown_ratio(peer_ratio, rules["peer_ratio_amber"])}
+    return LoadFinding(reasons, exposure, peer_ratio, own_ratio)
 
-    # Critical-incident follow-ups (TRiM-style: ~72 hours and ~28 days) that are due and not done.
+
+def followup_reasons(inputs: OfficerInputs, *, rules: dict, now: datetime) -> list[ReasonResult]:
+    """Critical-incident follow-ups (TRiM-style: ~72 hours and ~28 days) that are due and not done. Pure."""
     due_followups = []
     for incident in sorted(set(inputs.critical_incidents)):
         start = datetime.combine(incident, datetime.min.time(), tzinfo=now.tzinfo)
@@ -209,58 +217,85 @@ def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: in
             if not done:
                 due_followups.append({"incident": incident.isoformat(), "due": due.date().isoformat()})
     if due_followups:
-        reasons.append(ReasonResult("critical_incident_followup", AMBER, {"due": due_followups}))
+        return [ReasonResult("critical_incident_followup", AMBER, {"due": due_followups})]
+    return []
 
+
+def working_practice_reasons(inputs: OfficerInputs, *, rules: dict, today: date) -> list[ReasonResult]:
+    """Long viewing without breaks, and check-ins overdue while exposure continues. Pure."""
+    reasons: list[ReasonResult] = []
     if inputs.long_viewing_without_breaks:
         reasons.append(ReasonResult("viewing_without_breaks", AMBER, {
             "entries": inputs.long_viewing_without_breaks, "days": RECENT_DAYS,
             "minutes_threshold": rules["viewing_minutes_without_break"]}))
-
-    # Check-ins overdue while exposure continues.
     overdue_days = rules["checkin_overdue_days"]
     last = inputs.last_checkin_at
     days_since = (today - last.date()).days if last else None
     if inputs.recent_dose > 0 and (days_since is None or days_since > overdue_days):
         reasons.append(ReasonResult("checkins_overdue", AMBER, {
             "days_since_last": days_since, "allowed_days": overdue_days}))
+    return reasons
 
-    # Validated screens over their published cut-offs (clinical).
+
+def screen_reasons(inputs: OfficerInputs, *, rules: dict, now: datetime) -> list[ReasonResult]:
+    """Validated screens over their published cut-offs (clinical), with the severity of the worst and
+    the latest positive check-in. Pure."""
     cutoffs = rules["instrument_cutoffs"]
     lookback = now - timedelta(days=SCREEN_LOOKBACK_DAYS)
     positive = [s for s in inputs.screens if s.completed_at >= lookback and s.positive(cutoffs)]
     positives = sorted({s.instrument for s in positive})
-    if positives:
-        level = RED if len(positives) >= 2 else AMBER
-        numbers: dict[str, object] = {"instruments": positives}
-        if any(s.instrument == "pcl5" and s.dsm5_provisional for s in positive):
-            numbers["pcl5_dsm5_provisional"] = True
-        latest = max(positive, key=lambda s: (s.completed_at, s.checkin_id or 0))
-        reasons.append(ReasonResult("screen_over_cutoff", level, numbers,
-                                    reason_severity("screen_over_cutoff", level,
-                                                    [screen_severity(s, cutoffs) for s in positive]),
-                                    latest.checkin_id))
+    if not positives:
+        return []
+    level = RED if len(positives) >= 2 else AMBER
+    numbers: dict[str, object] = {"instruments": positives}
+    if any(s.instrument == "pcl5" and s.dsm5_provisional for s in positive):
+        numbers["pcl5_dsm5_provisional"] = True
+    latest = max(positive, key=lambda s: (s.completed_at, s.checkin_id or 0))
+    return [ReasonResult("screen_over_cutoff", level, numbers,
+                         reason_severity("screen_over_cutoff", level, [screen_severity(s, cutoffs) for s in positive]),
+                         latest.checkin_id)]
 
-    # Falling pulse: the latest window of pulses averages lower than the window before it.
+
+def pulse_reasons(inputs: OfficerInputs, *, rules: dict) -> list[ReasonResult]:
+    """Falling pulse: the latest window of pulses averages lower than the window before it. Pure."""
     window = rules["pulse_trend_window"]
-    if len(inputs.pulses) >= 2 * window:
-        recent = inputs.pulses[-window:]
-        before = inputs.pulses[-2 * window:-window]
-        drop = sum(before) / window - sum(recent) / window
-        if drop >= rules["pulse_drop"]:
-            reasons.append(ReasonResult("pulse_falling", AMBER, {
-                "recent_mean": round(sum(recent) / window, 2), "previous_mean": round(sum(before) / window, 2),
-                "window": window}))
+    if len(inputs.pulses) < 2 * window:
+        return []
+    recent = inputs.pulses[-window:]
+    before = inputs.pulses[-2 * window:-window]
+    drop = sum(before) / window - sum(recent) / window
+    if drop < rules["pulse_drop"]:
+        return []
+    return [ReasonResult("pulse_falling", AMBER, {
+        "recent_mean": round(sum(recent) / window, 2), "previous_mean": round(sum(before) / window, 2),
+        "window": window})]
 
+
+def urgent_reasons(inputs: OfficerInputs, *, now: datetime) -> list[ReasonResult]:
+    """An urgent answer (PHQ-9 item 9, PHQ-4's safety question) in the last 14 days. Pure."""
     if inputs.urgent_at and inputs.urgent_at >= now - timedelta(days=URGENT_LOOKBACK_DAYS):
-        reasons.append(ReasonResult(inputs.urgent_code, URGENT, {"answered_on": inputs.urgent_at.date().isoformat()},
-                                    SEVERITY_URGENT, inputs.urgent_checkin_id))
+        return [ReasonResult(inputs.urgent_code, URGENT, {"answered_on": inputs.urgent_at.date().isoformat()},
+                             SEVERITY_URGENT, inputs.urgent_checkin_id)]
+    return []
+
+
+def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: int, rules: dict,
+             now: datetime) -> Assessment:
+    """Apply every rule to one officer. Deterministic: the same inputs give the same result."""
+    load = load_finding(inputs, peer_median=peer_median, peer_count=peer_count, rules=rules)
+    reasons = [*load.reasons,
+               *followup_reasons(inputs, rules=rules, now=now),
+               *working_practice_reasons(inputs, rules=rules, today=now.date()),
+               *screen_reasons(inputs, rules=rules, now=now),
+               *pulse_reasons(inputs, rules=rules),
+               *urgent_reasons(inputs, now=now)]
 
     # Every reason carries its severity (screens and urgent answers have theirs already).
     reasons = [r if r.severity else r._replace(severity=reason_severity(r.code, r.level)) for r in reasons]
 
     level = max((r.level for r in reasons), key=RANK.__getitem__, default=GREEN)
-    score = sum(RANK[r.level] for r in reasons) * 10 + max(peer_ratio or 0, own_ratio or 0)
+    score = sum(RANK[r.level] for r in reasons) * 10 + max(load.peer_ratio or 0, load.own_ratio or 0)
     reasons.sort(key=lambda r: (-RANK[r.level], r.code))
     # One decimal is plenty to sort people by need, and it means that the slow daily drift of a
     # decaying load does not write a new assessment for everyone every night.
-    return Assessment(level=level, score=round(score, 1), reasons=tuple(reasons), exposure=exposure)
+    return Assessment(level=level, score=round(score, 1), reasons=tuple(reasons), exposure=load.exposure)

@@ -58,77 +58,97 @@ def _team_query(team) -> str:
     return urlencode({"team": team.pk}) if team else ""
 
 
+class _TablePhrases:
+    """What every row of the dashboard table shares, made once per page: each fixed phrase translated
+    once (not once per cell), the phrases that vary by a number of days or a month cached as they
+    come, and the row links (one reverse() per page: they differ only by id)."""
+
+    def __init__(self):
+        self.words = {
+            "no_usual": _("No usual yet"), "no_role": _("No role figure yet"), "no_checkin": _("No check-in yet"),
+            "today": _("Last: today"), "no_shifts": _("No shifts in 30 days"),
+            "with_oh": str(flag_life.WITH_OH).lower(), "none": _("None"), "no_action": _("None recorded"),
+            "usual": _("%(r)s× their usual"),
+            "role": _("%(r)s× the role"), "done": _("%(p)s%% done after shifts (30 days)"),
+            "flag_for": _("flag for %(name)s")}
+        self.statuses = {value: str(label).lower() for value, label in Flag.Status.choices}
+        self.levels = {**{k: str(v) for k, v in team_selectors.LEVEL_LABELS.items()},
+                       team_selectors.NO_ASSESSMENT: _("Not assessed")}
+        self.kinds = {value: str(label) for value, label in WelfareAction.Kind.choices}
+        self.months: dict = {}  # "Oct 2026" per month: a page spans few months but many days
+        self.ago: dict = {}  # "Last: 3 days ago" per number of days
+        self.person_url = escape(reverse("team:person", args=[0])[:-2])
+        self.flag_url = escape(reverse("team:flag", args=[0])[:-2])
+        self.none = escape(self.words["none"])
+
+    def day(self, value) -> str:
+        """date_format(local, "j M Y"), the month formatted once."""
+        local = timezone.localtime(value).date()
+        month = self.months.get((local.year, local.month))
+        if month is None:
+            month = self.months[local.year, local.month] = date_format(local, "M Y")
+        return f"{local.day} {month}"
+
+    def checkin(self, days: int | None) -> str:
+        if days is None:
+            return self.words["no_checkin"]
+        if days == 0:
+            return self.words["today"]
+        said = self.ago.get(days)
+        if said is None:
+            said = self.ago[days] = ngettext("Last: %(n)d day ago", "Last: %(n)d days ago", days) % {"n": days}
+        return said
+
+
+def _categories_html(categories: list[str]) -> str:
+    if not categories:
+        return ""
+    return '<ul class="small mb-0 ps-3">' + "".join(f"<li>{escape(c)}</li>" for c in categories) + "</ul>"
+
+
+def _flags_html(r, text: _TablePhrases) -> str:
+    if not r.flags:
+        return text.none
+    flag_for = escape(text.words["flag_for"] % {"name": str(r.person)})
+    return '<ul class="team-flag-list">' + "".join(
+        f'<li><a href="{text.flag_url}{f.pk}/">{escape(f.label)} '
+        f'({escape(text.words["with_oh"] if f.with_oh else text.statuses[f.status])})'
+        f'<span class="visually-hidden"> {flag_for}</span></a></li>'
+        for f in r.flags) + "</ul>"
+
+
+def _action_html(r, text: _TablePhrases) -> str:
+    if not r.last_action:
+        return escape(text.words["no_action"])
+    return f"{escape(text.kinds.get(r.last_action.kind, ''))}<br>{escape(text.day(r.last_action.recorded_at))}"
+
+
+def _row_html(r, text: _TablePhrases, today) -> SafeString:
+    words = text.words
+    checkin = text.checkin(r.days_since_checkin_on(today))
+    usual = words["usual"] % {"r": r.ratio_usual} if r.ratio_usual is not None else words["no_usual"]
+    role = words["role"] % {"r": r.ratio_role} if r.ratio_role is not None else words["no_role"]
+    completion = words["done"] % {"p": r.completion} if r.shifts_30 else words["no_shifts"]
+    level = escape(r.level)
+    return SafeString(
+        f'<tr>\n<th scope="row"><a href="{text.person_url}{r.person.pk}/">{escape(str(r.person))}</a></th>\n'
+        f'<td><span class="team-level team-level-{level}"><span aria-hidden="true" class="team-level-mark"></span>'
+        f"{escape(text.levels[r.level])}</span>{_categories_html(r.categories)}</td>\n"
+        f'<td class="small">{escape(usual)}<br>{escape(role)}</td>\n'
+        f'<td class="small">{escape(checkin)}<br>{escape(completion)}</td>\n'
+        f'<td class="small">{_flags_html(r, text)}</td>\n'
+        f'<td class="small">{_action_html(r, text)}</td>\n</tr>\n')
+
+
 def _table_rows(rows) -> list[SafeString]:
     """The dashboard table's rows as HTML. The table is the one part of the page that grows with
     the team, so it is built here in one pass rather than by a dozen template nodes per person: every
     value is escaped as the template would (`html.escape`, what Django's `escape` calls), and each
-    fixed phrase is translated once per page, not once per cell. The markup is the template's."""
-    words = {"no_usual": _("No usual yet"), "no_role": _("No role figure yet"), "no_checkin": _("No check-in yet"),
-             "today": _("Last: today"), "no_shifts": _("No shifts in 30 days"),
-             "with_oh": str(flag_life.WITH_OH).lower(), "none": _("None"), "no_action": _("None recorded"),
-             "usual": _("%(r)s× their usual"),
-             "role": _("%(r)s× the role"), "done": _("%(p)s%% done after shifts (30 days)"),
-             "flag_for": _("flag for %(name)s")}
-    statuses = {value: str(label).lower() for value, label in Flag.Status.choices}
-    levels = {**{k: str(v) for k, v in team_selectors.LEVEL_LABELS.items()},
-              team_selectors.NO_ASSESSMENT: _("Not assessed")}
-    kinds = {value: str(label) for value, label in WelfareAction.Kind.choices}
-    months: dict = {}  # "Oct 2026" per month: a page spans few months but many days
-    ago: dict = {}  # "Last: 3 days ago" per number of days
-
-    def day(value) -> str:  # date_format(local, "j M Y"), the month formatted once
-        local = timezone.localtime(value).date()
-        month = months.get((local.year, local.month))
-        if month is None:
-            month = months[local.year, local.month] = date_format(local, "M Y")
-        return f"{local.day} {month}"
-
-    # One reverse() per page: the row links differ only by id.
-    person_url = escape(reverse("team:person", args=[0])[:-2])
-    flag_url = escape(reverse("team:flag", args=[0])[:-2])
-    none = escape(words["none"])
-    out = []
+    fixed phrase is translated once per page, not once per cell (`_TablePhrases`). The markup is the
+    template's."""
+    text = _TablePhrases()
     today = timezone.localdate()
-    for r in rows:
-        days = r.days_since_checkin_on(today)
-        if days is None:
-            checkin = words["no_checkin"]
-        elif days == 0:
-            checkin = words["today"]
-        else:
-            checkin = ago.get(days)
-            if checkin is None:
-                checkin = ago[days] = ngettext("Last: %(n)d day ago", "Last: %(n)d days ago", days) % {"n": days}
-        name = escape(str(r.person))
-        usual = words["usual"] % {"r": r.ratio_usual} if r.ratio_usual is not None else words["no_usual"]
-        role = words["role"] % {"r": r.ratio_role} if r.ratio_role is not None else words["no_role"]
-        completion = words["done"] % {"p": r.completion} if r.shifts_30 else words["no_shifts"]
-        categories = ""
-        if r.categories:
-            categories = '<ul class="small mb-0 ps-3">' + "".join(f"<li>{escape(c)}</li>" for c in r.categories) \
-                + "</ul>"
-        flags = none
-        if r.flags:
-            flag_for = escape(words["flag_for"] % {"name": str(r.person)})
-            flags = '<ul class="team-flag-list">' + "".join(
-                f'<li><a href="{flag_url}{f.pk}/">{escape(f.label)} '
-                f'({escape(words["with_oh"] if f.with_oh else statuses[f.status])})'
-                f'<span class="visually-hidden"> {flag_for}</span></a></li>'
-                for f in r.flags) + "</ul>"
-        if r.last_action:
-            action = f"{escape(kinds.get(r.last_action.kind, ''))}<br>{escape(day(r.last_action.recorded_at))}"
-        else:
-            action = escape(words["no_action"])
-        level = escape(r.level)
-        out.append(SafeString(
-            f'<tr>\n<th scope="row"><a href="{person_url}{r.person.pk}/">{name}</a></th>\n'
-            f'<td><span class="team-level team-level-{level}"><span aria-hidden="true" class="team-level-mark"></span>'
-            f"{escape(levels[r.level])}</span>{categories}</td>\n"
-            f'<td class="small">{escape(usual)}<br>{escape(role)}</td>\n'
-            f'<td class="small">{escape(checkin)}<br>{escape(completion)}</td>\n'
-            f'<td class="small">{flags}</td>\n'
-            f'<td class="small">{action}</td>\n</tr>\n'))
-    return out
+    return [_row_html(r, text, today) for r in rows]
 
 
 @area_required("team")

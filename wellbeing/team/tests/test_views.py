@@ -203,7 +203,8 @@ def test_a_name_that_looks_like_a_formula_is_made_harmless_in_the_export(login, 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement summary runs on PostgreSQL only")
 def test_the_postgresql_summary_matches_the_portable_one(supervisor, officer, teammate, outsider):
     from wellbeing.models import RiskAssessment, RoleBaseline
-    from wellbeing.team.selectors import _summaries_portable, _summaries_postgresql, members
+    from wellbeing.team.selectors import members
+    from wellbeing.team.summary import _summaries_portable, _summaries_postgresql
 
     now = timezone.now()
     from wellbeing.tests.factories import RiskAssessmentFactory
