@@ -308,6 +308,9 @@ class _Worksheet:
         self._flush()
         self._file.close()
 
+    def abandon(self) -> None:
+        self._file.close()  # as it is: the archive is not used after an error
+
 
 def _zip_entry(name: str) -> zipfile.ZipInfo:
     """An archive entry, deflated at zlib's default level (as openpyxl did), dated 1980-01-01 (ZIP's
@@ -359,6 +362,49 @@ def _write_package(archive: zipfile.ZipFile, sheets: list[_Worksheet]) -> None:
     archive.writestr(_zip_entry("xl/styles.xml"), _STYLES)
 
 
+class _Book:
+    """The sheets written so far into an open archive, named uniquely, each data sheet starting
+    with the header."""
+
+    def __init__(self, archive: zipfile.ZipFile, heading: str):
+        self.archive, self.heading = archive, heading
+        self.sheets: list[_Worksheet] = []
+        self._taken: set[str] = set()
+
+    def new_sheet(self, name: str, *, with_heading: bool = True) -> _Worksheet:
+        sheet = _Worksheet(self.archive, len(self.sheets) + 1, _unique_sheet_name(name, self._taken))
+        self.sheets.append(sheet)
+        if with_heading:
+            sheet.add(self.heading)
+        return sheet
+
+    def write(self, rows: Iterable[Iterable], neutralised: bool, title: str, rows_per_sheet: int,
+              notes: Iterable[str]) -> None:
+        texts: dict[str, str] = {}
+        sheet, in_sheet = self.new_sheet(title), 0
+        for row in rows:
+            xml = _cells(row, neutralised, texts)
+            if in_sheet == rows_per_sheet or not sheet.has_room(xml):
+                sheet.close()
+                sheet, in_sheet = self.new_sheet(f"{title[:27]} {len(self.sheets) + 1}"), 0
+            sheet.add(xml)
+            in_sheet += 1
+        sheet.close()
+        notes = list(notes)
+        if notes:
+            sheet = self.new_sheet("Notes", with_heading=False)
+            for line in notes:
+                sheet.add(_cell(neutralise(line), True))
+            sheet.close()
+        _write_package(self.archive, self.sheets)
+
+    def abandon(self) -> None:
+        """After an error: close the sheet being written, so that the archive closes and the first
+        error is the one raised."""
+        if self.sheets:
+            self.sheets[-1].abandon()
+
+
 def write_xlsx(header: Iterable, rows: Iterable[Iterable], *, title: str = "Data",
                rows_per_sheet: int = XLSX_DATA_ROWS_PER_SHEET, target=None, notes: Iterable[str] = (),
                neutralised: bool = False):
@@ -372,36 +418,20 @@ def write_xlsx(header: Iterable, rows: Iterable[Iterable], *, title: str = "Data
     title = title[:31]  # Excel's longest sheet name
     if not title or _INVALID_SHEET_TITLE.search(title):
         raise ValueError(f"{title!r} cannot be a sheet name")
-    out = target if target is not None else tempfile.TemporaryFile()  # noqa: SIM115 - returned to the caller
-    texts: dict[str, str] = {}
     heading = "".join(_cell(neutralise(h), True) for h in header)
-    sheets: list[_Worksheet] = []
-    taken: set[str] = set()
-
-    def new_sheet(name: str, first_row: str | None = heading) -> _Worksheet:
-        sheet = _Worksheet(archive, len(sheets) + 1, _unique_sheet_name(name, taken))
-        sheets.append(sheet)
-        if first_row is not None:
-            sheet.add(first_row)
-        return sheet
-
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        sheet, in_sheet = new_sheet(title), 0
-        for row in rows:
-            xml = _cells(row, neutralised, texts)
-            if in_sheet == rows_per_sheet or not sheet.has_room(xml):
-                sheet.close()
-                sheet, in_sheet = new_sheet(f"{title[:27]} {len(sheets) + 1}"), 0
-            sheet.add(xml)
-            in_sheet += 1
-        sheet.close()
-        notes = list(notes)
-        if notes:
-            notes_sheet = new_sheet("Notes", None)
-            for line in notes:
-                notes_sheet.add(_cell(neutralise(line), True))
-            notes_sheet.close()
-        _write_package(archive, sheets)
+    out = target if target is not None else tempfile.TemporaryFile()  # noqa: SIM115 - returned to the caller
+    try:
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            book = _Book(archive, heading)
+            try:
+                book.write(rows, neutralised, title, rows_per_sheet, notes)
+            except BaseException:
+                book.abandon()
+                raise
+    except BaseException:
+        if target is None:
+            out.close()
+        raise
     out.seek(0)
     return out
 
