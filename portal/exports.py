@@ -199,12 +199,13 @@ def _text_cell(text: str, neutralised: bool) -> str:
     if not text:
         return _EMPTY_CELL
     text = _truncate_text(text)
+    preserve = text[0] in _XML_WHITESPACE or text[-1] in _XML_WHITESPACE
     if work:
         text = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
                 .replace("\r", "&#13;"))
         if "_x" in text:
             text = _OOXML_ESCAPE_LOOKALIKE.sub("_x005F_", text)
-    if text[0] in _XML_WHITESPACE or text[-1] in _XML_WHITESPACE:
+    if preserve:  # else spreadsheets may trim the spaces
         return f'<c t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
     return f'<c t="inlineStr"><is><t>{text}</t></is></c>'
 
@@ -222,8 +223,9 @@ def _excel_serial(value: date) -> float | int:
 
 def _cell(value, neutralised: bool) -> str:
     """The <c> element of any value callers pass: text (lazy translations included), bool, int,
-    float, Decimal, date, datetime or None. Time-zone-aware datetimes lose their zone (Excel has
-    none; callers pass local times); NaN and infinities, which Excel cannot hold, are blank."""
+    float, Decimal, date, datetime or None (and NumPy's numbers). Time-zone-aware
+    datetimes lose their zone (Excel has none; callers pass local times); NaN and infinities, which
+    Excel cannot hold, are blank."""
     if value is None:
         return _EMPTY_CELL
     if isinstance(value, Promise):  # a lazy translation: text that has not been neutralised
@@ -246,6 +248,9 @@ def _cell(value, neutralised: bool) -> str:
         return f'<c s="{_DATETIME_STYLE}"><v>{_excel_serial(value.replace(tzinfo=None))!r}</v></c>'
     if isinstance(value, date):
         return f'<c s="{_DATE_STYLE}"><v>{_excel_serial(value)}</v></c>'
+    to_python = getattr(value, "item", None)  # NumPy's numbers and booleans (openpyxl took them too)
+    if callable(to_python) and type(plain := to_python()) is not type(value):
+        return _cell(plain, neutralised)
     raise ValueError(f"cannot write a {type(value).__name__} to an XLSX cell")
 
 

@@ -252,6 +252,13 @@ def test_every_value_type_reads_back_typed():
     assert cells[0].font.b is False  # the header and cells are plain, as openpyxl wrote them
 
 
+def test_numpy_numbers_are_numbers():
+    import numpy as np
+
+    data = exports.xlsx_bytes(["h"], [[np.int64(7), np.float64(2.5), np.float32(0.5), np.bool_(True)]])
+    _assert_reads_back(data, {"Data": [("h",), (7, 2.5, 0.5, True)]})
+
+
 def test_numbers_that_excel_cannot_hold_are_blank():
     data = exports.xlsx_bytes(["h"], [[math.nan], [math.inf], [-math.inf], [Decimal("NaN")], [Decimal("1E+400")], [1]])
     _assert_reads_back(data, {"Data": [("h",), (), (), (), (), (), (1,)]})
@@ -269,7 +276,7 @@ HOSTILE = [
     "a & b < c > d \\" ' \' "quoted"', "<t>not markup</t>", "&amp; already", "]]>",  # XML specials
     "nul\x00byte", "bell\x07 and vt\x0b ff\x0c esc\x1b", "\x00=hidden formula", "lone \ud800 surrogate \udfff",
     "not chars \ufffe\uffff", "\x01",  # characters XML 1.0 cannot hold: removed
-    "tab\tnewline\ncr\rcrlf\r\n", "  leading and trailing  ", "\n", " ",  # whitespace kept as it is
+    "tab\tnewline\ncr\rcrlf\r\n", "  leading and trailing  ", "\n", " ", "ends in cr\r",  # whitespace kept
     "emoji 🙂🚓 and ZWJ 👩‍⚕️", "Welsh: ŵ ŷ Ŵ Ŷ â ê î ô û", "RTL عربى", "_x0041_ and _X0041_ and _x00zz_",
     "_x005F_x0041_", "", "'=already neutral",
 ]
