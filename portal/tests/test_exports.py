@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import to_excel
 
-from portal import exports
+from portal import exports, xlsx
 from tests.factories import OfficerFactory
 
 # ----------------------------------------------------------------------------- neutralising
@@ -310,16 +310,16 @@ def test_text_is_cut_to_excels_cell_limit_in_utf16_units():
 def test_dates_are_excel_serials_as_openpyxl_wrote_them():
     for day in [date(1900, 1, 1), date(1900, 2, 28), date(1900, 3, 1), date(1970, 1, 1), date(2026, 11, 30),
                 date(9999, 12, 31)]:
-        assert exports._excel_serial(day) == to_excel(day)
+        assert xlsx._excel_serial(day) == to_excel(day)
     moment = datetime(2026, 11, 30, 23, 59, 59, 999999)
-    assert exports._excel_serial(moment) == to_excel(moment)
+    assert xlsx._excel_serial(moment) == to_excel(moment)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59)))
 def test_every_datetime_serial_matches_openpyxls(moment):
-    assert exports._excel_serial(moment) == to_excel(moment)
-    assert exports._excel_serial(moment.date()) == to_excel(moment.date())
+    assert xlsx._excel_serial(moment) == to_excel(moment)
+    assert xlsx._excel_serial(moment.date()) == to_excel(moment.date())
 
 
 def _texts():
@@ -404,7 +404,7 @@ def test_the_same_rows_make_the_same_file():
 def test_a_sheet_too_big_for_a_plain_zip_entry_goes_on_in_the_next(monkeypatch):
     """A worksheet part ends before ZIP64's threshold (made small here): the rows go on in the next
     sheet, with the header again, and none is lost."""
-    monkeypatch.setattr(exports, "XLSX_PART_BYTES", 6_000)
+    monkeypatch.setattr(xlsx, "PART_BYTES", 6_000)
     rows = [[i, "x" * 100] for i in range(60)]
     data = exports.xlsx_bytes(["n", "text"], rows, title="Data")
     archive = zipfile.ZipFile(io.BytesIO(data))
