@@ -1,7 +1,8 @@
 """Every spreadsheet the portal hands out (team, OH and training exports, the subject access copy)
 is written here: cells neutralised so that a spreadsheet never runs them as formulas, CSV streamed
-in blocks, XLSX in openpyxl's write-only mode (lxml installed, which openpyxl uses when present),
-and the small-number rule of exports about groups of people. No ORM here: callers pass rows in.
+in blocks, XLSX written row by row by a small SpreadsheetML writer of our own (`portal.xlsx`:
+openpyxl's per-cell cost was too slow for a million rows), and the small-number rule of exports
+about groups of people. No ORM here: callers pass rows in.
 
 Neutralising follows OWASP's CSV injection advice: a text cell starting with = + - @, a tab or a
 carriage return gets a leading apostrophe, so spreadsheets show it as text."""
@@ -13,7 +14,7 @@ import io
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.functional import Promise
@@ -65,12 +66,6 @@ def _csv_cell(value):
     return neutralise(value)
 
 
-def _xlsx_cell(value):
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.replace(tzinfo=None)  # Excel has no time zones; callers pass local times
-    return neutralise(value)
-
-
 # ----------------------------------------------------------------------------- CSV
 
 
@@ -118,36 +113,24 @@ def csv_response(filename: str, header: Iterable, rows: Iterable[Iterable], *,
 def write_xlsx(header: Iterable, rows: Iterable[Iterable], *, title: str = "Data",
                rows_per_sheet: int = XLSX_DATA_ROWS_PER_SHEET, target=None, notes: Iterable[str] = (),
                neutralised: bool = False):
-    """Write the rows to an XLSX in write-only mode (rows go to disk as they come), starting a new
-    sheet ("Data 2", ...) with the header again whenever a sheet reaches `rows_per_sheet` data rows,
-    then a "Notes" sheet with one line of `notes` a row, if any. Cells are neutralised unless the
-    caller says its rows already are (`neutralised`, as for csv_lines).
+    """Write the rows to an XLSX as they come (memory stays flat), starting a new sheet ("Data 2",
+    ...) with the header again whenever a sheet reaches `rows_per_sheet` data rows (or, with very
+    long rows, portal.xlsx.PART_BYTES of XML), then a "Notes" sheet with one line of `notes` a row, if any.
+    Cells are neutralised unless the caller says its rows already are (`neutralised`, as for
+    csv_lines). Text keeps every character XML allows (others are removed) and is cut to Excel's
+    32,767 characters; numbers, booleans, dates and datetimes are typed cells; None is blank.
     Returns the file object (a temporary file unless `target` is given), positioned at the start."""
-    from openpyxl import Workbook
+    from portal import xlsx  # here, as xlsx uses this module's neutralise()
 
     title = title[:31]  # Excel's longest sheet name
-    workbook = Workbook(write_only=True)
-    heading = [neutralise(h) for h in header]
-    sheet_number, in_sheet = 1, 0
-    sheet = workbook.create_sheet(title=title)
-    sheet.append(heading)
-    append = sheet.append
-    for row in rows:
-        if in_sheet == rows_per_sheet:
-            sheet_number += 1
-            sheet = workbook.create_sheet(title=f"{title[:27]} {sheet_number}")
-            sheet.append(heading)
-            append = sheet.append
-            in_sheet = 0
-        append(row if neutralised else [_xlsx_cell(v) for v in row])
-        in_sheet += 1
-    notes = list(notes)
-    if notes:
-        notes_sheet = workbook.create_sheet(title="Notes")
-        for line in notes:
-            notes_sheet.append([neutralise(line)])
     out = target if target is not None else tempfile.TemporaryFile()  # noqa: SIM115 - returned to the caller
-    workbook.save(out)
+    try:
+        xlsx.write(out, header, rows, title=title, rows_per_sheet=rows_per_sheet, notes=notes,
+                   neutralised=neutralised)
+    except BaseException:
+        if target is None:
+            out.close()
+        raise
     out.seek(0)
     return out
 
