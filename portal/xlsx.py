@@ -156,7 +156,7 @@ def _cell(value, neutralised: bool) -> str:
 def _cells(row: Iterable, neutralised: bool, texts: dict) -> str:
     """The cells of one row as XML. The common cases (text, int, bool, None) are handled here without a
     call; the XML of short texts is remembered in `texts`, since exports repeat them a lot."""
-    parts = []
+    parts: list[str] = []
     append = parts.append
     for value in row:
         cls = value.__class__
