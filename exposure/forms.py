@@ -65,7 +65,7 @@ def _minutes_field(label, help_text=""):
 
 
 class ShiftForm(forms.Form):
-    shift_date = BoundedDateField(label=_("Shift date"))
+    shift_date = BoundedDateField(label=_("Shift date"), help_text=_("For a night shift, the date it started."))
     start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     length_hours = forms.DecimalField(
         label=_("Length (hours)"), min_value=Decimal("0.25"), max_value=Decimal(24), decimal_places=2,
