@@ -9,6 +9,7 @@ Its widget is a browser date picker (`<input type="date">`), whose value must be
 (30/11/2026 in English and Welsh), which the browser discards, so the field showed blank."""
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +26,7 @@ class DateInput(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, attrs=None, format=None):  # noqa: A002 - Django's own argument name
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:  # noqa: A002
         super().__init__(attrs=attrs, format=format or ISO_DATE)
 
 
