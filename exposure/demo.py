@@ -11,10 +11,11 @@ here; its own seed runs afterwards over everything at once.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 from django.utils import timezone
 
+from exposure import shift_times
 from exposure.models import LOGGABLE_ROLES, Exposure, ExposureCategory, ShiftChange, ShiftLog, ViewingSession
 from exposure.services import EntryData, shift_snapshot
 
@@ -130,7 +131,7 @@ def seed(ctx) -> None:
                 entries, detail = [], {}
             if entries and rng.random() < 0.02:
                 entries[0].critical_incident = True
-            ends = timezone.make_aware(datetime.combine(day, start), tz) + timedelta(minutes=length)
+            ends = shift_times.shift_end(day, start, length)
             shift = ShiftLog(officer=officer, shift_date=day, start_time=start, duration_minutes=length, role=role,
                              nothing_notable=not entries, detail=detail, created_at=ends)
             plans.append((shift, entries))
@@ -183,7 +184,7 @@ def _demo_critical_incident(plans, officer, cats):
 
 
 def _viewing_session(rng, shift, exposure, tz):
-    started = timezone.make_aware(datetime.combine(shift.shift_date, shift.start_time), tz) + timedelta(minutes=30)
+    started = shift.starts_at + timedelta(minutes=30)
     took_breaks = "breaks" in exposure.mitigations
     breaks = exposure.minutes // 50 if took_breaks else 0
     break_seconds = breaks * 10 * 60

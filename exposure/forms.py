@@ -7,14 +7,16 @@ under its own prefix, so the page can hold all four and show the one for the rol
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from exposure import shift_times
 from exposure.models import LOGGABLE_ROLES, ExposureCategory, ShiftLog, ViewingPolicy
 from exposure.services import EntryData
 from portal.dates import BoundedDateField
@@ -63,7 +65,7 @@ def _minutes_field(label, help_text=""):
 
 
 class ShiftForm(forms.Form):
-    shift_date = BoundedDateField(label=_("Shift date"), widget=forms.DateInput(attrs={"type": "date"}))
+    shift_date = BoundedDateField(label=_("Shift date"), help_text=_("For a night shift, the date it started."))
     start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     length_hours = forms.DecimalField(
         label=_("Length (hours)"), min_value=Decimal("0.25"), max_value=Decimal(24), decimal_places=2,
@@ -74,14 +76,15 @@ class ShiftForm(forms.Form):
     )
     role = forms.ChoiceField(label=_("Role worked"), choices=LOGGABLE_ROLES)
 
-    def __init__(self, *args, officer, instance: ShiftLog | None = None, **kwargs):
+    def __init__(self, *args, officer, instance: ShiftLog | None = None, now=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.officer = officer
         self.instance = instance
+        self.now = now or timezone.now()
 
     def clean_shift_date(self):
         value = self.cleaned_data["shift_date"]
-        if value > timezone.localdate():
+        if value > shift_times.latest_shift_date(self.now):
             raise forms.ValidationError(_("The shift date cannot be in the future."))
         return value
 
@@ -94,15 +97,22 @@ class ShiftForm(forms.Form):
         day, start = cleaned.get("shift_date"), cleaned.get("start_time")
         if day is None or start is None or cleaned.get("length_hours") is None:
             return cleaned
-        begins = datetime.combine(day, start)
-        ends = begins + timedelta(minutes=self.duration_minutes)
+        if shift_times.starts_too_late(day, start, self.now):
+            hours = int(shift_times.START_AHEAD_LIMIT.total_seconds() // 3600)
+            self.add_error("start_time", ngettext(
+                "A shift can start at most %(n)d hour from now. Log a shift once it has started, or "
+                "check the date: a night shift belongs to the date it started.",
+                "A shift can start at most %(n)d hours from now. Log a shift once it has started, or "
+                "check the date: a night shift belongs to the date it started.", hours) % {"n": hours})
+            return cleaned
+        interval = (shift_times.shift_start(day, start), shift_times.shift_end(day, start, self.duration_minutes))
         others = ShiftLog.objects.filter(
             officer=self.officer, shift_date__range=(day - timedelta(days=1), day + timedelta(days=1))
         )
         if self.instance is not None:
             others = others.exclude(pk=self.instance.pk)
         for other in others:
-            if other.starts_at < ends and begins < other.ends_at:
+            if shift_times.overlaps(interval, (other.starts_at, other.ends_at)):
                 self.add_error("start_time", _(
                     "This overlaps a shift you already logged (%(date)s from %(start)s). Change the start "
                     "time or length, or edit that shift instead."
@@ -451,8 +461,8 @@ class CorrectionForm(forms.Form):
 
 class HistoryFilterForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=[("", _("All roles"))] + LOGGABLE_ROLES, required=False)
-    date_from = BoundedDateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = BoundedDateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = BoundedDateField(label=_("From"), required=False)
+    date_to = BoundedDateField(label=_("To"), required=False)
 
 
 class ViewingPreferenceForm(forms.Form):

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from exposure import shift_times
 from portal.models import HighRiskRole
 
 EDIT_WINDOW_DAYS = 7
@@ -90,12 +91,14 @@ class ShiftLog(models.Model):
         return _("%(h)s h %(m)s min") % {"h": hours, "m": minutes}
 
     @property
-    def starts_at(self):
-        return datetime.combine(self.shift_date, self.start_time)
+    def starts_at(self) -> datetime:
+        """When the shift started (aware, UTC): its date and start time in Europe/London."""
+        return shift_times.shift_start(self.shift_date, self.start_time)
 
     @property
-    def ends_at(self):
-        return self.starts_at + timedelta(minutes=self.duration_minutes)
+    def ends_at(self) -> datetime:
+        """When it ended: real minutes after the start, across midnight and clock changes."""
+        return shift_times.shift_end(self.shift_date, self.start_time, self.duration_minutes)
 
 
 class Exposure(models.Model):

@@ -11,10 +11,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from exposure import selectors, services
+from exposure import selectors, services, shift_times
 from exposure.display import describe
 from exposure.forms import (
     DEFAULT_LENGTH_MINUTES,
@@ -62,7 +63,8 @@ def index(request: HttpRequest) -> HttpResponse:
     filtered = any(criteria.values())
     query = request.GET.copy()
     query.pop("page", None)
-    today = timezone.localdate()
+    now = timezone.now()
+    today = shift_times.local_date(now)
     start, length = _defaults(request.user)
     role = _own_role(request.user)
     # "Your exposure load" (its sentence, chart and table) is wellbeing's `own_exposure_load` tag: the
@@ -70,7 +72,8 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "exposure/index.html", {
         "page": page, "query": query.urlencode(), "filters": filters,
         "has_shifts": shifts.exists() if filtered else page.paginator.count > 0, "filtered": filtered,
-        "quick": {"start": start, "length_hours": length / 60, "role": dict(LOGGABLE_ROLES)[role]},
+        "quick": {"start": start, "length_hours": length / 60, "role": dict(LOGGABLE_ROLES)[role],
+                  "date": shift_times.likely_shift_date(now, start)},
         "is_reviewer": role == "cse_review" or request.user.high_risk_role == "cse_review",
         "today": today,
     })
@@ -137,11 +140,14 @@ def _shift_form_page(request: HttpRequest, *, shift: ShiftLog | None) -> HttpRes
             role_initial = ROLE_FORMS[role].initial_from(shift, exposures)
         else:
             start, length = _defaults(user)
-            shift_initial = {"shift_date": timezone.localdate(), "start_time": start,
+            # The shift the officer most likely means: after a night shift, the one that started last night.
+            shift_initial = {"shift_date": shift_times.likely_shift_date(timezone.now(), start), "start_time": start,
                              "length_hours": length / 60, "role": role}
             session = _session_for(request, request.GET.get("session"))
             if session is not None:
                 role = shift_initial["role"] = "cse_review"
+                shift_initial["shift_date"], shift_initial["start_time"] = shift_times.session_prefill(
+                    session.started_at)
                 role_initial = {"minutes": session.viewed_minutes, "session": session.pk,
                                 "mitigations": ["breaks"] if session.break_count else []}
         shift_form = ShiftForm(initial=shift_initial, officer=user, instance=shift)
@@ -213,22 +219,26 @@ def correction_add(request: HttpRequest, pk: int) -> HttpResponse:
 @area_required("exposure")
 @require_POST
 def nothing_notable(request: HttpRequest) -> HttpResponse:
-    """One click: today's shift, at the usual start and length, in the officer's own role."""
+    """One click: the shift most recently started (last night's after a night shift, never a future
+    one), at the usual start and length, in the officer's own role."""
     start, length = _defaults(request.user)
+    now = timezone.now()
+    day = shift_times.likely_shift_date(now, start)
     form = ShiftForm(
-        {"shift_date": timezone.localdate().isoformat(), "start_time": start.strftime("%H:%M"),
+        {"shift_date": day.isoformat(), "start_time": start.strftime("%H:%M"),
          "length_hours": str(length / 60), "role": _own_role(request.user)},
-        officer=request.user,
+        officer=request.user, now=now,
     )
     if not form.is_valid():
-        messages.error(request, _("You have already logged a shift at that time today. Log this one with its "
-                                  "own start time below."))
+        messages.error(request, _("You have already logged a shift at that time on %(date)s. Log this one with its "
+                                  "own date and start time below.") % {"date": date_format(day, "l j F")})
         return redirect(reverse("exposure:new"))
     services.shift_create(
         officer=request.user, shift_date=form.cleaned_data["shift_date"], start_time=form.cleaned_data["start_time"],
         duration_minutes=form.duration_minutes, role=form.cleaned_data["role"], entries=[], nothing_notable=True,
     )
-    messages.success(request, _("Today's shift is logged: nothing notable."))
+    messages.success(request, _("Your shift of %(date)s from %(start)s is logged: nothing notable.") % {
+        "date": date_format(day, "l j F"), "start": start.strftime("%H:%M")})
     return redirect(reverse("exposure:index"))
 
 

@@ -15,10 +15,6 @@ from training import selectors
 from training.models import AutoAssignmentRule, Feedback, Lesson, Module, ModuleVersion
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 class FeedbackForm(forms.ModelForm):
     satisfaction = forms.TypedChoiceField(
         label=_("Overall, how satisfied were you with this module?"),
@@ -90,7 +86,7 @@ class AssignForm(forms.Form):
         label=_("Organisation"), queryset=Organisation.objects.none(), required=False,
         help_text=_("For a whole organisation; with a role, limits the role to one organisation."),
     )
-    due_on = BoundedDateField(label=_("Due date"), widget=DateInput, required=False,
+    due_on = BoundedDateField(label=_("Due date"), required=False,
                              help_text=_("Optional. Reminders go out a week before and once it is overdue."))
 
     def __init__(self, *args, trainer, **kwargs):

@@ -3,13 +3,16 @@ table, the one-line summary, and a query count that does not grow with the numbe
 
 import json
 import re
-from datetime import time, timedelta
+from datetime import UTC, datetime, time, timedelta
+from unittest import mock
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from exposure.models import ExposureCategory, ShiftLog
 from exposure.services import EntryData, shift_create
+from exposure.shift_times import LONDON
 from exposure.tests.factories import ExposureFactory
 
 
@@ -117,25 +120,61 @@ def test_before_the_first_assessment_the_summary_says_it_is_not_worked_out_yet(l
     assert "exposure-chart-data" in html
 
 
+def _at(hour, minute=0, days=0):
+    """Freezes "now" at a London time of today (or `days` later): what the officer's clock says."""
+    moment = datetime.combine(timezone.localdate() + timedelta(days=days), time(hour, minute), tzinfo=LONDON)
+    return mock.patch.object(timezone, "now", return_value=moment.astimezone(UTC))
+
+
 def test_one_click_logs_a_nothing_notable_shift_for_today_in_the_own_role(login, officer):
+    # Updated (issue 17): "today's" shift is the one most recently started, so the clock is fixed
+    # after the default 07:00 start.
     client = login(officer)
-    response = client.post("/exposure/nothing-notable/")
-    assert response.status_code == 302 and response["Location"] == "/exposure/"
-    shift = ShiftLog.objects.get(officer=officer)
-    assert shift.nothing_notable and shift.shift_date == timezone.localdate() and shift.role == "call_handling"
-    assert (shift.start_time, shift.duration_minutes) == (time(7), 480)
-    # A second click would overlap the first: refused, and sent to the full form.
-    response = client.post("/exposure/nothing-notable/")
-    assert response["Location"] == "/exposure/log/"
-    assert ShiftLog.objects.count() == 1
+    with _at(9, 30):
+        response = client.post("/exposure/nothing-notable/")
+        assert response.status_code == 302 and response["Location"] == "/exposure/"
+        shift = ShiftLog.objects.get(officer=officer)
+        assert shift.nothing_notable and shift.shift_date == timezone.localdate() and shift.role == "call_handling"
+        assert (shift.start_time, shift.duration_minutes) == (time(7), 480)
+        # A second click would overlap the first: refused, and sent to the full form.
+        response = client.post("/exposure/nothing-notable/")
+        assert response["Location"] == "/exposure/log/"
+        assert ShiftLog.objects.count() == 1
 
 
 def test_one_click_uses_the_start_and_length_of_the_last_shift(login, teammate):
     shift_create(officer=teammate, shift_date=timezone.localdate() - timedelta(days=1), start_time=time(19),
                  duration_minutes=600, role="cse_review", entries=[])
-    login(teammate).post("/exposure/nothing-notable/")
+    with _at(20, 0, days=0):
+        login(teammate).post("/exposure/nothing-notable/")
     today = ShiftLog.objects.get(officer=teammate, shift_date=timezone.localdate())
     assert (today.start_time, today.duration_minutes, today.role) == (time(19), 600, "cse_review")
+
+
+def test_one_click_at_08_56_after_a_night_shift_logs_last_night_never_tonight(login, teammate):
+    shift_create(officer=teammate, shift_date=timezone.localdate() - timedelta(days=4), start_time=time(19),
+                 duration_minutes=720, role="cse_review", entries=[])
+    client = login(teammate)
+    with _at(8, 56):
+        html = client.get("/exposure/").content.decode()
+        response = client.post("/exposure/nothing-notable/", follow=True)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    shift = ShiftLog.objects.filter(officer=teammate).order_by("-shift_date").first()
+    assert (shift.shift_date, shift.start_time, shift.nothing_notable) == (yesterday, time(19), True)
+    assert not ShiftLog.objects.filter(shift_date=timezone.localdate()).exists()
+    day = date_format(yesterday, "l j F")
+    assert f"logs your shift of {day} from 19:00" in html
+    assert f"Your shift of {day} from 19:00 is logged: nothing notable." in response.content.decode()
+
+
+def test_one_click_twice_after_a_night_shift_names_the_date_and_sends_to_the_form(login, teammate):
+    shift_create(officer=teammate, shift_date=timezone.localdate() - timedelta(days=1), start_time=time(19),
+                 duration_minutes=720, role="cse_review", entries=[])
+    with _at(8, 56):
+        response = login(teammate).post("/exposure/nothing-notable/", follow=True)
+    assert ShiftLog.objects.count() == 1
+    day = date_format(timezone.localdate() - timedelta(days=1), "l j F")
+    assert f"You have already logged a shift at that time on {day}." in response.content.decode()
 
 
 def test_the_categories_admin_is_open_to_admins_only(login, admin_user, officer):

@@ -2,12 +2,15 @@
 history and in the load chart; and the viewing timer handing its minutes to the CSE form."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
+from unittest import mock
 
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from exposure.models import Exposure, ShiftLog
+from exposure.services import shift_create
+from exposure.shift_times import LONDON
 
 
 def _day(days_ago):
@@ -88,7 +91,7 @@ def test_an_officer_logs_a_call_handling_and_a_cse_shift_and_sees_both(
 def test_nothing_notable_is_one_keyboard_press(transactional_db, page, officer, sign_in):
     sign_in(page, officer)
     page.goto("/exposure/")
-    page.get_by_role("button", name="Nothing notable today").focus()
+    page.get_by_role("button", name="Nothing notable on my last shift").focus()
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     expect(page.locator(".messages")).to_contain_text("nothing notable", use_inner_text=True)
@@ -131,3 +134,35 @@ def test_the_timer_prompts_a_break_after_fifty_minutes_of_viewing(transactional_
     expect(prompt).to_have_attribute("role", "alert")
     expect(page).to_have_title(re.compile(r"^Break due"))
     expect(page.locator("#viewing-status")).to_contain_text("51 minutes this session", use_inner_text=True)
+
+
+def test_after_a_night_shift_an_officer_on_a_phone_logs_last_nights_shift_with_the_date_filled_in(
+    transactional_db, page, officer, sign_in, screenshot
+):
+    # Issue 17: a call handler who works 19:00 to 07:00 opens the form at 08:56, on a 390 px phone.
+    today = timezone.localdate()
+    shift_create(officer=officer, shift_date=today - timedelta(days=4), start_time=time(19), duration_minutes=720,
+                 role="call_handling", entries=[])
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, officer)
+    at_0856 = datetime.combine(today, time(8, 56), tzinfo=LONDON).astimezone(UTC)
+    last_night = today - timedelta(days=1)
+    with mock.patch.object(timezone, "now", return_value=at_0856):
+        page.goto("/exposure/log/")
+        date_field = page.get_by_label("Shift date")
+        expect(date_field).to_have_value(last_night.isoformat())
+        expect(page.get_by_label("Start time")).to_have_value("19:00")
+        expect(page.get_by_label("Length (hours)")).to_have_value(re.compile(r"^12(\.0+)?$"))
+        expect(page.locator("#hint_id_shift_date, #id_shift_date_helptext").first).to_contain_text(
+            "For a night shift, the date it started", use_inner_text=True)
+        calls = page.locator("#role-call_handling")
+        calls.get_by_label("Calls taken in the shift").fill("55")
+        calls.get_by_label("Domestic abuse: number of calls").fill("2")
+        calls.get_by_label("3 –").check()
+        screenshot(page, "exposure-night-shift-390")
+        page.get_by_role("button", name="Save shift").click()
+        page.wait_for_url("**/exposure/shifts/*/")
+        expect(page.locator("body")).to_contain_text("Shift saved.")
+    shift = ShiftLog.objects.filter(officer=officer).order_by("-shift_date").first()
+    assert (shift.shift_date, shift.start_time, shift.duration_minutes) == (last_night, time(19), 720)
+    assert set(Exposure.objects.filter(shift=shift).values_list("shift_date", flat=True)) == {last_night}

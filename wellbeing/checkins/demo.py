@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from exposure import shift_times
 from exposure.models import ShiftLog
 from wellbeing import instruments
 from wellbeing.models import CheckIn, SupportContact
@@ -70,7 +71,7 @@ def _pulse_times(officer, rng, start, end) -> list[datetime]:
     if shifts:
         for day, start_time, minutes in shifts:
             if rng.random() < 0.75:
-                ends = timezone.make_aware(datetime.combine(day, start_time)) + timedelta(minutes=minutes)
+                ends = shift_times.shift_end(day, start_time, minutes)
                 times.append(ends + timedelta(minutes=rng.randint(10, 120)))
     else:
         day = start

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from exposure import shift_times
 from exposure.models import Exposure, ShiftLog
 from wellbeing.instruments import INSTRUMENTS
 from wellbeing.instruments.schedule import (
@@ -32,10 +33,6 @@ SCHEDULE_FIELDS = ["organisation_id", "role", "instrument", "trigger", "every_da
                    "grace_days", "active"]
 # Columns safe to load for lists: never `answers`, `result` or `comment`.
 LIST_FIELDS = ["id", "officer_id", "instrument", "completed_at", "total", "band", "positive", "urgent"]
-
-
-def _aware(day, time) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time))
 
 
 def due_for_officers(officers, *, now: datetime) -> dict[int, list[DueItem]]:
@@ -64,13 +61,15 @@ def due_for_officers(officers, *, now: datetime) -> dict[int, list[DueItem]]:
     for officer_id, shift_id, shift_date, start in Exposure.objects.filter(
         officer_id__in=ids, critical_incident=True, shift_date__gte=(now - followup_window).date() - timedelta(days=1),
     ).values_list("officer_id", "shift_id", "shift_date", "shift__start_time"):
-        incidents[officer_id][shift_id] = Incident(key=shift_id, at=_aware(shift_date, start), logged_on=shift_date)
+        incidents[officer_id][shift_id] = Incident(key=shift_id, at=shift_times.shift_start(shift_date, start),
+                                                      logged_on=shift_date)
 
     shifts: dict[int, list[Shift]] = defaultdict(list)
     for shift_id, officer_id, shift_date, start, minutes in ShiftLog.objects.filter(
         officer_id__in=ids, shift_date__gte=(now - SHIFT_OFFER).date() - timedelta(days=2),
     ).values_list("id", "officer_id", "shift_date", "start_time", "duration_minutes"):
-        ends_at = _aware(shift_date, start) + timedelta(minutes=minutes)
+        # Real minutes after the start (in UTC), across midnight and the clock changes.
+        ends_at = shift_times.shift_end(shift_date, start, minutes)
         shifts[officer_id].append(Shift(key=shift_id, ends_at=ends_at, shift_date=shift_date))
 
     result = {}

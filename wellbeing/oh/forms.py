@@ -11,12 +11,6 @@ from portal.models import HighRiskRole, Organisation, Unit
 from wellbeing.instruments import CHOICES as INSTRUMENT_CHOICES
 from wellbeing.models import Flag, OHCaseNote, Referral
 
-
-def date_input():
-    """A native date picker; its value must be ISO (YYYY-MM-DD) whatever the language."""
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 # Why a case is opened. Stored (as the code) on the audit event and shown to the person on their
 # privacy page, so the words are plain. Codes only: no free text reaches the audit log.
 CASE_REASONS = [
@@ -83,7 +77,6 @@ class ReferralForm(forms.ModelForm):
         model = Referral
         fields = ["kind", "referred_on", "purpose"]
         field_classes = {"referred_on": BoundedDateField}
-        widgets = {"referred_on": date_input()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,7 +94,6 @@ class OutcomeForm(forms.ModelForm):
         model = Referral
         fields = ["outcome", "outcome_on"]
         field_classes = {"outcome_on": BoundedDateField}
-        widgets = {"outcome_on": date_input()}
 
     def clean(self):
         data = super().clean()
@@ -179,8 +171,8 @@ class CohortForm(forms.Form):
                              choices=[("", _("All roles")), *HighRiskRole.choices])
     instrument = forms.ChoiceField(label=_("Questionnaire"), required=False,
                                    choices=[("", _("All questionnaires")), *INSTRUMENT_CHOICES])
-    date_from = BoundedDateField(label=_("From"), required=False, widget=date_input())
-    date_to = BoundedDateField(label=_("To"), required=False, widget=date_input())
+    date_from = BoundedDateField(label=_("From"), required=False)
+    date_to = BoundedDateField(label=_("To"), required=False)
     format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="csv", widget=forms.RadioSelect)
     longitudinal = forms.BooleanField(
         label=_("Longitudinal cohort: keep the same pseudonym for each person across exports"), required=False,
@@ -221,8 +213,8 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Actor (username)"), required=False, max_length=150)
     subject = forms.CharField(label=_("Subject (username)"), required=False, max_length=150)
     action = forms.CharField(label=_("Action"), required=False, max_length=60)
-    date_from = BoundedDateField(label=_("From"), required=False, widget=date_input())
-    date_to = BoundedDateField(label=_("To"), required=False, widget=date_input())
+    date_from = BoundedDateField(label=_("From"), required=False)
+    date_to = BoundedDateField(label=_("To"), required=False)
 
     def clean(self):
         data = super().clean()

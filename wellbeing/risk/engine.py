@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from exposure import load as exposure_load
+from exposure import shift_times
 from exposure.load import RECENT_DAYS, USUAL_WINDOW_DAYS, steady_state_load  # noqa: F401 - the windows, re-exported
 from wellbeing.instruments import INSTRUMENTS
 from wellbeing.risk.reasons import CLINICAL, REASONS
@@ -207,15 +208,16 @@ def followup_reasons(inputs: OfficerInputs, *, rules: dict, now: datetime) -> li
     """Critical-incident follow-ups (TRiM-style: ~72 hours and ~28 days) that are due and not done. Pure."""
     due_followups = []
     for incident in sorted(set(inputs.critical_incidents)):
-        start = datetime.combine(incident, datetime.min.time(), tzinfo=now.tzinfo)
         for hours in rules["critical_incident_followup_hours"]:
-            due = start + timedelta(hours=hours)
+            # Real hours from the start of the shift's date in London, the date a night shift counts on.
+            due = shift_times.follow_up_due(incident, hours)
             if not (due <= now < due + timedelta(days=FOLLOWUP_GRACE_DAYS)):
                 continue
             # "Any check-in from 12 hours before it was due" is the same as "the last one was".
             done = inputs.last_checkin_at is not None and inputs.last_checkin_at >= due - timedelta(hours=12)
             if not done:
-                due_followups.append({"incident": incident.isoformat(), "due": due.date().isoformat()})
+                due_followups.append({"incident": incident.isoformat(),
+                                      "due": shift_times.local_date(due).isoformat()})
     if due_followups:
         return [ReasonResult("critical_incident_followup", AMBER, {"due": due_followups})]
     return []

@@ -18,6 +18,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 
 from exposure import load as exposure_load
+from exposure import shift_times
 from exposure.models import Exposure
 from portal.models import User
 from wellbeing.models import CheckIn
@@ -232,7 +233,7 @@ def gather(officer_ids=None, *, now: datetime, rules: dict, portable: bool = Fal
     """Inputs for the given officers (all active officers when None). On PostgreSQL the check-in
     inputs come from one aggregate statement; `portable=True` (and any other database) uses the
     portable queries instead, which must give the same inputs (tests compare the two)."""
-    today = now.date()
+    today = shift_times.local_date(now)  # the London date: shifts count on the date they started there
     roles = officers(officer_ids)
     ids = None if officer_ids is None else list(roles)
     result = {pk: OfficerInputs(officer_id=pk, role=role) for pk, role in roles.items()}

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from exposure import shift_times
 from portal import audit
 from wellbeing.models import Flag, RiskAssessment, RoleBaseline, RuleSet
 from wellbeing.risk import engine as risk
@@ -71,8 +72,8 @@ def _peer_context(inputs: dict, roles_needed: set[str], *, now, rules, baselines
 
 def role_baselines_refresh(*, now, rules, role=None) -> dict[str, tuple[float, int]]:
     roles = risk_inputs.officers(role=role)
-    loads = risk_inputs.exposure_loads(None, today=now.date(), half_life_days=rules["dose_half_life_days"],
-                                       role=role)
+    loads = risk_inputs.exposure_loads(None, today=shift_times.local_date(now),
+                                       half_life_days=rules["dose_half_life_days"], role=role)
     medians = risk_inputs.role_medians(loads, roles)
     for r, (median, count) in medians.items():
         RoleBaseline.objects.update_or_create(role=r, defaults={"median_load": median, "officers": count,

@@ -43,7 +43,7 @@ class TeamFilterForm(forms.Form):
 class WelfareActionForm(forms.Form):
     kind = forms.ChoiceField(label=_("What was done"), choices=WelfareAction.Kind.choices, widget=forms.RadioSelect)
     follow_up_on = BoundedDateField(
-        label=_("Follow up on (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Follow up on (optional)"), required=False,
         help_text=_("You will get a reminder on that day."),
     )
     close_flag = forms.BooleanField(

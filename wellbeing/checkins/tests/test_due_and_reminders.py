@@ -128,3 +128,30 @@ def test_the_reminder_task_runs_daily_from_the_one_beat_schedule_with_an_expiry(
     entry = BEAT_SCHEDULE["send-checkin-reminders"]
     assert entry["task"] == send_checkin_reminders.name == "wellbeing.send_checkin_reminders"
     assert 0 < entry["options"]["expires"] < 24 * 60 * 60
+
+
+# Night shifts across the daylight-saving changes (issue 17): the pulse is offered from the real end
+# of the shift, and the follow-ups count real hours from its start, on the date it started.
+
+@pytest.mark.parametrize("day,ends_utc,followup_utc", [
+    # Saturday 28 March 2026, 19:00 GMT for 12 hours: ends 07:00 UTC (08:00 BST); 72 hours later is
+    # 19:00 UTC on Tuesday 31 March (20:00 BST).
+    ("2026-03-28", (2026, 3, 29, 7), (2026, 3, 31, 19)),
+    # Saturday 24 October 2026, 19:00 BST for 12 hours: ends 06:00 UTC (06:00 GMT); the follow-up
+    # is due at 18:00 UTC (GMT) on Tuesday 27 October.
+    ("2026-10-24", (2026, 10, 25, 6), (2026, 10, 27, 18)),
+])
+def test_a_night_shift_across_a_clock_change_is_timed_in_real_hours(officer, day, ends_utc, followup_utc):
+    from datetime import UTC, date, datetime
+
+    shift_date = date.fromisoformat(day)
+    officer.date_joined = datetime(2026, 1, 1, tzinfo=UTC)
+    officer.save(update_fields=["date_joined"])
+    log_shift(officer, shift_date, critical=True, start=time(19, 0), minutes=720)
+    ends = datetime(*ends_utc, tzinfo=UTC)
+    pulse = [i for i in due_for(officer, now=ends + timedelta(hours=1)) if i.trigger == "after_shift"]
+    assert [i.due_at for i in pulse] == [ends]
+    assert date_format(shift_date, "j F") in pulse[0].reason  # counted on the date it started
+    followup = datetime(*followup_utc, tzinfo=UTC)
+    items = [i for i in due_for(officer, now=followup) if i.trigger == "critical_incident"]
+    assert followup in [i.due_at for i in items]

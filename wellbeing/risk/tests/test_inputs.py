@@ -125,3 +125,19 @@ def test_clinical_result_not_triaged_both_paths_carry_the_pcl5_rule_and_the_chec
         assert (screens["pcl5"].dsm5_provisional, screens["pcl5"].checkin_id) == (True, pcl5.pk)
         assert (screens["phq9"].dsm5_provisional, screens["phq9"].checkin_id) == (False, urgent.pk)
         assert inputs.urgent_checkin_id == urgent.pk
+
+
+def test_a_shift_counts_from_its_london_date_in_the_first_hour_of_a_summer_day(db):
+    # Issue 17: 00:30 BST on 15 July is 23:30 UTC on the 14th. A shift dated the 15th (in London)
+    # counts in the load at once, not an hour later when the UTC date catches up.
+    from datetime import UTC, date, datetime
+
+    from exposure.models import Exposure, ShiftLog
+
+    officer = OfficerFactory(high_risk_role="call_handling")
+    exposure = add_exposure(officer, days_ago=0, intensity=3, minutes=60)
+    Exposure.objects.filter(pk=exposure.pk).update(shift_date=date(2026, 7, 15))
+    ShiftLog.objects.filter(pk=exposure.shift_id).update(shift_date=date(2026, 7, 15))
+    inputs = gather([officer.pk], now=datetime(2026, 7, 14, 23, 30, tzinfo=UTC), rules=DEFAULT_RULES, portable=True)
+    assert inputs[officer.pk].load_now > 0
+    assert inputs[officer.pk].recent_dose == pytest.approx(exposure.dose)

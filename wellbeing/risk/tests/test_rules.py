@@ -243,3 +243,19 @@ def test_the_default_rules_are_valid_and_broken_ones_are_explained():
     assert validate_rules(dict(DEFAULT_RULES, instrument_cutoffs={"phq9": 10}))
     assert validate_rules(dict(DEFAULT_RULES, critical_incident_followup_hours=[672, 72]))
     assert "peer_ratio_red must be above" in " ".join(validate_rules(dict(DEFAULT_RULES, peer_ratio_red=1.2)))
+
+
+@pytest.mark.parametrize("incident,now,due", [
+    # A critical incident on the night shift of Saturday 28 March 2026 (clocks forward on the
+    # Sunday): 72 real hours from that midnight (GMT) is 00:00 UTC on the 31st, 01:00 BST.
+    (date(2026, 3, 28), datetime(2026, 3, 31, 9, tzinfo=UTC), "2026-03-31"),
+    # Saturday 24 October 2026 (clocks back on the Sunday): from midnight BST (23:00 UTC on the
+    # 23rd), due 23:00 UTC on the 26th, which is the 26th in London; UTC midnight would say the 27th.
+    (date(2026, 10, 24), datetime(2026, 10, 26, 23, 30, tzinfo=UTC), "2026-10-26"),
+    # In summer: from midnight BST, due at 23:00 UTC on the 6th, which is midnight on the 7th in London.
+    (date(2026, 7, 4), datetime(2026, 7, 6, 23, 30, tzinfo=UTC), "2026-07-07"),
+])
+def test_follow_ups_count_from_the_london_date_the_shift_started(incident, now, due):
+    result = run(calm(critical_incidents=[incident], last_checkin_at=None), now=now)
+    reason = next(r for r in result.reasons if r.code == "critical_incident_followup")
+    assert reason.numbers["due"] == [{"incident": incident.isoformat(), "due": due}]
