@@ -43,7 +43,7 @@ def main() -> int:
     from wellbeing.risk.service import risk_recompute
 
     env = {**os.environ, "DATABASE_URL": args.db, "REDIS_URL": args.redis, "DEBUG": "true"}
-    worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "portal", "worker", "--loglevel", "WARNING",
+    worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel", "WARNING",
                                "--concurrency", "2", "--without-gossip", "--without-mingle"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)

@@ -36,7 +36,7 @@ class Worker:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test", "REDIS_URL": redis_url(),
                "DATABASE_URL": worker_database_url(), **(extra_env or {})}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--loglevel", "WARNING",
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel", "WARNING",
              "--concurrency", str(concurrency), "--without-gossip", "--without-mingle", "--pool", "prefork",
              "--hostname", f"test{time.monotonic_ns()}@%h"],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
