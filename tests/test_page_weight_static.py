@@ -7,7 +7,9 @@ import hashlib
 import re
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
+from django.templatetags.static import static
 from django.test import RequestFactory, override_settings
 from whitenoise.middleware import WhiteNoiseMiddleware
 
@@ -47,12 +49,15 @@ def test_page_weight_pages_without_charts_do_not_load_plotly(client, officer):
         assert "plotly" not in client.get(url, follow=True).content.decode(), url
 
 
-def test_page_weight_collected_static_files_are_compressed_and_cached(tmp_path, settings):
+@pytest.mark.parametrize("debug", [False, True])
+def test_page_weight_collected_static_files_are_compressed_and_cached(tmp_path, settings, debug):
     storages = {**settings.STORAGES,
-                "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+                "staticfiles": {"BACKEND": "portal.staticfiles.CollectedStaticFilesStorage"}}
     with override_settings(STATIC_ROOT=tmp_path, STORAGES=storages, WHITENOISE_AUTOREFRESH=False,
-                           WHITENOISE_USE_FINDERS=False):
+                           WHITENOISE_USE_FINDERS=False, DEBUG=debug):
         call_command("collectstatic", "--noinput", "--verbosity", "0")
+        # make run (DEBUG on) hands out the hashed names too, which WhiteNoise caches for a year
+        assert re.fullmatch(r"/static/js/portal\.[0-9a-f]{12}\.js", static("js/portal.js"))
         collected = {p.name for p in (tmp_path / "vendor" / "plotly").iterdir()}
         hashed = next(n for n in collected if re.fullmatch(r"plotly-basic\.min\.[0-9a-f]{12}\.js", n))
         assert {hashed + ".br", hashed + ".gz"} <= collected
