@@ -10,14 +10,18 @@ delivered for it (Chrome DevTools Protocol `Network.loadingFinished` encodedData
 on the wire, compressed as sent, headers included).
 
 Budget: at most 150 KB on a page without charts, 500 KB on a page with charts (KB = 1,000 bytes).
-Prints each page's figure and exits 1 if any page is over its budget.
+With --lighthouse, also Lighthouse's mobile performance score (its default: a mid-range phone on a
+slow 4G network, simulated) of each role's start page, at least 90: Lighthouse from npm
+(package.json, `npm ci`) on the same Chromium (CHROME_PATH), signed in through the session cookie.
+Prints each page's figures and exits 1 if any page is over its budget or under the score.
 
-    .venv/bin/python bench/page_weight.py [--port 8779] [--keep]
+    .venv/bin/python bench/page_weight.py [--lighthouse] [--verbose] [--port 8779] [--keep]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -35,6 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 BUDGET_PLAIN = 150_000
 BUDGET_CHARTS = 500_000
+LIGHTHOUSE_MIN = 90
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 PHONE = {"width": 390, "height": 844}
 
 
@@ -142,21 +148,49 @@ def weigh(page, cdp, path: str) -> tuple[int, list[tuple[str, int]], str]:
     return sum(n for _, n in received), received, page.url
 
 
+def lighthouse(url: str, cookies: list[dict], workdir: Path) -> tuple[int, dict]:
+    """Lighthouse's mobile performance score of `url` (0-100) and its main timings, signed in
+    through the context's cookies."""
+    report = workdir / "lighthouse.json"
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in cookies)
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
+    subprocess.run([str(LIGHTHOUSE), url, "--only-categories=performance", "--output=json",
+                    f"--output-path={report}", "--quiet", "--disable-storage-reset",
+                    "--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run",
+                    f"--extra-headers={json.dumps({'Cookie': cookie})}"],
+                   cwd=ROOT, env=env, check=True, timeout=300)
+    result = json.loads(report.read_text())
+    if result.get("runtimeError"):
+        raise RuntimeError(f"Lighthouse on {url}: {result['runtimeError']}")
+    if result["finalDisplayedUrl"] != url:
+        raise RuntimeError(f"Lighthouse on {url} ended on {result['finalDisplayedUrl']} (not signed in?)")
+    audits = result["audits"]
+    timings = {name: audits[key]["displayValue"] for name, key in
+               (("FCP", "first-contentful-paint"), ("LCP", "largest-contentful-paint"),
+                ("TBT", "total-blocking-time"), ("CLS", "cumulative-layout-shift"))}
+    return round(result["categories"]["performance"]["score"] * 100), timings
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=0, help="port for the server (default: any free one)")
     parser.add_argument("--keep", action="store_true", help="keep the working directory (database, logs)")
     parser.add_argument("--verbose", action="store_true", help="list every response of each page")
+    parser.add_argument("--lighthouse", action="store_true",
+                        help=f"also score each role's start page with Lighthouse (at least {LIGHTHOUSE_MIN})")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         sys.exit(f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    if args.lighthouse and not LIGHTHOUSE.exists():
+        sys.exit("--lighthouse needs Lighthouse from npm: run `npm ci` first")
     from playwright.sync_api import sync_playwright
 
     workdir = Path(tempfile.mkdtemp(prefix="page-weight-"))
     port = args.port or free_port()
     server, env = serve(workdir, port)
     password = os.environ.get("DEMO_PASSWORD", "demo-portal-2026")
-    over = []
+    over: list[str] = []
+    scores: list[tuple[str, str, int, dict]] = []
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
@@ -193,8 +227,18 @@ def main() -> int:
                             print(f"    {size:>9,}  {response_url.removeprefix(f'http://127.0.0.1:{port}')}")
                     if total > budget:
                         over.append(item.name)
+                    if args.lighthouse and item.path == "/":
+                        score, timings = lighthouse(url, context.cookies(), workdir)
+                        scores.append((item.name, user, score, timings))
                 context.close()
             browser.close()
+        for name, user, score, timings in scores:
+            verdict = "ok" if score >= LIGHTHOUSE_MIN else "UNDER"
+            shown = "  ".join(f"{k} {v}" for k, v in timings.items())
+            print(f"Lighthouse mobile performance: {name:<24} {user:<16} {score:>3} (at least {LIGHTHOUSE_MIN}) "
+                  f"{verdict}  {shown}")
+            if score < LIGHTHOUSE_MIN:
+                over.append(f"{name} (Lighthouse {score})")
     finally:
         stop(server)
         if not args.keep:
@@ -202,7 +246,8 @@ def main() -> int:
     if over:
         print(f"over budget: {', '.join(over)}")
         return 1
-    print("every page is within its budget (150 KB without charts, 500 KB with charts)")
+    print("every page is within its budget (150 KB without charts, 500 KB with charts)"
+          + (f"; every start page scores at least {LIGHTHOUSE_MIN} in Lighthouse" if args.lighthouse else ""))
     return 0
 
 
