@@ -175,6 +175,46 @@ def lighthouse(url: str, cookies: list[dict], workdir: Path) -> tuple[int, dict]
     return round(result["categories"]["performance"]["score"] * 100), timings
 
 
+def link_to(page, item: Page) -> str:
+    """The address of a page reached through a link on `item.via` (its id differs per demo)."""
+    page.goto(item.via)
+    hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+    path = next((h for h in hrefs if re.match(item.path, h)), "")
+    if not path:
+        raise RuntimeError(f"no link matching {item.path} on {item.via} for {item.user}")
+    return path
+
+
+def measure_user(browser, base: str, env: dict, user: str, args, workdir: Path) -> tuple[list[str], list[tuple]]:
+    """Signs `user` in on a phone-sized page, weighs each of their pages (printing a line each) and,
+    with --lighthouse, scores their start page. Returns the pages over budget and the scores."""
+    over, scores = [], []
+    context = browser.new_context(base_url=base, viewport=PHONE, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
+    page = context.new_page()
+    sign_in(page, env, user, os.environ.get("DEMO_PASSWORD", "demo-portal-2026"))
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    for item in (p for p in PAGES if p.user == user):
+        total, received, url = weigh(page, cdp, link_to(page, item) if item.via else item.path)
+        loaded_plotly = any("/vendor/plotly/" in u for u, _ in received)
+        if loaded_plotly != item.charts:
+            raise RuntimeError(f"{item.name} ({url}): expected charts={item.charts}, plotly loaded: {loaded_plotly}")
+        budget = BUDGET_CHARTS if item.charts else BUDGET_PLAIN
+        print(f"{item.name:<28} {user:<16} {url.removeprefix(base):<28} {total:>9,}  {budget:,} "
+              f"{'ok' if total <= budget else 'OVER'}")
+        if args.verbose:
+            for response_url, size in received:
+                print(f"    {size:>9,}  {response_url.removeprefix(base)}")
+        if total > budget:
+            over.append(item.name)
+        if args.lighthouse and item.path == "/":
+            scores.append((item.name, user, *lighthouse(url, context.cookies(), workdir)))
+    context.close()
+    return over, scores
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=0, help="port for the server (default: any free one)")
@@ -193,9 +233,8 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="page-weight-"))
     port = args.port or free_port()
     server, env = serve(workdir, port)
-    password = os.environ.get("DEMO_PASSWORD", "demo-portal-2026")
     over: list[str] = []
-    scores: list[tuple[str, str, int, dict]] = []
+    scores: list[tuple] = []
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
@@ -203,51 +242,20 @@ def main() -> int:
                                                "--disable-background-networking", "--disable-component-update"])
             print(f"{'page':<28} {'user':<16} {'address':<28} {'bytes':>9}  budget")
             for user in dict.fromkeys(p.user for p in PAGES):
-                context = browser.new_context(base_url=f"http://127.0.0.1:{port}", viewport=PHONE,
-                                              is_mobile=True, has_touch=True, device_scale_factor=2)
-                page = context.new_page()
-                sign_in(page, env, user, password)
-                cdp = context.new_cdp_session(page)
-                cdp.send("Network.enable")
-                cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-                for item in (p for p in PAGES if p.user == user):
-                    path = item.path
-                    if item.via:
-                        page.goto(item.via)
-                        hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
-                        path = next((h for h in hrefs if re.match(item.path, h)), "")
-                        if not path:
-                            raise RuntimeError(f"no link matching {item.path} on {item.via} for {user}")
-                    total, received, url = weigh(page, cdp, path)
-                    loaded_plotly = any("/vendor/plotly/" in u for u, _ in received)
-                    if loaded_plotly != item.charts:
-                        raise RuntimeError(f"{item.name} ({url}): expected charts={item.charts}, "
-                                           f"plotly loaded: {loaded_plotly}")
-                    budget = BUDGET_CHARTS if item.charts else BUDGET_PLAIN
-                    verdict = "ok" if total <= budget else "OVER"
-                    shown = url.removeprefix(f"http://127.0.0.1:{port}")
-                    print(f"{item.name:<28} {user:<16} {shown:<28} {total:>9,}  {budget:,} {verdict}")
-                    if args.verbose:
-                        for response_url, size in received:
-                            print(f"    {size:>9,}  {response_url.removeprefix(f'http://127.0.0.1:{port}')}")
-                    if total > budget:
-                        over.append(item.name)
-                    if args.lighthouse and item.path == "/":
-                        score, timings = lighthouse(url, context.cookies(), workdir)
-                        scores.append((item.name, user, score, timings))
-                context.close()
+                user_over, user_scores = measure_user(browser, f"http://127.0.0.1:{port}", env, user, args, workdir)
+                over += user_over
+                scores += user_scores
             browser.close()
-        for name, user, score, timings in scores:
-            verdict = "ok" if score >= LIGHTHOUSE_MIN else "UNDER"
-            shown = "  ".join(f"{k} {v}" for k, v in timings.items())
-            print(f"Lighthouse mobile performance: {name:<24} {user:<16} {score:>3} (at least {LIGHTHOUSE_MIN}) "
-                  f"{verdict}  {shown}")
-            if score < LIGHTHOUSE_MIN and args.lighthouse_strict:
-                over.append(f"{name} (Lighthouse {score})")
     finally:
         stop(server)
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
+    for name, user, score, timings in scores:
+        shown = "  ".join(f"{k} {v}" for k, v in timings.items())
+        print(f"Lighthouse mobile performance: {name:<24} {user:<16} {score:>3} (at least {LIGHTHOUSE_MIN}) "
+              f"{'ok' if score >= LIGHTHOUSE_MIN else 'UNDER'}  {shown}")
+        if score < LIGHTHOUSE_MIN and args.lighthouse_strict:
+            over.append(f"{name} (Lighthouse {score})")
     if over:
         print(f"over budget: {', '.join(over)}")
         return 1
