@@ -36,11 +36,15 @@ messages: install
 	DEBUG=true $(BIN)/python manage.py compilemessages -l cy $(MESSAGES_IGNORE)
 	@echo "Now translate every empty or fuzzy entry in locale/cy/LC_MESSAGES/*.po and run make messages again."
 
-# Development server: SQLite, Celery eager, demo organisation seeded.
+# Development server: SQLite, Celery eager, demo organisation seeded. Static files are collected
+# and served as production serves them (hashed names, brotli/gzip, a year's cache: STATIC_COLLECTED
+# in config/settings.py), so pages weigh here what they weigh in production; after editing a file
+# in static/, run `make run` again.
 run: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py seed_demo
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=true STATIC_COLLECTED=true $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DEBUG=true STATIC_COLLECTED=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite except the tests that need a real worker on Redis and PostgreSQL (.ci/run runs those).
 test: install browser

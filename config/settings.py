@@ -134,14 +134,22 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# Static files as `collectstatic` writes them (STATIC_COLLECTED, on unless DEBUG): hashed names (with
+# DEBUG too, portal/staticfiles.py) that WhiteNoise serves with a year's immutable Cache-Control,
+# each with a brotli (.br, made because the Brotli package is installed) and a gzip copy. `make run`
+# collects first and sets it too, so the development server sends a phone the same compressed,
+# cached bytes as production. Off (a bare `runserver` with DEBUG), WhiteNoise reads static/ through
+# the finders on every request, uncompressed.
+STATIC_COLLECTED = env.bool("STATIC_COLLECTED", default=not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "portal.staticfiles.CollectedStaticFilesStorage"
+        if STATIC_COLLECTED
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

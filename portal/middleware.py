@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 # No inline script anywhere: pages pass data to scripts through json_script (not executable). No
 # inline style either, except on the pages that load plotly, which injects <style> elements for its
-# charts even in its strict bundle (portal/templatetags/charts.py marks those pages).
+# charts, whichever bundle (portal/templatetags/charts.py marks those pages).
 _CSP = [
     "default-src 'self'",
     "script-src 'self'",
