@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
 from django.conf import settings
@@ -149,7 +149,7 @@ def cohort_checkins(user, filters: CohortFilters) -> QuerySet:
     if filters.date_from:
         qs = qs.filter(completed_at__gte=_day_start(filters.date_from))
     if filters.date_to:
-        qs = qs.filter(completed_at__lt=_day_start(filters.date_to) + timezone.timedelta(days=1))
+        qs = qs.filter(completed_at__lt=_day_start(filters.date_to) + timedelta(days=1))
     return qs
 
 
