@@ -246,9 +246,12 @@ def trends(request: HttpRequest) -> HttpResponse:
     audit.list_viewed(page="team_trends", rows=len(people), team=team.pk if team else None)
     return render(request, "wellbeing/team/trends.html", {
         "teams": teams, "team": team, "team_query": _team_query(team), "people": people,
-        "exposure": exposure, "exposure_rows": [(label, [s["values"][i] for s in exposure["series"]])
+        # each cell with its column's name, shown beside it where the table is stacked on a phone
+        "exposure": exposure, "exposure_rows": [(label, [(s["name"], s["values"][i]) for s in exposure["series"]])
                                                for i, label in enumerate(labels)],
         "completion": completion, "levels": levels, "level_names": level_names,
+        "level_rows": [(w["week"], [(level_names[level], count) for level, count in w["counts"].items()])
+                       for w in levels],
         "level_order": [*team_selectors.SUPERVISOR_LEVELS, team_selectors.NO_ASSESSMENT],
         "summaries": {"exposure": _summary_exposure(exposure), "completion": _summary_completion(completion),
                       "levels": _summary_levels(levels)},
