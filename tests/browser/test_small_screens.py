@@ -99,6 +99,7 @@ PHONE_PAGES = {
     "demo.trainer": ["/training/manage/", "/training/manage/people/", "/training/manage/rules/",
                      "/training/manage/reports/"],
 }
+PERSON_PAGES = {"demo.trainer": "/training/manage/people/"}
 
 
 @pytest.mark.parametrize("username", sorted(PHONE_PAGES))
@@ -110,4 +111,11 @@ def test_tables_a_phone_user_meets_do_not_scroll_sideways(demo, phone, sign_in, 
         found = phone.evaluate(SIDEWAYS)
         if found["page"] > PHONE["width"] or found["inside"]:
             problems[path] = found
+    if username in PERSON_PAGES:  # and the first person's record
+        phone.goto(PERSON_PAGES[username])
+        phone.locator("main table tbody th a").first.click()
+        expect(phone.get_by_role("heading", level=1)).to_be_visible()
+        found = phone.evaluate(SIDEWAYS)
+        if found["page"] > PHONE["width"] or found["inside"]:
+            problems[phone.url] = found
     assert problems == {}
