@@ -246,7 +246,6 @@ def trends(request: HttpRequest) -> HttpResponse:
     audit.list_viewed(page="team_trends", rows=len(people), team=team.pk if team else None)
     return render(request, "wellbeing/team/trends.html", {
         "teams": teams, "team": team, "team_query": _team_query(team), "people": people,
-        # each cell with its column's name, shown beside it where the table is stacked on a phone
         "exposure": exposure, "exposure_rows": [(label, [(s["name"], s["values"][i]) for s in exposure["series"]])
                                                for i, label in enumerate(labels)],
         "completion": completion, "levels": levels, "level_names": level_names,
