@@ -205,7 +205,9 @@ def test_reports_show_completion_overdue_evaluation_and_reach(login, trainer, mo
     assert "Fewer than 5 responses: comments hidden to protect anonymity." in html
     assert "People trained: 2. Organisations reached: 1. Completions: 2." in html
     assert 'id="training-chart-data"' in html and "training-reports.js" in html
-    assert "<td>3</td><td>2</td><td>66.7</td><td>1</td><td>1</td>" in html.replace("\n", "").replace("  ", "")
+    # each cell names its column, for the stacked rows on a phone
+    assert ('<td data-label="Assigned">3</td><td data-label="Completed">2</td><td data-label="Completed (%)">66.7</td>'
+            '<td data-label="Open">1</td><td data-label="Overdue">1</td>') in html.replace("\n", "").replace("  ", "")
 
 
 def test_evaluation_percentages_on_a_known_set(trainer, force, team_a):

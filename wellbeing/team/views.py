@@ -80,6 +80,9 @@ class _TablePhrases:
         self.person_url = escape(reverse("team:person", args=[0])[:-2])
         self.flag_url = escape(reverse("team:flag", args=[0])[:-2])
         self.none = escape(self.words["none"])
+        # each cell's column, shown beside it where the table is stacked on a phone (portal.css)
+        self.labels = [escape(label) for label in (_("Level and reasons"), _("Exposure load"), _("Check-ins"),
+                                                   _("Flags"), _("Last welfare action"))]
 
     def day(self, value) -> str:
         """date_format(local, "j M Y"), the month formatted once."""
@@ -130,14 +133,16 @@ def _row_html(r, text: _TablePhrases, today) -> SafeString:
     role = words["role"] % {"r": r.ratio_role} if r.ratio_role is not None else words["no_role"]
     completion = words["done"] % {"p": r.completion} if r.shifts_30 else words["no_shifts"]
     level = escape(r.level)
+    lv, load, checkins, flags, action = text.labels
     return SafeString(
         f'<tr>\n<th scope="row"><a href="{text.person_url}{r.person.pk}/">{escape(str(r.person))}</a></th>\n'
-        f'<td><span class="team-level team-level-{level}"><span aria-hidden="true" class="team-level-mark"></span>'
+        f'<td data-label="{lv}"><span class="team-level team-level-{level}">'
+        f'<span aria-hidden="true" class="team-level-mark"></span>'
         f"{escape(text.levels[r.level])}</span>{_categories_html(r.categories)}</td>\n"
-        f'<td class="small">{escape(usual)}<br>{escape(role)}</td>\n'
-        f'<td class="small">{escape(checkin)}<br>{escape(completion)}</td>\n'
-        f'<td class="small">{_flags_html(r, text)}</td>\n'
-        f'<td class="small">{_action_html(r, text)}</td>\n</tr>\n')
+        f'<td class="small" data-label="{load}">{escape(usual)}<br>{escape(role)}</td>\n'
+        f'<td class="small" data-label="{checkins}">{escape(checkin)}<br>{escape(completion)}</td>\n'
+        f'<td class="small" data-label="{flags}">{_flags_html(r, text)}</td>\n'
+        f'<td class="small" data-label="{action}">{_action_html(r, text)}</td>\n</tr>\n')
 
 
 def _table_rows(rows) -> list[SafeString]:
@@ -241,9 +246,11 @@ def trends(request: HttpRequest) -> HttpResponse:
     audit.list_viewed(page="team_trends", rows=len(people), team=team.pk if team else None)
     return render(request, "wellbeing/team/trends.html", {
         "teams": teams, "team": team, "team_query": _team_query(team), "people": people,
-        "exposure": exposure, "exposure_rows": [(label, [s["values"][i] for s in exposure["series"]])
+        "exposure": exposure, "exposure_rows": [(label, [(s["name"], s["values"][i]) for s in exposure["series"]])
                                                for i, label in enumerate(labels)],
         "completion": completion, "levels": levels, "level_names": level_names,
+        "level_rows": [(w["week"], [(level_names[level], count) for level, count in w["counts"].items()])
+                       for w in levels],
         "level_order": [*team_selectors.SUPERVISOR_LEVELS, team_selectors.NO_ASSESSMENT],
         "summaries": {"exposure": _summary_exposure(exposure), "completion": _summary_completion(completion),
                       "levels": _summary_levels(levels)},
