@@ -25,7 +25,8 @@ from portal.models import HighRiskRole, Organisation, Team, Unit, User
 demo_seed = Signal()
 demo_seeded = Signal()
 
-DEMO_USERNAMES = ["demo.officer", "demo.supervisor", "demo.trainer", "demo.oh", "demo.admin"]
+DEMO_USERNAMES = ["demo.officer", "demo.cse", "demo.firearms", "demo.supervisor", "demo.trainer", "demo.oh",
+                  "demo.admin"]
 # The demo users whose role requires two-factor sign-in; their authenticator secret is
 # settings.DEMO_TOTP_SECRET, so anyone trying the demo can get a code (`manage.py demo_totp`).
 DEMO_TWO_FACTOR_USERNAMES = ["demo.supervisor", "demo.trainer", "demo.oh", "demo.admin"]
@@ -35,10 +36,10 @@ ALPHA = [
     ("demo.officer", "Alex", "Morgan", HighRiskRole.CALL_HANDLING),
     ("p.hartley", "Priya", "Hartley", HighRiskRole.CALL_HANDLING),
     ("d.achebe", "Daniel", "Achebe", HighRiskRole.CALL_HANDLING),
-    ("s.llewellyn", "Siân", "Llewellyn", HighRiskRole.CSE_REVIEW),
+    ("demo.cse", "Siân", "Llewellyn", HighRiskRole.CSE_REVIEW),
     ("m.kowalski", "Marta", "Kowalski", HighRiskRole.CSE_REVIEW),
     ("j.fairbairn", "James", "Fairbairn", HighRiskRole.CSE_REVIEW),
-    ("r.osei", "Ruth", "Osei", HighRiskRole.FIREARMS),
+    ("demo.firearms", "Ruth", "Osei", HighRiskRole.FIREARMS),
     ("t.brennan", "Tom", "Brennan", HighRiskRole.FIREARMS),
     ("k.nakamura", "Kenji", "Nakamura", HighRiskRole.COUNTER_TERRORISM),
     ("l.pryce", "Lowri", "Pryce", HighRiskRole.COUNTER_TERRORISM),

@@ -112,7 +112,7 @@ CHECKINS_SQL = """
                FILTER (WHERE c.urgent AND c.completed_at >= %(urgent_since)s)
     FROM (SELECT *, (date_part('epoch', completed_at) * 1000000)::bigint AS at_us
           FROM wellbeing_checkin
-          WHERE completed_at >= %(since)s
+          WHERE completed_at >= %(since)s AND completed_at <= %(now)s
             AND (%(ids)s::bigint[] IS NULL OR officer_id = ANY(%(ids)s::bigint[]))) c
     GROUP BY c.officer_id
 """
@@ -124,7 +124,7 @@ PULSES_SQL = """
     FROM (SELECT officer_id, total,
                  row_number() OVER (PARTITION BY officer_id ORDER BY completed_at DESC, id DESC) AS rn
           FROM wellbeing_checkin
-          WHERE instrument = 'pulse' AND completed_at >= %(since)s
+          WHERE instrument = 'pulse' AND completed_at >= %(since)s AND completed_at <= %(now)s
             AND (%(ids)s::bigint[] IS NULL OR officer_id = ANY(%(ids)s::bigint[]))) p
     WHERE rn <= %(count)s
     GROUP BY officer_id
@@ -149,7 +149,7 @@ def _checkins_sql(result: dict, ids, *, now, window: int) -> None:
     since = now - timedelta(days=max(SCREEN_LOOKBACK_DAYS, URGENT_LOOKBACK_DAYS))
     params = {"since": since, "screen_since": now - timedelta(days=SCREEN_LOOKBACK_DAYS),
               "urgent_since": now - timedelta(days=URGENT_LOOKBACK_DAYS),
-              "pulse_since": now - timedelta(days=PULSE_LOOKBACK_DAYS), "ids": ids}
+              "pulse_since": now - timedelta(days=PULSE_LOOKBACK_DAYS), "ids": ids, "now": now}
     with connection.cursor() as cursor:
         cursor.execute(CHECKINS_SQL, params)
         rows = cursor.fetchall()
@@ -174,7 +174,7 @@ def _checkins_sql(result: dict, ids, *, now, window: int) -> None:
             inputs.urgent_checkin_id = urgent[1]
             inputs.urgent_code = "safety_question" if urgent[2] else "phq9_item9"
     with connection.cursor() as cursor:
-        cursor.execute(PULSES_SQL, {"since": params["pulse_since"], "ids": ids, "count": 2 * window})
+        cursor.execute(PULSES_SQL, {"since": params["pulse_since"], "ids": ids, "count": 2 * window, "now": now})
         for pk, pulses in cursor.fetchall():
             if pk in result:
                 result[pk].pulses = pulses
@@ -190,6 +190,7 @@ def _checkins_sql(result: dict, ids, *, now, window: int) -> None:
 def _checkins_orm(result: dict, ids, *, now, window: int) -> None:
     """The same inputs as `_checkins_sql`, with portable queries (SQLite in development and tests)."""
     checkins = CheckIn.objects.all() if ids is None else CheckIn.objects.filter(officer_id__in=ids)
+    checkins = checkins.filter(completed_at__lte=now)  # as at `now`: a later check-in is not yet known
     # A check-in more than LAST_CHECKIN_DAYS ago counts as none (the overdue rule then says "never").
     recent_checkins = checkins.filter(completed_at__gte=now - timedelta(days=LAST_CHECKIN_DAYS))
     for pk, last in recent_checkins.values("officer_id").annotate(last=Max("completed_at")).values_list(
