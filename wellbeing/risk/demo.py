@@ -56,7 +56,7 @@ def seed_history(*, now: datetime | None = None) -> int:
     stored: dict[int, tuple[str, datetime]] = {}
     rows = []
     for at in sweep_times(now):
-        inputs = risk_inputs.gather(None, now=at, rules=rules)
+        inputs = risk_inputs.gather(None, now=at, rules=rules, past=True)
         if not inputs:
             continue
         medians = risk_inputs.role_medians(

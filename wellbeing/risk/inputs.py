@@ -112,7 +112,7 @@ CHECKINS_SQL = """
                FILTER (WHERE c.urgent AND c.completed_at >= %(urgent_since)s)
     FROM (SELECT *, (date_part('epoch', completed_at) * 1000000)::bigint AS at_us
           FROM wellbeing_checkin
-          WHERE completed_at >= %(since)s AND completed_at <= %(now)s
+          WHERE completed_at >= %(since)s
             AND (%(ids)s::bigint[] IS NULL OR officer_id = ANY(%(ids)s::bigint[]))) c
     GROUP BY c.officer_id
 """
@@ -124,7 +124,7 @@ PULSES_SQL = """
     FROM (SELECT officer_id, total,
                  row_number() OVER (PARTITION BY officer_id ORDER BY completed_at DESC, id DESC) AS rn
           FROM wellbeing_checkin
-          WHERE instrument = 'pulse' AND completed_at >= %(since)s AND completed_at <= %(now)s
+          WHERE instrument = 'pulse' AND completed_at >= %(since)s
             AND (%(ids)s::bigint[] IS NULL OR officer_id = ANY(%(ids)s::bigint[]))) p
     WHERE rn <= %(count)s
     GROUP BY officer_id
@@ -149,7 +149,7 @@ def _checkins_sql(result: dict, ids, *, now, window: int) -> None:
     since = now - timedelta(days=max(SCREEN_LOOKBACK_DAYS, URGENT_LOOKBACK_DAYS))
     params = {"since": since, "screen_since": now - timedelta(days=SCREEN_LOOKBACK_DAYS),
               "urgent_since": now - timedelta(days=URGENT_LOOKBACK_DAYS),
-              "pulse_since": now - timedelta(days=PULSE_LOOKBACK_DAYS), "ids": ids, "now": now}
+              "pulse_since": now - timedelta(days=PULSE_LOOKBACK_DAYS), "ids": ids}
     with connection.cursor() as cursor:
         cursor.execute(CHECKINS_SQL, params)
         rows = cursor.fetchall()
@@ -174,7 +174,7 @@ def _checkins_sql(result: dict, ids, *, now, window: int) -> None:
             inputs.urgent_checkin_id = urgent[1]
             inputs.urgent_code = "safety_question" if urgent[2] else "phq9_item9"
     with connection.cursor() as cursor:
-        cursor.execute(PULSES_SQL, {"since": params["pulse_since"], "ids": ids, "count": 2 * window, "now": now})
+        cursor.execute(PULSES_SQL, {"since": params["pulse_since"], "ids": ids, "count": 2 * window})
         for pk, pulses in cursor.fetchall():
             if pk in result:
                 result[pk].pulses = pulses
@@ -187,10 +187,12 @@ def _checkins_sql(result: dict, ids, *, now, window: int) -> None:
                 result[pk].last_checkin_at = last
 
 
-def _checkins_orm(result: dict, ids, *, now, window: int) -> None:
-    """The same inputs as `_checkins_sql`, with portable queries (SQLite in development and tests)."""
+def _checkins_orm(result: dict, ids, *, now, window: int, until=None) -> None:
+    """The same inputs as `_checkins_sql`, with portable queries (SQLite in development and tests).
+    `until`: leave out check-ins completed after it (`gather`)."""
     checkins = CheckIn.objects.all() if ids is None else CheckIn.objects.filter(officer_id__in=ids)
-    checkins = checkins.filter(completed_at__lte=now)  # as at `now`: a later check-in is not yet known
+    if until is not None:
+        checkins = checkins.filter(completed_at__lte=until)
     # A check-in more than LAST_CHECKIN_DAYS ago counts as none (the overdue rule then says "never").
     recent_checkins = checkins.filter(completed_at__gte=now - timedelta(days=LAST_CHECKIN_DAYS))
     for pk, last in recent_checkins.values("officer_id").annotate(last=Max("completed_at")).values_list(
@@ -230,10 +232,15 @@ def _checkins_orm(result: dict, ids, *, now, window: int) -> None:
             result[pk].urgent_code = URGENT_CODES.get(instrument, "phq9_item9")
 
 
-def gather(officer_ids=None, *, now: datetime, rules: dict, portable: bool = False) -> dict[int, OfficerInputs]:
+def gather(officer_ids=None, *, now: datetime, rules: dict, portable: bool = False,
+           past: bool = False) -> dict[int, OfficerInputs]:
     """Inputs for the given officers (all active officers when None). On PostgreSQL the check-in
     inputs come from one aggregate statement; `portable=True` (and any other database) uses the
-    portable queries instead, which must give the same inputs (tests compare the two)."""
+    portable queries instead, which must give the same inputs (tests compare the two).
+    `past=True` (the demo's history, `risk.demo`) takes the inputs as they stood at a past `now`:
+    check-ins completed after it are left out (shifts after its date always are). The live
+    recompute and sweep never pass it: a check-in saved a moment before by a server whose clock
+    runs ahead must still count."""
     today = shift_times.local_date(now)  # the London date: shifts count on the date they started there
     roles = officers(officer_ids)
     ids = None if officer_ids is None else list(roles)
@@ -268,8 +275,8 @@ def gather(officer_ids=None, *, now: datetime, rules: dict, portable: bool = Fal
         if pk in result and "breaks" not in (mitigations or []):
             result[pk].long_viewing_without_breaks += 1
 
-    if connection.vendor == "postgresql" and not portable:
+    if connection.vendor == "postgresql" and not portable and not past:
         _checkins_sql(result, ids, now=now, window=rules["pulse_trend_window"])
     else:
-        _checkins_orm(result, ids, now=now, window=rules["pulse_trend_window"])
+        _checkins_orm(result, ids, now=now, window=rules["pulse_trend_window"], until=now if past else None)
     return result
