@@ -39,12 +39,14 @@ messages: install
 # Development server: SQLite, Celery eager, demo organisation seeded. Static files are collected
 # and served as production serves them (hashed names, brotli/gzip, a year's cache: STATIC_COLLECTED
 # in config/settings.py), so pages weigh here what they weigh in production; after editing a file
-# in static/, run `make run` again.
+# in static/ (or code), run `make run` again. The server is one process that replaces the recipe's
+# shell (exec, no autoreloader): Ctrl+C stops it, and so does a SIGTERM to make, which make passes
+# on; with the autoreloader, stopping make left its child serving the port.
 run: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py seed_demo
 	DEBUG=true STATIC_COLLECTED=true $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	DEBUG=true STATIC_COLLECTED=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	exec env DEBUG=true STATIC_COLLECTED=true $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
 
 # The whole suite except the tests that need a real worker on Redis and PostgreSQL (.ci/run runs those).
 test: install browser

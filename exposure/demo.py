@@ -117,6 +117,8 @@ def seed(ctx) -> None:
         for days_ago in range(DAYS, 0, -1):
             if (days_ago + offset) % 8 >= 4:  # four on, four off
                 continue
+            if is_demo and days_ago == 1:  # last night's shift is left for the demo to log
+                continue
             day = today - timedelta(days=days_ago)
             start, length = rng.choice(SHIFT_TIMES[role])
             heavy = is_demo and days_ago <= HEAVY_DAYS

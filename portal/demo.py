@@ -25,7 +25,8 @@ from portal.models import HighRiskRole, Organisation, Team, Unit, User
 demo_seed = Signal()
 demo_seeded = Signal()
 
-DEMO_USERNAMES = ["demo.officer", "demo.supervisor", "demo.trainer", "demo.oh", "demo.admin"]
+DEMO_USERNAMES = ["demo.officer", "demo.cse", "demo.firearms", "demo.supervisor", "demo.trainer", "demo.oh",
+                  "demo.admin"]
 # The demo users whose role requires two-factor sign-in; their authenticator secret is
 # settings.DEMO_TOTP_SECRET, so anyone trying the demo can get a code (`manage.py demo_totp`).
 DEMO_TWO_FACTOR_USERNAMES = ["demo.supervisor", "demo.trainer", "demo.oh", "demo.admin"]
@@ -35,10 +36,10 @@ ALPHA = [
     ("demo.officer", "Alex", "Morgan", HighRiskRole.CALL_HANDLING),
     ("p.hartley", "Priya", "Hartley", HighRiskRole.CALL_HANDLING),
     ("d.achebe", "Daniel", "Achebe", HighRiskRole.CALL_HANDLING),
-    ("s.llewellyn", "Siân", "Llewellyn", HighRiskRole.CSE_REVIEW),
+    ("demo.cse", "Siân", "Llewellyn", HighRiskRole.CSE_REVIEW),
     ("m.kowalski", "Marta", "Kowalski", HighRiskRole.CSE_REVIEW),
     ("j.fairbairn", "James", "Fairbairn", HighRiskRole.CSE_REVIEW),
-    ("r.osei", "Ruth", "Osei", HighRiskRole.FIREARMS),
+    ("demo.firearms", "Ruth", "Osei", HighRiskRole.FIREARMS),
     ("t.brennan", "Tom", "Brennan", HighRiskRole.FIREARMS),
     ("k.nakamura", "Kenji", "Nakamura", HighRiskRole.COUNTER_TERRORISM),
     ("l.pryce", "Lowri", "Pryce", HighRiskRole.COUNTER_TERRORISM),
@@ -48,6 +49,17 @@ BRAVO = [
     ("o.adeyemi", "Olu", "Adeyemi", HighRiskRole.FIREARMS),
     ("c.macrae", "Callum", "MacRae", HighRiskRole.CSE_REVIEW),
     ("f.demir", "Fatma", "Demir", HighRiskRole.COUNTER_TERRORISM),
+]
+# Team Charlie brings every role in Specialist Operations to at least five people, as in a real
+# force: with fewer, OH's row-level report leaves every row out (the small-number rule,
+# portal.exports.SUPPRESS_BELOW) and the demo's export would hold only its header.
+CHARLIE = [
+    ("e.varga", "Eszter", "Varga", HighRiskRole.CALL_HANDLING),
+    ("n.obi", "Nkem", "Obi", HighRiskRole.CSE_REVIEW),
+    ("w.garside", "Will", "Garside", HighRiskRole.FIREARMS),
+    ("a.lindqvist", "Anna", "Lindqvist", HighRiskRole.FIREARMS),
+    ("y.haddad", "Yusuf", "Haddad", HighRiskRole.COUNTER_TERRORISM),
+    ("b.carver", "Bronwen", "Carver", HighRiskRole.COUNTER_TERRORISM),
 ]
 FIRE_STAFF = [
     ("fire.b.walsh", "Bethan", "Walsh"),
@@ -67,7 +79,7 @@ class DemoContext:
     trainer: User
     oh: User
     admin: User
-    officers: list[User] = field(default_factory=list)  # every officer of both teams
+    officers: list[User] = field(default_factory=list)  # every officer of every team
     partner_staff: list[User] = field(default_factory=list)
     today: object = None
     rng: random.Random = field(default_factory=lambda: random.Random(20261126))  # noqa: S311 - demo data
@@ -116,6 +128,7 @@ def seed_core() -> DemoContext:
     ops, _ = Unit.objects.get_or_create(organisation=force, name="Specialist Operations")
     alpha, _ = Team.objects.get_or_create(unit=ops, name="Alpha")
     bravo, _ = Team.objects.get_or_create(unit=ops, name="Bravo")
+    charlie, _ = Team.objects.get_or_create(unit=ops, name="Charlie")
     hq, _ = Unit.objects.get_or_create(organisation=force, name="People Services")
     fire_unit, _ = Unit.objects.get_or_create(organisation=fire, name="Operational Crews")
     fire_team, _ = Team.objects.get_or_create(unit=fire_unit, name="Watch Red")
@@ -125,9 +138,10 @@ def seed_core() -> DemoContext:
     bravo_supervisor = _person("g.ellery", "Grace", "Ellery", force, is_supervisor=True)
     alpha.supervisors.add(supervisor)
     bravo.supervisors.add(bravo_supervisor)
+    charlie.supervisors.add(bravo_supervisor)
 
     officers = []
-    for team, people in ((alpha, ALPHA), (bravo, BRAVO)):
+    for team, people in ((alpha, ALPHA), (bravo, BRAVO), (charlie, CHARLIE)):
         for username, first, last, role in people:
             officers.append(_person(
                 username, first, last, force, password=password if username in DEMO_USERNAMES else None,

@@ -43,3 +43,18 @@ def test_each_role_lands_on_its_start_page_in_its_language(demo, page, sign_in, 
     if os.environ.get("SAVE_DOCS_SCREENSHOTS") == "1":
         DOCS.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, DOCS / f"{name}.png")
+
+
+def test_the_demo_cse_reviewer_reaches_the_viewing_timer_and_the_firearms_officer_their_start_page(
+        demo, page, sign_in, screenshot):
+    # Issue 17: the demo's CSE reviewer and firearms officer sign in like the others.
+    sign_in(page, User.objects.get(username="demo.cse"), password=PASSWORD)
+    page.wait_for_url("**/exposure/")
+    page.get_by_role("link", name="Viewing session timer").click()
+    page.wait_for_url("**/exposure/viewing/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"\S"), use_inner_text=True)
+    screenshot(page, "cse-viewing-timer-en")
+    page.context.clear_cookies()
+    sign_in(page, User.objects.get(username="demo.firearms"), password=PASSWORD)
+    page.wait_for_url("**/exposure/")
+    screenshot(page, "firearms-start-en")

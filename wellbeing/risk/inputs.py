@@ -187,9 +187,12 @@ def _checkins_sql(result: dict, ids, *, now, window: int) -> None:
                 result[pk].last_checkin_at = last
 
 
-def _checkins_orm(result: dict, ids, *, now, window: int) -> None:
-    """The same inputs as `_checkins_sql`, with portable queries (SQLite in development and tests)."""
+def _checkins_orm(result: dict, ids, *, now, window: int, until=None) -> None:
+    """The same inputs as `_checkins_sql`, with portable queries (SQLite in development and tests).
+    `until`: leave out check-ins completed after it (`gather`)."""
     checkins = CheckIn.objects.all() if ids is None else CheckIn.objects.filter(officer_id__in=ids)
+    if until is not None:
+        checkins = checkins.filter(completed_at__lte=until)
     # A check-in more than LAST_CHECKIN_DAYS ago counts as none (the overdue rule then says "never").
     recent_checkins = checkins.filter(completed_at__gte=now - timedelta(days=LAST_CHECKIN_DAYS))
     for pk, last in recent_checkins.values("officer_id").annotate(last=Max("completed_at")).values_list(
@@ -229,10 +232,15 @@ def _checkins_orm(result: dict, ids, *, now, window: int) -> None:
             result[pk].urgent_code = URGENT_CODES.get(instrument, "phq9_item9")
 
 
-def gather(officer_ids=None, *, now: datetime, rules: dict, portable: bool = False) -> dict[int, OfficerInputs]:
+def gather(officer_ids=None, *, now: datetime, rules: dict, portable: bool = False,
+           past: bool = False) -> dict[int, OfficerInputs]:
     """Inputs for the given officers (all active officers when None). On PostgreSQL the check-in
     inputs come from one aggregate statement; `portable=True` (and any other database) uses the
-    portable queries instead, which must give the same inputs (tests compare the two)."""
+    portable queries instead, which must give the same inputs (tests compare the two).
+    `past=True` (the demo's history, `risk.demo`) takes the inputs as they stood at a past `now`:
+    check-ins completed after it are left out (shifts after its date always are). The live
+    recompute and sweep never pass it: a check-in saved a moment before by a server whose clock
+    runs ahead must still count."""
     today = shift_times.local_date(now)  # the London date: shifts count on the date they started there
     roles = officers(officer_ids)
     ids = None if officer_ids is None else list(roles)
@@ -267,8 +275,8 @@ def gather(officer_ids=None, *, now: datetime, rules: dict, portable: bool = Fal
         if pk in result and "breaks" not in (mitigations or []):
             result[pk].long_viewing_without_breaks += 1
 
-    if connection.vendor == "postgresql" and not portable:
+    if connection.vendor == "postgresql" and not portable and not past:
         _checkins_sql(result, ids, now=now, window=rules["pulse_trend_window"])
     else:
-        _checkins_orm(result, ids, now=now, window=rules["pulse_trend_window"])
+        _checkins_orm(result, ids, now=now, window=rules["pulse_trend_window"], until=now if past else None)
     return result

@@ -282,5 +282,9 @@ def risk_sweep(*, now=None) -> int | None:
 
 
 def demo_seeded_receiver(sender, **kwargs) -> None:
-    """Receives portal.demo.demo_seeded: assess everyone from the demo history just seeded."""
+    """Receives portal.demo.demo_seeded: assess everyone from the demo history just seeded, first
+    night by night over the past twelve weeks (`risk.demo`), then now."""
+    from wellbeing.risk.demo import seed_history
+
+    seed_history()
     risk_sweep()
