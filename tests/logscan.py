@@ -238,7 +238,10 @@ class LogScan:
         return [(record.logger, record.text) for record in REGISTRY.records[self.start:]]
 
     def leaks(self) -> list[Leak]:
-        return find_leaks(self.records(), REGISTRY.secrets)
+        """(logger, kind) of each leak in this test's records, by the whole-run scan's rules: a value
+        Hypothesis generated in another test does not count here either."""
+        found = find_leaks(REGISTRY.records[self.start:], REGISTRY.secrets, REGISTRY.sources, REGISTRY.generated)
+        return sorted({Leak(leak.logger, leak.kind) for leak in found}, key=lambda leak: (leak.logger, leak.kind))
 
     def forget(self) -> None:
         """Drop the records of this test: only for tests of the scanner that leak on purpose."""
