@@ -9,7 +9,7 @@ from django.test import Client, RequestFactory
 
 from portal.tests.factories import OfficerFactory, OrganisationFactory, TeamFactory, UnitFactory, UserFactory
 
-pytest_plugins = ["tests.logscan"]
+pytest_plugins = ["tests.logscan", "tests.oidc_support"]  # oidc_support: the test identity provider
 
 PASSWORD = "correct-horse-battery"
 

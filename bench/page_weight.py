@@ -12,14 +12,20 @@ on the wire, compressed as sent, headers included).
 Budget: at most 150 KB on a page without charts, 500 KB on a page with charts (KB = 1,000 bytes).
 With --lighthouse, also Lighthouse's mobile performance score (its default: a mid-range phone on a
 slow 4G network, simulated) of each role's start page, at least 90: Lighthouse from npm
-(package.json, `npm ci`) on the same Chromium (CHROME_PATH), signed in through the session cookie.
-Prints each page's figures and exits 1 if any page is over its byte budget; a score under 90 is
-printed as UNDER and fails only with --lighthouse-strict: Lighthouse's simulated phone scales the
-CPU time it observes, so on a busy machine (CI runners shared with other jobs) the same page scores
-lower than on a quiet one, and the officer's start page, whose chart is on screen at once and so
-runs plotly during the load, is near the line (76-81 measured on a loaded 2-CPU machine).
+(package.json, `npm ci`) on the same Chromium (CHROME_PATH), signed in through the session cookie,
+run --lighthouse-runs times (default 3) per page; the page's score is the median run. Lighthouse's
+simulated phone scales the CPU time it observes, so on a busy machine (CI runners shared with other
+jobs) one run in several scores lower than the page deserves: the median of three absorbs one such
+run, while a page that is really slow is under 90 in most runs and still fails. Every run's figures
+are printed. Exits 1 if any page is over its byte budget, or with --lighthouse-strict if a median
+score is under 90.
 
-    .venv/bin/python bench/page_weight.py [--lighthouse [--lighthouse-strict]] [--verbose] [--port N] [--keep]
+No start page runs plotly: the officer's start page draws its 90-day load chart as SVG on the
+server (portal/linechart.py). With plotly there (about 330 KB, two seconds of script on the simulated
+phone) it scored 42-87; without, 90-100 on a 2-CPU machine under a load average of 10-12.
+
+    .venv/bin/python bench/page_weight.py [--lighthouse [--lighthouse-strict] [--lighthouse-runs N]]
+        [--verbose] [--port N] [--keep]
 """
 
 from __future__ import annotations
@@ -60,7 +66,7 @@ class Page:
 # Each role's start page ("/" redirects there), then every page that draws charts. Pages whose
 # address holds an id are reached through the link on the page that lists them.
 PAGES = [
-    Page("demo.officer", "officer start page", "/", charts=True),
+    Page("demo.officer", "officer start page", "/", charts=False),  # its chart is SVG, no plotly
     Page("demo.officer", "check-ins and trends", "/wellbeing/", charts=True),
     Page("demo.officer", "a check-in result", r"^/wellbeing/checkins/\d+/$", charts=True, via="/wellbeing/"),
     Page("demo.supervisor", "supervisor start page", "/", charts=False),
@@ -152,9 +158,32 @@ def weigh(page, cdp, path: str) -> tuple[int, list[tuple[str, int]], str]:
     return sum(n for _, n in received), received, page.url
 
 
+LIGHTHOUSE_ATTEMPTS = 5
+
+
 def lighthouse(url: str, cookies: list[dict], workdir: Path) -> tuple[int, dict]:
-    """Lighthouse's mobile performance score of `url` (0-100) and its main timings, signed in
-    through the context's cookies."""
+    """Lighthouse's mobile performance score of `url` (0-100) and its main timings. Lighthouse now
+    and then fails to record the trace of a page load at all (NO_NAVSTART: 3 of about 30 runs in
+    two CI runs here): that run measured nothing, so it is tried again, at most LIGHTHOUSE_ATTEMPTS
+    times in all; a page that never loads still fails."""
+    for attempt in range(1, LIGHTHOUSE_ATTEMPTS + 1):
+        try:
+            return _lighthouse_once(url, cookies, workdir)
+        except (subprocess.CalledProcessError, LighthouseDidNotRecord) as exc:
+            # never the command line itself: it carries the signed-in session's cookie
+            why = f"exit code {exc.returncode}" if isinstance(exc, subprocess.CalledProcessError) else str(exc)
+            if attempt == LIGHTHOUSE_ATTEMPTS:
+                raise SystemExit(f"Lighthouse failed on {url} {attempt} times ({why})") from None
+            print(f"    Lighthouse recorded nothing on {url} (attempt {attempt}: {why}); trying again", flush=True)
+    raise AssertionError("unreachable")
+
+
+class LighthouseDidNotRecord(RuntimeError):
+    pass
+
+
+def _lighthouse_once(url: str, cookies: list[dict], workdir: Path) -> tuple[int, dict]:
+    """One Lighthouse run, signed in through the context's cookies."""
     report = workdir / "lighthouse.json"
     cookie = "; ".join(f"{c['name']}={c['value']}" for c in cookies)
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
@@ -165,13 +194,13 @@ def lighthouse(url: str, cookies: list[dict], workdir: Path) -> tuple[int, dict]
                    cwd=ROOT, env=env, check=True, timeout=300)
     result = json.loads(report.read_text())
     if result.get("runtimeError"):
-        raise RuntimeError(f"Lighthouse on {url}: {result['runtimeError']}")
+        raise LighthouseDidNotRecord(f"Lighthouse on {url}: {result['runtimeError']}")
     if result["finalDisplayedUrl"] != url:
         raise RuntimeError(f"Lighthouse on {url} ended on {result['finalDisplayedUrl']} (not signed in?)")
     audits = result["audits"]
     timings = {name: audits[key]["displayValue"] for name, key in
                (("FCP", "first-contentful-paint"), ("LCP", "largest-contentful-paint"),
-                ("TBT", "total-blocking-time"), ("CLS", "cumulative-layout-shift"))}
+                ("TBT", "total-blocking-time"), ("CLS", "cumulative-layout-shift"), ("SI", "speed-index"))}
     return round(result["categories"]["performance"]["score"] * 100), timings
 
 
@@ -210,7 +239,11 @@ def measure_user(browser, base: str, env: dict, user: str, args, workdir: Path) 
         if total > budget:
             over.append(item.name)
         if args.lighthouse and item.path == "/":
-            scores.append((item.name, user, *lighthouse(url, context.cookies(), workdir)))
+            runs = [lighthouse(url, context.cookies(), workdir) for _ in range(args.lighthouse_runs)]
+            for number, (score, timings) in enumerate(runs, 1):
+                print(f"    Lighthouse run {number}: {score:>3}  " + "  ".join(f"{k} {v}" for k, v in timings.items()))
+            scores.append((item.name, user, *sorted(runs, key=lambda run: run[0])[len(runs) // 2],
+                           [score for score, _ in runs]))
     context.close()
     return over, scores
 
@@ -222,7 +255,10 @@ def main() -> int:
     parser.add_argument("--verbose", action="store_true", help="list every response of each page")
     parser.add_argument("--lighthouse", action="store_true",
                         help=f"also score each role's start page with Lighthouse (at least {LIGHTHOUSE_MIN})")
-    parser.add_argument("--lighthouse-strict", action="store_true", help=f"fail on a score under {LIGHTHOUSE_MIN}")
+    parser.add_argument("--lighthouse-strict", action="store_true",
+                        help=f"fail on a median score under {LIGHTHOUSE_MIN}")
+    parser.add_argument("--lighthouse-runs", type=int, default=3,
+                        help="Lighthouse runs per start page (the median counts)")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         sys.exit(f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
@@ -250,17 +286,17 @@ def main() -> int:
         stop(server)
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
-    for name, user, score, timings in scores:
+    for name, user, score, timings, every in scores:
         shown = "  ".join(f"{k} {v}" for k, v in timings.items())
-        print(f"Lighthouse mobile performance: {name:<24} {user:<16} {score:>3} (at least {LIGHTHOUSE_MIN}) "
-              f"{'ok' if score >= LIGHTHOUSE_MIN else 'UNDER'}  {shown}")
+        print(f"Lighthouse mobile performance: {name:<24} {user:<16} {score:>3} (median of {every}; at least "
+              f"{LIGHTHOUSE_MIN}) {'ok' if score >= LIGHTHOUSE_MIN else 'UNDER'}  {shown}")
         if score < LIGHTHOUSE_MIN and args.lighthouse_strict:
             over.append(f"{name} (Lighthouse {score})")
     if over:
         print(f"over budget: {', '.join(over)}")
         return 1
     print("every page is within its budget (150 KB without charts, 500 KB with charts)")
-    under = [name for name, _, score, _ in scores if score < LIGHTHOUSE_MIN]
+    under = [name for name, _, score, _, _ in scores if score < LIGHTHOUSE_MIN]
     if under:
         print(f"Lighthouse under {LIGHTHOUSE_MIN} (not a failure without --lighthouse-strict): {', '.join(under)}")
     return 0

@@ -62,9 +62,11 @@ def build(*, officers: int, rows: int, seed: int = 20261126, today: date | None 
         _copy(cur, "portal_user", [
             "id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff",
             "is_active", "date_joined", "organisation_id", "team_id", "high_risk_role", "is_officer",
-            "is_supervisor", "is_trainer", "is_oh", "language"],
+            "is_supervisor", "is_trainer", "is_oh", "is_wellbeing_lead", "is_peer_supporter", "peer_availability",
+            "is_trim_practitioner", "is_trim_coordinator", "staff_number", "language"],
             (f"{first_id + i}\t!\tf\tbench{i}\tBench\tOfficer {i}\t\tf\tt\t{now}\t{org.pk}\t"
-             f"{teams[i // 10].pk}\t{ROLES[roles[i]]}\tt\tf\tf\tf\ten-gb\n" for i in range(officers)))
+             f"{teams[i // 10].pk}\t{ROLES[roles[i]]}\tt\tf\tf\tf\tf\tf\t\tf\tf\tB{first_id + i}\ten-gb\n"
+             for i in range(officers)))
         cur.execute("SELECT setval(pg_get_serial_sequence('portal_user', 'id'), %s)", [first_id + officers])
 
         # Skewed exposure counts per officer (lognormal weights), over the last 365 days.

@@ -40,6 +40,27 @@ BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 14 * MINUTE},
     },
+    # Hourly: open the TRiM case of a logged critical incident whose case did not open with the shift.
+    "trim-logged-incidents-sweep": {
+        "task": "wellbeing.trim_logged_incidents_sweep",
+        "schedule": crontab(minute=20),
+        "options": {"expires": 50 * MINUTE},
+    },
+    # Every minute, day and night: an urgent flag not acknowledged within its organisation's
+    # deadline (60 minutes by default) goes to the second on-call contact (wellbeing/risk/urgent.py).
+    "urgent-route-sweep": {
+        "task": "wellbeing.urgent_route_sweep",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},
+    },
+    # Every 15 minutes: TRiM deadlines (wellbeing/trim/escalation.py): an assessment not held a day
+    # after it was due goes to the coordinators, a follow-up missed by a week to OH, and practitioners
+    # are reminded a day before; each once (claimed marker, dedupe key).
+    "trim-escalation-sweep": {
+        "task": "wellbeing.trim_escalation_sweep",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 14 * MINUTE},
+    },
     # Daily at 07:30 (UK time), before most day shifts start: remind supervisors of the welfare
     # follow-ups they set for today; each once (claimed row and dedupe key).
     "welfare-followups-due": {
@@ -59,6 +80,13 @@ BEAT_SCHEDULE: dict = {
     "retention-sweep": {
         "task": "wellbeing.retention_sweep",
         "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 20 * HOUR},
+    },
+    # Daily at 07:45 (UK time): psychological screening and routine appointments for high-risk roles
+    # (wellbeing/screening): open the cycles now due, invite once, remind once when overdue.
+    "screening-sweep": {
+        "task": "wellbeing.screening_sweep",
+        "schedule": crontab(hour=7, minute=45),
         "options": {"expires": 20 * HOUR},
     },
 }

@@ -274,6 +274,34 @@ AXES_LOCKOUT_CALLABLE = "portal.security_views.locked_out"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken", "password", "otp_token"]
 AXES_ALLOWED_CORS_ORIGINS = ""
 
+# Single sign-on with the force's identity provider (OpenID Connect: portal/oidc/, every variable in
+# docs/onboarding.md). Off unless OIDC_ISSUER is set; the endpoints are discovered from the issuer
+# when first needed. Only people already in the portal can sign in this way (never a new account).
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid email profile")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_SIGN_ALGO", default="RS256")
+OIDC_STAFF_NUMBER_CLAIM = env.str("OIDC_STAFF_NUMBER_CLAIM", default="")  # unset: match by email
+OIDC_EMAIL_CLAIM = env.str("OIDC_EMAIL_CLAIM", default="email")
+OIDC_ORGANISATION = env.str("OIDC_ORGANISATION", default="")  # slug: match people of this organisation only
+# Which ID-token claim proves the provider did multi-factor authentication ("amr" or "acr") and
+# the values that count; unset, the portal always asks for its own code where a role needs one.
+OIDC_MFA_CLAIM = env.str("OIDC_MFA_CLAIM", default="")
+OIDC_MFA_VALUES = env.list("OIDC_MFA_VALUES", default=[])
+OIDC_BUTTON_LABEL = env.str("OIDC_BUTTON_LABEL", default="")
+OIDC_SUPPORT_CONTACT = env.str("OIDC_SUPPORT_CONTACT", default="")
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)  # seconds for each call to the provider
+OIDC_VERIFY_SSL = True
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+if OIDC_ISSUER and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+    raise ImproperlyConfigured("OIDC_ISSUER is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too.")
+if OIDC_ISSUER and not DEBUG and not OIDC_ISSUER.startswith("https://"):
+    raise ImproperlyConfigured("OIDC_ISSUER must be an https:// address when DEBUG is off.")
+if OIDC_MFA_CLAIM not in ("", "amr", "acr"):
+    raise ImproperlyConfigured('OIDC_MFA_CLAIM must be "amr", "acr" or unset.')
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -344,3 +372,27 @@ SIGNIN_SLOWDOWN_MAX = env.int("SIGNIN_SLOWDOWN_MAX", default=5 * 60)
 
 # Officers per transaction in the nightly risk sweep (also bounds the advisory locks one holds).
 RISK_SWEEP_CHUNK = env.int("RISK_SWEEP_CHUNK", default=2000)
+
+# SCIM 2.0 provisioning from the force's identity provider (portal/scim, docs/onboarding.md), on
+# django-scim2: its views, error bodies and filter parser; our bearer token per organisation, our
+# mapping onto the HR import (portal/hr). SCIM_USER_NAME_IS says what the SCIM userName carries:
+# "staff_number" (the staff number; the email from emails[type eq "work"]) or "email" (the work
+# email, Entra's default userPrincipalName; the staff number then comes from externalId).
+SCIM_USER_NAME_IS = env.str("SCIM_USER_NAME_IS", default="staff_number")
+if SCIM_USER_NAME_IS not in ("staff_number", "email"):
+    raise ImproperlyConfigured("SCIM_USER_NAME_IS must be staff_number or email")
+SCIM_SERVICE_PROVIDER = {
+    "USER_ADAPTER": "portal.scim.adapters.ScimUser",
+    "GROUP_MODEL": "portal.models.ScimGroup",
+    "GROUP_ADAPTER": "portal.scim.adapters.ScimGroupResource",
+    "USER_FILTER_PARSER": "portal.scim.filters.UserFilter",
+    "GROUP_FILTER_PARSER": "portal.scim.filters.GroupFilter",
+    "SERVICE_PROVIDER_CONFIG_MODEL": "portal.scim.auth.ServiceProviderConfig",
+    "BASE_LOCATION_GETTER": "portal.scim.auth.base_location",
+    "GET_EXTRA_MODEL_FILTER_KWARGS_GETTER": "portal.scim.auth.organisation_filter",
+    "GET_EXTRA_MODEL_EXCLUDE_KWARGS_GETTER": "portal.scim.auth.hand_made_people_excluded",
+    "AUTH_CHECK_MIDDLEWARE": "portal.scim.auth.ScimTokenAuth",
+    "WWW_AUTHENTICATE_HEADER": 'Bearer realm="scim"',
+    "AUTHENTICATION_SCHEMES": [{"type": "oauthbearertoken", "name": "OAuth Bearer Token", "primary": True,
+                                "description": "A token per organisation: manage.py scim_token ORG_SLUG"}],
+}

@@ -5,6 +5,7 @@ from django.urls import include, path
 from portal import security_views, views
 from portal.forms import SignInForm
 from portal.language import language_set
+from portal.oidc import views as oidc_views
 
 handler403 = "portal.security_views.permission_denied"
 
@@ -29,11 +30,23 @@ urlpatterns = [
     path("accounts/password_reset/", security_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/reset/<uidb64>/<token>/", security_views.PasswordResetConfirmView.as_view(),
          name="password_reset_confirm"),
+    # single sign-on (portal/oidc): 404 unless OIDC_ISSUER is set; sign-out offers the provider's too
+    path("accounts/logout/", oidc_views.LogoutView.as_view(), name="logout"),
+    path("accounts/oidc/start/", oidc_views.StartView.as_view(), name="oidc_start"),
+    path("accounts/oidc/callback/", oidc_views.callback, name="oidc_callback"),
+    path("accounts/oidc/signed-out/", oidc_views.signed_out, name="oidc_signed_out"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("exposure/", include("exposure.urls")),
     path("wellbeing/", include("wellbeing.checkins.urls")),
     path("team/", include("wellbeing.team.urls")),
     path("oh/", include("wellbeing.oh.urls")),
+    path("lead/", include("wellbeing.review.urls")),
+    path("talk/", include("wellbeing.talk.urls")),
+    path("help-requests/", include("wellbeing.talk.queue_urls")),
+    path("trim/", include("wellbeing.trim.urls")),
+    path("screening/", include("wellbeing.screening.urls")),
     path("training/", include("training.urls")),
+    path("scim/v2/", include("portal.scim.urls")),
+    path("hr-import/", include("portal.hr_admin.urls")),
     path("admin/", admin.site.urls),
 ]

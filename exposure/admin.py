@@ -9,10 +9,10 @@ from exposure.models import ExposureCategory, IntensityRubric, ViewingPolicy
 
 @admin.register(ExposureCategory)
 class ExposureCategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "role", "code", "default_intensity", "active", "order"]
+    list_display = ["name", "name_cy", "role", "code", "default_intensity", "active", "order"]
     list_filter = ["role", "active"]
     list_editable = ["default_intensity", "active", "order"]
-    search_fields = ["name", "code"]
+    search_fields = ["name", "name_cy", "code"]
 
     def get_readonly_fields(self, request, obj=None):
         # Stored exposures and the forms refer to a category by role and code: fixed once in use.
@@ -29,7 +29,7 @@ class ExposureCategoryAdmin(admin.ModelAdmin):
 
 @admin.register(IntensityRubric)
 class IntensityRubricAdmin(admin.ModelAdmin):
-    list_display = ["role", "level", "description"]
+    list_display = ["role", "level", "description", "description_cy"]
     list_filter = ["role"]
     ordering = ["role", "level"]
 

@@ -16,11 +16,20 @@ from datetime import time, timedelta
 from django.utils import timezone
 
 from exposure import shift_times
-from exposure.models import LOGGABLE_ROLES, Exposure, ExposureCategory, ShiftChange, ShiftLog, ViewingSession
+from exposure.models import (
+    LOGGABLE_ROLES,
+    Exposure,
+    ExposureCategory,
+    OutcomeRequest,
+    ShiftChange,
+    ShiftLog,
+    ViewingSession,
+)
 from exposure.services import EntryData, shift_snapshot
 
 DAYS = 120
 HEAVY_DAYS = 21
+DEPLOYMENT_DEMO = "demo.firearms"  # always has a recent deployment without a defined task
 ROLES = {code for code, _label in LOGGABLE_ROLES}
 MITIGATION_SETS = [
     ["greyscale", "reduced_size", "audio_muted", "breaks"],
@@ -139,8 +148,11 @@ def seed(ctx) -> None:
             plans.append((shift, entries))
         if is_demo and role == "call_handling":
             _demo_critical_incident(plans, officer, categories.get(role, []))
+        if officer.username == DEPLOYMENT_DEMO and role == "firearms":
+            _demo_deployment_without_task(plans, officer, categories.get(role, []), since=today - timedelta(days=7))
 
     _save(plans, rng, tz)
+    _demo_outcome_requests(ctx)
 
 
 def _save(plans, rng, tz) -> None:
@@ -170,6 +182,25 @@ def _save(plans, rng, tz) -> None:
     ViewingSession.objects.bulk_create(sessions, batch_size=500)
 
 
+def _demo_deployment_without_task(plans, officer, cats, *, since) -> None:
+    """demo.firearms has a deployment logged without a defined task in the last week, so the demo
+    supervisor's list of deployments to debrief (issue 18) is not empty whatever the dice said: their
+    latest deployment of the week if they logged one, else one added to their latest shift. Draws
+    nothing from the random generator, so the rest of the demo stays as it was."""
+    mine = [(shift, entries) for shift, entries in plans
+            if shift.officer_id == officer.pk and shift.shift_date >= since]
+    if not mine or not cats:
+        return
+    logged = [entries for _shift, entries in mine if entries]
+    if logged:
+        logged[-1][0].defined_task = False
+        return
+    shift, entries = mine[-1]
+    entries.append(EntryData(category=cats[0], intensity=3, defined_task=False,
+                             detail={"discharge": "none", "dsi_witnessed": False, "post_incident": "none"}))
+    shift.nothing_notable = False
+
+
 def _demo_critical_incident(plans, officer, cats):
     """demo.officer's most recent shift holds a threat-to-life call marked as a critical incident,
     so the follow-up check-ins have something to follow."""
@@ -185,15 +216,39 @@ def _demo_critical_incident(plans, officer, cats):
             shift.detail["calls_taken"] = shift.detail.get("calls_taken", 0) + 1
 
 
+def _demo_outcome_requests(ctx) -> None:
+    """demo.officer has asked for the outcome of two calls (issue 18): one from their latest shift,
+    still open, and one from the shift before, answered by demo.supervisor. Invented references
+    and text; nothing if they already have requests, so a second run adds nothing."""
+    officer = ctx.officer
+    if OutcomeRequest.objects.filter(officer=officer).exists():
+        return
+    shifts = list(ShiftLog.objects.filter(officer=officer, role="call_handling").order_by("-shift_date")[:2])
+    threat = ExposureCategory.objects.filter(role="call_handling", code="threat_to_life").first()
+    child = ExposureCategory.objects.filter(role="call_handling", code="child_at_risk").first() or threat
+    if len(shifts) < 2 or threat is None:
+        return
+    OutcomeRequest.objects.create(officer=officer, shift=shifts[0], category=threat, reference="CAD-4821-26",
+                                  detail_wanted=OutcomeRequest.Detail.SUMMARY, created_at=shifts[0].created_at)
+    answered = shifts[1].created_at + timedelta(days=1)
+    OutcomeRequest.objects.create(
+        officer=officer, shift=shifts[1], category=child, reference="CAD-4790-26",
+        detail_wanted=OutcomeRequest.Detail.WHETHER, created_at=shifts[1].created_at,
+        status=OutcomeRequest.Status.SHARED, answered_at=answered, answered_by=ctx.supervisor,
+        answer="The child was found safe with a relative within the hour. Officers said the caller's details helped.")
+
+
 def _viewing_session(rng, shift, exposure, tz):
     started = shift.starts_at + timedelta(minutes=30)
     took_breaks = "breaks" in exposure.mitigations
     breaks = exposure.minutes // 50 if took_breaks else 0
     break_seconds = breaks * 10 * 60
     stopped = started + timedelta(seconds=exposure.minutes * 60 + break_seconds)
+    longest = min(exposure.minutes, 50) if took_breaks else exposure.minutes  # a break every 50 minutes
     return ViewingSession(officer_id=shift.officer_id, started_at=started, state=ViewingSession.State.STOPPED,
                           segment_started_at=stopped, viewed_seconds=exposure.minutes * 60, break_count=breaks,
-                          break_seconds=break_seconds, stopped_at=stopped, shift=shift)
+                          break_seconds=break_seconds, stopped_at=stopped, shift=shift,
+                          longest_viewing_seconds=longest * 60)
 
 
 def seed_receiver(sender, *, ctx, **kwargs) -> None:

@@ -5,12 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from exposure.forms import MEDIA, MITIGATION_CHOICES, CounterTerrorismForm, FirearmsForm
 from exposure.models import Exposure
 
 MITIGATION_LABELS = dict(MITIGATION_CHOICES)
 MEDIA_LABELS = dict(MEDIA)
+
+
+def length_text(minutes: int) -> str:
+    """A shift's length in words with the right plurals: "1 hour", "8 hours 30 minutes"."""
+    hours, rest = divmod(int(minutes), 60)
+    hours_text = ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    minutes_text = ngettext("%(n)d minute", "%(n)d minutes", rest) % {"n": rest}
+    if not rest:
+        return hours_text
+    if not hours:
+        return minutes_text
+    return _("%(hours)s %(minutes)s") % {"hours": hours_text, "minutes": minutes_text}
 
 
 def _yes_no(value: Any) -> str:

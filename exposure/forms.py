@@ -17,64 +17,45 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from exposure import shift_times
+from exposure.form_fields import (
+    MAX_CALLS,
+    MEDIA,
+    MITIGATION_CHOICES,
+    TOO_MANY_CALLS,
+    YES_NO,
+    call_count_field,
+    check_field,
+    count_field,
+    item_count_field,
+    minutes_field,
+)
 from exposure.models import LOGGABLE_ROLES, ExposureCategory, ShiftLog, ViewingPolicy
 from exposure.services import EntryData
 from portal.dates import BoundedDateField
 
-MAX_CALLS = 1000
-MAX_ITEMS = 100_000  # per category and media type in one shift; triage tools pre-sort thousands an hour
-MAX_MINUTES = 24 * 60
-
-MEDIA = [("image", _("Images")), ("video", _("Videos")), ("audio", _("Audio")), ("text", _("Text or chat"))]
-
-MITIGATION_CHOICES = [
-    ("greyscale", _("Greyscale")),
-    ("reduced_size", _("Reduced size or brightness")),
-    ("audio_muted", _("Audio muted or separated")),
-    ("blur", _("Blur")),
-    ("screen_filter", _("Screen filter")),
-    ("daylight", _("Working near a window or in daylight")),
-    ("breaks", _("Breaks (10 minutes every hour)")),
-]
-
-YES_NO = [("", _("Choose…")), ("yes", _("Yes")), ("no", _("No"))]
-
-
-def _count_field(label, maximum, too_many):
-    return forms.IntegerField(
-        label=label, required=False, min_value=0, initial=0,
-        validators=[MaxValueValidator(maximum, message=too_many)],
-        error_messages={"min_value": _("Enter 0 or more."), "invalid": _("Enter a whole number.")},
-        widget=forms.NumberInput(attrs={"min": 0, "max": maximum, "inputmode": "numeric",
-                                        "class": "form-control"}),
-    )
-
-
-def _check_field(label):
-    return forms.BooleanField(label=label, required=False,
-                              widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
-
-
-def _minutes_field(label, help_text=""):
-    return forms.IntegerField(
-        label=label, required=False, min_value=0, help_text=help_text,
-        validators=[MaxValueValidator(MAX_MINUTES, message=_("A shift has at most 24 hours (1,440 minutes)."))],
-        error_messages={"min_value": _("Enter 0 or more minutes."), "invalid": _("Enter a whole number of minutes.")},
-        widget=forms.NumberInput(attrs={"min": 0, "max": MAX_MINUTES, "inputmode": "numeric"}),
-    )
-
 
 class ShiftForm(forms.Form):
-    shift_date = BoundedDateField(label=_("Shift date"), help_text=_("For a night shift, the date it started."))
-    start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    shift_date = BoundedDateField(
+        label=_("Shift date"), help_text=_("For a night shift, the date it started."),
+        error_messages={"required": _("Enter the date the shift started"),
+                        "invalid": _("The shift date must be a real date")})
+    start_time = forms.TimeField(
+        label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"required": _("Enter the time the shift started, for example 07:00"),
+                        "invalid": _("Enter the time the shift started, for example 07:00")})
     length_hours = forms.DecimalField(
         label=_("Length (hours)"), min_value=Decimal("0.25"), max_value=Decimal(24), decimal_places=2,
         help_text=_("For example 8, or 10.5 for ten and a half hours."),
         error_messages={"max_value": _("A shift lasts at most 24 hours."),
-                        "min_value": _("A shift lasts at least a quarter of an hour.")},
+                        "min_value": _("A shift lasts at least a quarter of an hour."),
+                        "required": _("Enter how many hours the shift lasted, for example 8 or 10.5"),
+                        "invalid": _("Enter how many hours the shift lasted, for example 8 or 10.5"),
+                        "max_decimal_places": _("Enter how many hours the shift lasted, for example 8 or 10.5")},
         widget=forms.NumberInput(attrs={"step": "0.25", "min": "0.25", "max": "24"}),
     )
-    role = forms.ChoiceField(label=_("Role worked"), choices=LOGGABLE_ROLES)
+    role = forms.ChoiceField(label=_("Role worked"), choices=LOGGABLE_ROLES,
+                             error_messages={"required": _("Choose the role you worked"),
+                                             "invalid_choice": _("Choose the role you worked")})
 
     def __init__(self, *args, officer, instance: ShiftLog | None = None, now=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,6 +129,7 @@ class RoleForm(forms.Form):
         self.fields["intensity"].choices = [
             (level, f"{level} – {rubric[level]}" if level in rubric else str(level)) for level in range(1, 6)
         ]
+        self.fields["intensity"].error_messages["invalid_choice"] = _("Choose how intense it felt, from 1 to 5.")
 
     def has_exposure(self) -> bool:  # pragma: no cover - every subclass answers
         raise NotImplementedError
@@ -163,7 +145,8 @@ class RoleForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors and self.has_exposure() and cleaned.get("intensity") is None:
+        # Asked whatever else is wrong, so the error summary lists every problem at once.
+        if "intensity" not in self.errors and self.has_exposure() and cleaned.get("intensity") is None:
             self.add_error("intensity", _("Choose how intense it felt, from 1 to 5."))
         return cleaned
 
@@ -182,27 +165,29 @@ class RoleForm(forms.Form):
 
 class CallHandlingForm(RoleForm):
     role = "call_handling"
-    calls_taken = _count_field(_("Calls taken in the shift"), MAX_CALLS,
-                               _("No more than 1,000 calls in one shift: check the number."))
-    calls_without_break = _count_field(
-        _("Most calls taken in a row without a break"), MAX_CALLS,
-        _("No more than 1,000 calls in one shift: check the number."))
+    calls_taken = count_field(_("Calls taken in the shift"), MAX_CALLS, too_many=TOO_MANY_CALLS,
+                              enter=_("Enter how many calls you took in the shift, or 0"))
+    calls_without_break = count_field(
+        _("Most calls taken in a row without a break"), MAX_CALLS, too_many=TOO_MANY_CALLS,
+        enter=_("Enter the most calls you took in a row without a break, or 0"))
     critical_type = forms.ChoiceField(label=_("Was one of these calls a critical incident?"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["critical_incident"]
-        self.fields["critical_type"].choices = [("", _("No"))] + [(c.code, c.name) for c in self.categories]
+        self.fields["critical_type"].choices = [("", _("No"))] + [(c.code, c.display_name) for c in self.categories]
         self.fields["critical_type"].help_text = _(
             "Marking one opens follow-up check-ins at about 72 hours and about 28 days.")
         for c in self.categories:
-            self.fields[f"count_{c.code}"] = _count_field(
-                _("%(type)s: number of calls") % {"type": c.name}, MAX_CALLS,
-                _("No more than 1,000 calls in one shift: check the number."))
+            name = c.display_name
+            self.fields[f"count_{c.code}"] = call_count_field(name)
             if c.code != "outcome_unknown":
-                self.fields[f"known_{c.code}"] = _check_field(
-                    _("%(type)s: the outcome became known") % {"type": c.name})
-            self.fields[f"want_{c.code}"] = _check_field(_("%(type)s: I want to know the outcome") % {"type": c.name})
+                self.fields[f"known_{c.code}"] = check_field(_("%(type)s: the outcome became known") % {"type": name})
+            self.fields[f"want_{c.code}"] = check_field(_("%(type)s: I want to know the outcome") % {"type": name})
+        # The order of the page, so the error summary lists problems in the order a person meets them.
+        self.order_fields(["calls_taken", "calls_without_break",
+                           *[f"{kind}_{c.code}" for c in self.categories for kind in ("count", "known", "want")],
+                           "critical_type", "intensity"])
 
     def rows(self):
         """(category, count field, known field or None, want field) for the template's table."""
@@ -275,7 +260,7 @@ class CallHandlingForm(RoleForm):
 
 class CseReviewForm(RoleForm):
     role = "cse_review"
-    minutes = _minutes_field(_("Minutes spent viewing"))
+    minutes = minutes_field(_("Minutes spent viewing"), enter=_("Enter how many minutes you spent viewing, or 0"))
     mitigations = forms.MultipleChoiceField(
         label=_("Mitigations used"), choices=MITIGATION_CHOICES, required=False, widget=forms.CheckboxSelectMultiple,
     )
@@ -287,9 +272,9 @@ class CseReviewForm(RoleForm):
         super().__init__(*args, **kwargs)
         for c in self.categories:
             for media, media_label in MEDIA:
-                self.fields[f"items_{c.code}_{media}"] = _count_field(
-                    _("%(category)s, %(media)s: items reviewed") % {"category": c.name, "media": media_label},
-                    MAX_ITEMS, _("That is more items than one shift allows: check the number."))
+                self.fields[f"items_{c.code}_{media}"] = item_count_field(c.display_name, media, media_label)
+        self.order_fields([*[f"items_{c.code}_{m}" for c in self.categories for m, _label in MEDIA], "minutes",
+                           "mitigations", "unidentified_victim", "intensity", "critical_incident"])
 
     def grid(self):
         """Rows of (category, [bound field per media type]) for the template's table."""
@@ -361,6 +346,10 @@ class _IncidentForm(RoleForm):
     defined_task = forms.ChoiceField(
         label=_("Did you have a defined task during the incident?"), choices=YES_NO,
         error_messages={"required": _("Choose yes or no.")},
+        # Issue 18: a "no" puts the deployment on the supervisor's list to debrief (wellbeing/team/
+        # deployment_views.py), so the officer is told here, where they answer.
+        help_text=_("If you answer no, your supervisor sees the date and kind of this deployment, so that "
+                    "they can debrief you and check in. Never your rating, notes or the detail."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -369,6 +358,7 @@ class _IncidentForm(RoleForm):
         self.fields["category"].error_messages["invalid_choice"] = _(
             "That category is not one for this role: choose one from the list.")
         self.fields["category"].empty_label = _("Choose…")
+        self.fields["category"].label_from_instance = lambda category: category.display_name
 
     def has_exposure(self) -> bool:
         return True
@@ -383,7 +373,8 @@ class FirearmsForm(_IncidentForm):
     discharge = forms.ChoiceField(label=_("Were weapons discharged?"), choices=DISCHARGE, initial="none")
     dsi_witnessed = forms.BooleanField(label=_("I witnessed a death or serious injury"), required=False)
     post_incident = forms.ChoiceField(label=_("Involved in post-incident procedure?"), choices=PIP, initial="none")
-    minutes = _minutes_field(_("Time at the incident (minutes, if you know)"))
+    minutes = minutes_field(_("Time at the incident (minutes, if you know)"),
+                            enter=_("Enter how many minutes you spent at the incident, or leave it empty"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -418,7 +409,9 @@ class CounterTerrorismForm(_IncidentForm):
                ("gold", _("Gold (strategic)"))]
     mass_casualties = forms.BooleanField(label=_("There were mass casualties"), required=False)
     threat_to_self = forms.BooleanField(label=_("There was a threat to my own safety"), required=False)
-    material_minutes = _minutes_field(_("Minutes reviewing extremist or violent material"))
+    material_minutes = minutes_field(
+        _("Minutes reviewing extremist or violent material"),
+        enter=_("Enter how many minutes you spent reviewing extremist or violent material, or 0"))
     command_role = forms.ChoiceField(label=_("Did you hold a command role?"), choices=COMMAND, initial="none")
 
     def __init__(self, *args, **kwargs):

@@ -32,6 +32,9 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from exposure import dose as dose_rules
 
 RECENT_DAYS = 14  # "recent" exposure, and the window that a usual load leaves out
 USUAL_WINDOW_DAYS = 84  # the 12 weeks before the recent window form the officer's usual
@@ -155,15 +158,16 @@ def usual_band(own_ratio: float | None, *, recent_dose: float, threshold: float)
     return USUAL
 
 
-# What the officer reads on their exposure page, for each band.
+# What the officer reads on their exposure page, for each band: plain words ("recent exposure",
+# "your usual"), no modelling terms (hazard H6 in docs/clinical-safety.md).
 OFFICER_SENTENCES = {
-    HIGHER: _("Your exposure load is higher than your usual."),
-    EASING: _("Your exposure load is still above your usual, but you have logged no exposure in the last two "
+    HIGHER: _("Your recent exposure is higher than your usual."),
+    EASING: _("Your recent exposure is still above your usual, but you have logged no exposure in the last two "
               "weeks, so it is coming down."),
-    USUAL: _("Your exposure load is about your usual."),
-    LOWER: _("Your exposure load is lower than your usual."),
-    NO_HISTORY: _("There is not yet enough history to compare your exposure load with your usual."),
-    NOT_ASSESSED: _("Your exposure load has not been compared with your usual yet. It is worked out after you "
+    USUAL: _("Your recent exposure is about your usual."),
+    LOWER: _("Your recent exposure is lower than your usual."),
+    NO_HISTORY: _("There is not yet enough history to compare your recent exposure with your usual."),
+    NOT_ASSESSED: _("Your recent exposure has not been compared with your usual yet. It is worked out after you "
                     "log a shift and again every night."),
 }
 
@@ -171,3 +175,31 @@ OFFICER_SENTENCES = {
 def officer_sentence(band: str | None) -> str:
     """The sentence the officer reads about their load (None: no assessment yet)."""
     return str(OFFICER_SENTENCES.get(band or NOT_ASSESSED, OFFICER_SENTENCES[NOT_ASSESSED]))
+
+
+def explanation(rules: dict) -> dict:
+    """The numbers behind "How is this worked out?" (officer and supervisor pages), from the dose
+    weights (`exposure.dose`), the windows here and the rules in force, so that the words never
+    drift from the arithmetic. Percentages are whole numbers; day counts as the rules give them."""
+    half_life = float(rules["dose_half_life_days"])
+    minutes, weeks, peers = dose_rules.DEFAULT_MINUTES, USUAL_WINDOW_DAYS // 7, int(rules["min_peers"])
+    return {
+        "half_life": half_life,
+        "quarter_after": 2 * half_life,
+        "default_minutes": dose_rules.DEFAULT_MINUTES,
+        "critical_times": dose_rules.CRITICAL_INCIDENT_FACTOR,
+        "task_percent_off": round((1 - dose_rules.DEFINED_TASK_FACTOR) * 100),
+        "mitigation_percent_off": round(dose_rules.MITIGATION_STEP * 100),
+        "mitigation_most_off": round((1 - dose_rules.MITIGATION_FLOOR) * 100),
+        "recent_days": RECENT_DAYS,
+        "usual_weeks": USUAL_WINDOW_DAYS // 7,
+        "own_times": float(rules["own_ratio_amber"]),
+        "role_times": float(rules["peer_ratio_amber"]),
+        "role_red_times": float(rules["peer_ratio_red"]),
+        "min_peers": int(rules["min_peers"]),
+        # the same counts as phrases with their plural (the template never puts a noun after a number)
+        "default_minutes_text": ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes},
+        "recent_days_text": ngettext("%(n)d day", "%(n)d days", RECENT_DAYS) % {"n": RECENT_DAYS},
+        "usual_weeks_text": ngettext("%(n)d week", "%(n)d weeks", weeks) % {"n": weeks},
+        "min_peers_text": ngettext("%(n)d person", "%(n)d people", peers) % {"n": peers},
+    }

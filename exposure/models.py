@@ -16,8 +16,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from exposure import shift_times
+from portal.language import in_active_language
 from portal.models import HighRiskRole
 
 EDIT_WINDOW_DAYS = 7
@@ -37,6 +39,9 @@ class ExposureCategory(models.Model):
     role = models.CharField(_("role"), max_length=30, choices=LOGGABLE_ROLES)
     code = models.SlugField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=120)
+    name_cy = models.CharField(
+        _("name in Welsh"), max_length=120, blank=True,
+        help_text=_("Shown to people who use the portal in Welsh. Left empty, they see the English name."))
     description = models.CharField(_("description"), max_length=300, blank=True)
     default_intensity = models.PositiveSmallIntegerField(
         _("default intensity (1-5)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -51,6 +56,12 @@ class ExposureCategory(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.get_role_display()})"
+
+    @property
+    def display_name(self) -> str:
+        """The name to show a person: in Welsh for a Welsh reader where one is given. Every page,
+        form and chart shows a category through this (or `in_active_language` on queried values)."""
+        return in_active_language(self.name, self.name_cy)
 
 
 class ShiftLog(models.Model):
@@ -163,6 +174,9 @@ class IntensityRubric(models.Model):
     role = models.CharField(_("role"), max_length=30, choices=LOGGABLE_ROLES)
     level = models.PositiveSmallIntegerField(_("level"), validators=[MinValueValidator(1), MaxValueValidator(5)])
     description = models.CharField(_("what this level means"), max_length=200)
+    description_cy = models.CharField(
+        _("what this level means, in Welsh"), max_length=200, blank=True,
+        help_text=_("Shown to people who use the portal in Welsh. Left empty, they see the English."))
 
     class Meta:
         ordering = ["role", "level"]
@@ -171,6 +185,10 @@ class IntensityRubric(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()} {self.level}: {self.description}"
+
+    @property
+    def display_description(self) -> str:
+        return in_active_language(self.description, self.description_cy)
 
 
 class ShiftChange(models.Model):
@@ -253,11 +271,15 @@ class ViewingPolicy(models.Model):
         view for less time between breaks and take longer breaks, never the other way round."""
         problems = {}
         if view_minutes is not None and view_minutes > self.view_minutes:
-            problems["view_minutes"] = _("Your force allows at most %(n)d minutes before a break. Choose "
-                                         "%(n)d or fewer.") % {"n": self.view_minutes}
+            problems["view_minutes"] = ngettext(
+                "Your force allows at most %(n)d minute before a break. Choose %(n)d or fewer.",
+                "Your force allows at most %(n)d minutes before a break. Choose %(n)d or fewer.", self.view_minutes,
+            ) % {"n": self.view_minutes}
         if break_minutes is not None and break_minutes < self.break_minutes:
-            problems["break_minutes"] = _("Your force asks for breaks of at least %(n)d minutes. Choose "
-                                          "%(n)d or more.") % {"n": self.break_minutes}
+            problems["break_minutes"] = ngettext(
+                "Your force asks for breaks of at least %(n)d minute. Choose %(n)d or more.",
+                "Your force asks for breaks of at least %(n)d minutes. Choose %(n)d or more.", self.break_minutes,
+            ) % {"n": self.break_minutes}
         return problems
 
     def clamp(self, view_minutes: int, break_minutes: int) -> tuple[int, int]:
@@ -310,6 +332,10 @@ class ViewingSession(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.VIEWING)
     segment_started_at = models.DateTimeField(default=timezone.now)
     viewed_seconds = models.PositiveIntegerField(default=0)
+    # The longest stretch of viewing without a break, closed at a break or the stop (the risk rule on
+    # viewing without breaks reads it). Sessions from before it was kept hold 0: the rule then takes
+    # the mean stretch, viewed_seconds / (break_count + 1), which the longest is never below.
+    longest_viewing_seconds = models.PositiveIntegerField(default=0)
     break_count = models.PositiveIntegerField(default=0)
     break_seconds = models.PositiveIntegerField(default=0)
     stopped_at = models.DateTimeField(null=True, blank=True)
@@ -332,3 +358,47 @@ class ViewingSession(models.Model):
     @property
     def viewed_minutes(self) -> int:
         return round(self.viewed_seconds / 60)
+
+
+class OutcomeRequest(models.Model):
+    """A call handler asks to hear how one call ended (issue 18): the incident reference, the call
+    type and how much they want to know. Their supervisor answers (shared, with a short text, or not
+    available) and the call handler closes it. The reference and the text are operational detail:
+    shown only to the call handler and their supervisor, never logged, never in a URL."""
+
+    class Detail(models.TextChoices):
+        WHETHER = "whether", _("Just whether there was an outcome I should know")
+        SUMMARY = "summary", _("A short summary")
+        FULL = "full", _("As much as can be shared")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SHARED = "shared", _("Shared")
+        NOT_AVAILABLE = "not_available", _("Outcome not available")
+        CLOSED = "closed", _("Closed")
+
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outcome_requests")
+    shift = models.ForeignKey(ShiftLog, on_delete=models.CASCADE, related_name="outcome_requests")
+    category = models.ForeignKey(ExposureCategory, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("call type"))
+    reference = models.CharField(_("incident reference"), max_length=40)
+    detail_wanted = models.CharField(_("how much you want to know"), max_length=10, choices=Detail.choices,
+                                     default=Detail.WHETHER)
+    status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.OPEN)
+    answer = models.CharField(_("what was shared"), max_length=600, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["officer", "created_at"], name="outcome_request_officer"),
+            # The supervisor's list: open requests only.
+            models.Index(fields=["officer"], condition=models.Q(status="open"), name="outcome_request_open"),
+        ]
+
+    def __str__(self):
+        return f"Outcome request {self.pk}"  # no reference: str() can reach logs and the admin's history

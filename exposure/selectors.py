@@ -4,7 +4,7 @@ scoped by `portal.access`; nothing here decides who may see what."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -82,7 +82,7 @@ def categories_by_role() -> dict[str, list[ExposureCategory]]:
 def rubrics_by_role() -> dict[str, dict[int, str]]:
     out: dict[str, dict[int, str]] = {}
     for rubric in IntensityRubric.objects.all():
-        out.setdefault(rubric.role, {})[rubric.level] = rubric.description
+        out.setdefault(rubric.role, {})[rubric.level] = rubric.display_description
     return out
 
 
@@ -126,3 +126,20 @@ def open_session(sessions: QuerySet) -> ViewingSession | None:
 
 def last_shift(shifts: QuerySet) -> ShiftLog | None:
     return shifts.order_by("-shift_date", "-start_time", "-id").first()
+
+
+def usual_patterns(shifts: QuerySet, limit: int = 3, among: int = 10) -> list[tuple[time, int]]:
+    """The distinct (start time, length in minutes) of the officer's latest shifts, the most recent
+    first: at most `limit` of them, from the last `among` shifts."""
+    patterns: list[tuple[time, int]] = []
+    rows = shifts.order_by("-shift_date", "-start_time", "-id").values_list("start_time", "duration_minutes")
+    for start, minutes in rows[:among]:
+        if (start, minutes) not in patterns:
+            patterns.append((start, minutes))
+    return patterns[:limit]
+
+
+def logged_intervals(shifts: QuerySet, since: date) -> list[tuple[datetime, datetime]]:
+    """When each shift that started on or after `since` ran, as (start, end) in UTC."""
+    return [(s.starts_at, s.ends_at) for s in shifts.filter(shift_date__gte=since).only(
+        "shift_date", "start_time", "duration_minutes")]

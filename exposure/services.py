@@ -193,6 +193,7 @@ def _close_segment(session: ViewingSession, now) -> None:
     elapsed = max(0, int((now - session.segment_started_at).total_seconds()))
     if session.state == ViewingSession.State.VIEWING:
         session.viewed_seconds += elapsed
+        session.longest_viewing_seconds = max(session.longest_viewing_seconds, elapsed)
     elif session.state == ViewingSession.State.ON_BREAK:
         session.break_seconds += elapsed
 

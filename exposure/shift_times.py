@@ -13,6 +13,8 @@ first of the two (BST), which is how the zoneinfo database reads a naive time wi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -71,13 +73,70 @@ def overlaps(first: tuple[datetime, datetime], second: tuple[datetime, datetime]
     return first[0] < second[1] and second[0] < first[1]
 
 
-def follow_up_due(day: date, hours: int, tz: tzinfo = LONDON) -> datetime:
-    """When a follow-up `hours` after a critical incident on a shift of `day` is due (in UTC):
-    real hours counted from the start of the shift's date, whenever in the night the incident was."""
-    return day_start(day, tz) + timedelta(hours=hours)
-
-
 def session_prefill(started_at: datetime, tz: tzinfo = LONDON) -> tuple[date, time]:
     """The shift date and start time (to the minute) for a viewing session that began at `started_at`."""
     local = started_at.astimezone(tz)
     return local.date(), local.time().replace(second=0, microsecond=0, tzinfo=None)
+
+
+# --- "Nothing notable on my last shift": which shift is meant ------------------------------------
+
+# A shift that ended longer ago than this is not "my last shift" any more: after a day off the one
+# click means the shift just worked, not the one before the break (issue 17).
+RECENT_END = timedelta(hours=24)
+
+
+@dataclass(frozen=True, order=True)
+class Candidate:
+    """A shift the officer may mean: its date (the date it started), start time and length."""
+
+    day: date
+    start: time
+    minutes: int
+
+    @property
+    def starts_at(self) -> datetime:
+        return shift_start(self.day, self.start)
+
+    @property
+    def ends_at(self) -> datetime:
+        return shift_end(self.day, self.start, self.minutes)
+
+    @property
+    def key(self) -> str:
+        """The value a choice posts: date, start and length, nothing else."""
+        return f"{self.day.isoformat()}_{self.start.strftime('%H%M')}_{self.minutes}"
+
+
+def last_shift_candidates(now: datetime, patterns: Sequence[tuple[time, int]],
+                          logged: Sequence[tuple[datetime, datetime]], tz: tzinfo = LONDON,
+                          recent: timedelta = RECENT_END, guessed: bool = False) -> list[Candidate]:
+    """The shifts "my last shift" may mean at `now`, most recently started first: each usual
+    pattern (start time, length in minutes) on today, yesterday or the day before, that has
+    started (never a future one), ended no longer than `recent` ago (or is still going), overlaps
+    no shift already logged and started after every logged one (a shift older than one already
+    logged is not "my last shift"; the full form logs it). One candidate is unambiguous; two or
+    more need a question. With `guessed` patterns (an officer with no shifts yet, so the default
+    start and length) only the most recent is kept: a question about invented shifts helps nobody."""
+    today = local_date(now, tz)
+    newest_logged = max((interval[0] for interval in logged), default=None)
+    found: set[Candidate] = set()
+    for start, minutes in patterns:
+        for back in range(3):
+            day = today - timedelta(days=back)
+            begins = shift_start(day, start, tz)
+            interval = (begins, begins + timedelta(minutes=minutes))
+            if begins > now or interval[1] <= now - recent:
+                continue
+            if newest_logged is not None and begins < newest_logged:
+                continue
+            if any(overlaps(interval, other) for other in logged):
+                continue
+            found.add(Candidate(day, start.replace(second=0, microsecond=0, tzinfo=None), minutes))
+    ordered = sorted(found, key=lambda c: (c.starts_at, c.minutes), reverse=True)
+    return ordered[:1] if guessed else ordered
+
+
+def candidate_for_key(key: str, candidates: Sequence[Candidate]) -> Candidate | None:
+    """The candidate a posted choice names, or None for anything else (a crafted or stale value)."""
+    return next((c for c in candidates if c.key == key), None)

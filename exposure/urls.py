@@ -1,6 +1,6 @@
 from django.urls import path
 
-from exposure import views
+from exposure import outcome_views, views
 
 app_name = "exposure"
 urlpatterns = [
@@ -11,6 +11,9 @@ urlpatterns = [
     path("shifts/<int:pk>/edit/", views.shift_edit, name="edit"),
     path("shifts/<int:pk>/delete/", views.shift_delete, name="delete"),
     path("shifts/<int:pk>/correction/", views.correction_add, name="correction"),
+    path("shifts/<int:pk>/outcomes/new/", outcome_views.outcome_new, name="outcome-new"),
+    path("outcomes/", outcome_views.outcomes, name="outcomes"),
+    path("outcomes/<int:pk>/close/", outcome_views.outcome_close, name="outcome-close"),
     path("viewing/", views.viewing, name="viewing"),
     path("viewing/start/", views.viewing_start, name="viewing-start"),
     path("viewing/settings/", views.viewing_preference, name="viewing-preference"),

@@ -3,6 +3,8 @@ notes, and the CSE viewing timer. Every record is fetched through `portal.access
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exposure import selectors, services, shift_times
-from exposure.display import describe
+from exposure.display import describe, length_text
 from exposure.forms import (
     DEFAULT_LENGTH_MINUTES,
     DEFAULT_START,
@@ -34,7 +36,7 @@ from exposure.models import (
     ViewingPreference,
     ViewingSession,
 )
-from portal.access import NOTICES, area_required, get_own_or_404, scope
+from portal.access import area_required, get_own_or_404, notices_for, scope
 
 PAGE_SIZE = 20
 ROLE_CODES = [code for code, _label in LOGGABLE_ROLES]
@@ -65,16 +67,20 @@ def index(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     now = timezone.now()
     today = shift_times.local_date(now)
-    start, length = _defaults(request.user)
+    candidates, (start, length) = _last_shift_candidates(request.user, now)
+    if candidates:
+        start, length = candidates[0].start, candidates[0].minutes
     role = _own_role(request.user)
-    # "Your exposure load" (its sentence, chart and table) is wellbeing's `own_exposure_load` tag: the
+    # "Your recent exposure" (its sentence, chart and table) is wellbeing's `own_exposure_load` tag: the
     # sentence words the officer's current risk assessment, with the rules in force.
     return render(request, "exposure/index.html", {
         "page": page, "query": query.urlencode(), "filters": filters,
         "has_shifts": shifts.exists() if filtered else page.paginator.count > 0, "filtered": filtered,
-        "quick": {"start": start, "length_hours": length / 60, "role": dict(LOGGABLE_ROLES)[role],
-                  "date": shift_times.likely_shift_date(now, start)},
+        "quick": {"start": start, "length": length_text(length), "role": dict(LOGGABLE_ROLES)[role],
+                  "date": candidates[0].day if candidates else shift_times.likely_shift_date(now, start),
+                  "ambiguous": len(candidates) > 1},
         "is_reviewer": role == "cse_review" or request.user.high_risk_role == "cse_review",
+        "is_call_handler": role == "call_handling",
         "today": today,
     })
 
@@ -129,7 +135,7 @@ def _shift_form_page(request: HttpRequest, *, shift: ShiftLog | None) -> HttpRes
                 saved = services.shift_update(shift=shift, actor=user, **args)
                 messages.success(request, _("Changes saved."))
             return redirect(reverse("exposure:detail", args=[saved.pk]))
-        messages.error(request, _("Some answers need checking: see the messages next to the fields."))
+        # The page's error summary lists each problem (templates/portal/_error_summary.html).
     else:
         role = request.GET.get("role") if request.GET.get("role") in ROLE_CODES else _own_role(user)
         role_initial = None
@@ -154,7 +160,7 @@ def _shift_form_page(request: HttpRequest, *, shift: ShiftLog | None) -> HttpRes
         forms = _role_forms(request, selected=role, initial_selected=role_initial)
     return render(request, "exposure/shift_form.html", {
         "shift": shift, "shift_form": shift_form, "role_forms": forms, "selected_role": role,
-        "notice": NOTICES["exposure"], "roles": LOGGABLE_ROLES,
+        "notice": notices_for(request.user)["exposure"], "roles": LOGGABLE_ROLES,
     })
 
 
@@ -175,12 +181,13 @@ def shift_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail_context(request, shift: ShiftLog, correction_form) -> dict:
     exposures = list(shift.exposures.select_related("category").order_by("id"))
-    names = {c.code: c.name for cats in selectors.categories_by_role().values() for c in cats}
+    names = {c.code: c.display_name for cats in selectors.categories_by_role().values() for c in cats}
     history = ShiftChange.objects.filter(shift_id=shift.pk, officer=request.user).select_related("actor")
     return {
         "shift": shift, "exposures": [(e, describe(e, names)) for e in exposures],
         "history": history.order_by("at", "id"), "editable": shift.is_editable(),
-        "corrections": shift.corrections.all(), "correction_form": correction_form, "notice": NOTICES["exposure"],
+        "corrections": shift.corrections.all(), "correction_form": correction_form,
+        "notice": notices_for(request.user)["exposure"],
     }
 
 
@@ -216,17 +223,21 @@ def correction_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "exposure/shift_detail.html", _detail_context(request, shift, form), status=400)
 
 
-@area_required("exposure")
-@require_POST
-def nothing_notable(request: HttpRequest) -> HttpResponse:
-    """One click: the shift most recently started (last night's after a night shift, never a future
-    one), at the usual start and length, in the officer's own role."""
-    start, length = _defaults(request.user)
-    now = timezone.now()
-    day = shift_times.likely_shift_date(now, start)
+def _last_shift_candidates(user, now) -> tuple[list[shift_times.Candidate], tuple]:
+    """The shifts "Nothing notable on my last shift" may mean (see shift_times.last_shift_candidates),
+    and the usual start and length (those of the last shift logged, or 07:00 for 8 hours)."""
+    shifts = scope(user, ShiftLog.objects.all())
+    history = selectors.usual_patterns(shifts)
+    patterns = history or [(DEFAULT_START, DEFAULT_LENGTH_MINUTES)]
+    since = shift_times.local_date(now) - timedelta(days=4)
+    return shift_times.last_shift_candidates(now, patterns, selectors.logged_intervals(shifts, since),
+                                             guessed=not history), patterns[0]
+
+
+def _log_nothing_notable(request: HttpRequest, *, day, start, minutes: int, now) -> HttpResponse:
     form = ShiftForm(
         {"shift_date": day.isoformat(), "start_time": start.strftime("%H:%M"),
-         "length_hours": str(length / 60), "role": _own_role(request.user)},
+         "length_hours": str(minutes / 60), "role": _own_role(request.user)},
         officer=request.user, now=now,
     )
     if not form.is_valid():
@@ -240,6 +251,30 @@ def nothing_notable(request: HttpRequest) -> HttpResponse:
     messages.success(request, _("Your shift of %(date)s from %(start)s is logged: nothing notable.") % {
         "date": date_format(day, "l j F"), "start": start.strftime("%H:%M")})
     return redirect(reverse("exposure:index"))
+
+
+@area_required("exposure")
+@require_POST
+def nothing_notable(request: HttpRequest) -> HttpResponse:
+    """One click: the shift most recently started (last night's after a night shift, never a future
+    one), at the usual start and length, in the officer's own role. When more than one recent shift
+    is unlogged (a day shift just finished and last night's too), a question asks which (issue 17)."""
+    now = timezone.now()
+    candidates, (start, length) = _last_shift_candidates(request.user, now)
+    chosen = request.POST.get("shift")
+    if chosen is not None or len(candidates) > 1:
+        picked = shift_times.candidate_for_key(chosen or "", candidates)
+        if picked is None:
+            return render(request, "exposure/nothing_notable_choose.html", {
+                "choices": [(c, length_text(c.minutes)) for c in candidates], "error": chosen is not None,
+                "role": dict(LOGGABLE_ROLES)[_own_role(request.user)],
+            }, status=400 if chosen is not None else 200)
+        candidates = [picked]
+    if candidates:
+        day, start, length = candidates[0].day, candidates[0].start, candidates[0].minutes
+    else:  # nothing left to log: the usual shift, which the form refuses with the date it overlaps
+        day = shift_times.likely_shift_date(now, start)
+    return _log_nothing_notable(request, day=day, start=start, minutes=length, now=now)
 
 
 # --- CSE viewing timer --------------------------------------------------------------------------

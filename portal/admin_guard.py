@@ -34,6 +34,7 @@ RECORD_MODELS = frozenset({
     "exposure.shiftlog", "exposure.exposure", "exposure.correctionnote",
     "wellbeing.checkin", "wellbeing.flag", "wellbeing.riskassessment", "wellbeing.welfareaction",
     "wellbeing.referral", "wellbeing.ohcasenote", "wellbeing.legalhold",
+    "wellbeing.helprequest", "wellbeing.helpcontact", "wellbeing.screening",
     "training.assignment", "training.quizattempt", "training.completion", "training.feedback",
 })
 
@@ -70,7 +71,8 @@ class RecordSafeDeleteMixin:
 
 # ----------------------------------------------------------------------------- role changes
 
-ROLE_FLAGS = ("is_officer", "is_supervisor", "is_trainer", "is_oh", "is_staff", "is_superuser", "is_active")
+ROLE_FLAGS = ("is_officer", "is_supervisor", "is_trainer", "is_oh", "is_wellbeing_lead", "is_peer_supporter",
+              "is_trim_practitioner", "is_trim_coordinator", "is_staff", "is_superuser", "is_active")
 ROLE_SETS = ("groups", "user_permissions", "granted_organisations", "supervised_teams")
 
 

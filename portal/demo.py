@@ -26,10 +26,11 @@ demo_seed = Signal()
 demo_seeded = Signal()
 
 DEMO_USERNAMES = ["demo.officer", "demo.cse", "demo.firearms", "demo.supervisor", "demo.trainer", "demo.oh",
-                  "demo.admin"]
+                  "demo.lead", "demo.peer", "demo.trim", "demo.admin"]
 # The demo users whose role requires two-factor sign-in; their authenticator secret is
 # settings.DEMO_TOTP_SECRET, so anyone trying the demo can get a code (`manage.py demo_totp`).
-DEMO_TWO_FACTOR_USERNAMES = ["demo.supervisor", "demo.trainer", "demo.oh", "demo.admin"]
+DEMO_TWO_FACTOR_USERNAMES = ["demo.supervisor", "demo.trainer", "demo.oh", "demo.lead", "demo.peer", "demo.trim",
+                             "demo.admin"]
 
 # Invented people for team Alpha (supervised by demo.supervisor): mixed high-risk roles.
 ALPHA = [
@@ -119,7 +120,9 @@ def seed_core() -> DemoContext:
     # undeliverable urgent notices go to an invented duty mailbox.
     Organisation.objects.filter(pk=force.pk).update(
         oh_opens_at=datetime.time(8, 0), oh_closes_at=datetime.time(18, 0),
-        oh_escalation_email="oh-duty@northmoor.invalid")
+        oh_escalation_email="oh-duty@northmoor.invalid",
+        # Call handlers quote the control room's incident number when they ask for a call's outcome.
+        incident_reference_pattern=r"CAD-\d{4}-\d{2}", incident_reference_example="CAD-1234-22")
     fire, _ = Organisation.objects.get_or_create(
         slug="northmoor-fire",
         defaults={"name": "Northmoor Fire and Rescue Service", "kind": Organisation.Kind.FIRE,
@@ -149,18 +152,38 @@ def seed_core() -> DemoContext:
             ))
     trainer = _person("demo.trainer", "Jordan", "Ashby", force, password=password, is_trainer=True)
     trainer.granted_organisations.add(fire)
-    oh = _person("demo.oh", "Nadia", "Rahman", force, password=password, is_oh=True)
+    oh, lead, peer, trim = _seed_support_roles(force, password)
     admin = _person("demo.admin", "Chris", "Penhaligon", force, password=password,
                     is_staff=True, is_superuser=True)
     partner_staff = [_person(u, f, last, fire, team=fire_team) for u, f, last in FIRE_STAFF]
 
-    seed_two_factor([supervisor, trainer, oh, admin])
+    seed_two_factor([supervisor, trainer, oh, lead, peer, trim, admin])
 
     return DemoContext(
         organisation=force, partner=fire, alpha=alpha, bravo=bravo,
         officer=User.objects.get(username="demo.officer"), supervisor=supervisor, trainer=trainer,
         oh=oh, admin=admin, officers=officers, partner_staff=partner_staff, today=timezone.localdate(),
     )
+
+
+def _seed_support_roles(force, password):
+    """The people an officer can turn to beyond the line: OH (on call), the wellbeing lead, a peer
+    supporter (also a TRiM practitioner) and the TRiM coordinator."""
+    oh = _person("demo.oh", "Nadia", "Rahman", force, password=password, is_oh=True)
+    # The demo's out-of-hours route for urgent flags (wellbeing/risk/urgent.py): demo.oh is on call
+    # and must acknowledge within the default hour; with no second contact named, the other OH
+    # members (here none, so demo.oh again) are told if nobody acknowledges in time.
+    Organisation.objects.filter(pk=force.pk).update(on_call_contact=oh, urgent_acknowledge_minutes=60)
+    lead = _person("demo.lead", "Morgan", "Tregear", force, password=password, is_wellbeing_lead=True)
+    # A trained peer supporter in People Services (no team, so not anyone's line): officers of the
+    # force find them on "Talk to someone".
+    peer = _person("demo.peer", "Marcus", "Ellingham", force, password=password, is_peer_supporter=True,
+                   peer_availability="Weekdays and late shifts; messages answered within a day",
+                   peer_trained_on=datetime.date(2025, 3, 14), is_trim_practitioner=True,
+                   trim_trained_on=datetime.date(2025, 6, 12), trim_refresher_due_on=datetime.date(2027, 6, 12))
+    # The force's TRiM coordinator, also in People Services (no team: nobody's line).
+    trim = _person("demo.trim", "Rhian", "Castell", force, password=password, is_trim_coordinator=True)
+    return oh, lead, peer, trim
 
 
 def seed_two_factor(users) -> None:

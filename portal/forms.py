@@ -2,7 +2,7 @@
 that matters (ending every other session, turning two-factor off)."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +29,31 @@ class SignInForm(AuthenticationForm):
                 code="slowed",
             )
         return super().get_invalid_login_error()
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        from portal.oidc.provider import button_label, local_password_refused
+
+        if local_password_refused(user):
+            # Only after the right password: the message tells nothing to someone guessing.
+            from portal import audit
+
+            audit.record("login_password_refused", actor=user, subject=user)
+            raise forms.ValidationError(
+                _("Your organisation has switched passwords off for the portal: use the “%(button)s” button "
+                  "instead.") % {"button": button_label()},
+                code="use_single_sign_on",
+            )
+
+
+class PortalPasswordResetForm(PasswordResetForm):
+    """Django's, except that nobody who must sign in through their organisation's account is sent a
+    reset link (portal.oidc.provider.local_password_refused); the page says why."""
+
+    def get_users(self, email):
+        from portal.oidc.provider import local_password_refused
+
+        return (user for user in super().get_users(email) if not local_password_refused(user))
 
 
 class CodeForm(forms.Form):
@@ -79,20 +104,36 @@ class PasswordConfirmForm(forms.Form):
         return password
 
 
-class ReauthenticateForm(PasswordConfirmForm):
-    """The current password and a current code (authenticator or recovery code): what replacing the
-    authenticator or making new recovery codes needs, so a session left open on a shared computer
-    is not enough to take over someone's second factor."""
-
-    current_code = forms.CharField(
+def _current_code_field() -> forms.CharField:
+    return forms.CharField(
         label=_("A code from your current authenticator app"),
         max_length=40,
         help_text=_("The 6-digit code your app shows now, or one of your recovery codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"}),
     )
 
+
+class ReauthenticateForm(PasswordConfirmForm):
+    """The current password and a current code (authenticator or recovery code): what replacing the
+    authenticator or making new recovery codes needs, so a session left open on a shared computer
+    is not enough to take over someone's second factor."""
+
+    current_code = _current_code_field()
+
     def clean_current_code(self):
         code = normalise_code(self.cleaned_data["current_code"])
         if not code:
             raise forms.ValidationError(_("Enter the code shown in your authenticator app."))
         return code
+
+
+class CurrentCodeForm(forms.Form):
+    """A current code only: the part of ReauthenticateForm someone who signs in through their
+    organisation's account can give here (the provider confirms the rest, portal/oidc/reconfirm.py)."""
+
+    current_code = _current_code_field()
+    clean_current_code = ReauthenticateForm.clean_current_code
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)

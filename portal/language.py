@@ -43,6 +43,16 @@ def supported_language(code: str | None) -> str | None:
     return next((language for language in codes if language.split("-")[0] == primary), None)
 
 
+def in_active_language(english: str, welsh: str | None) -> str:
+    """Text an admin keeps in both languages (an exposure category's name, an intensity level's
+    description): the Welsh while Welsh is active and one is given, otherwise the English. So a row
+    added later without its Welsh still shows, in English, rather than blank."""
+    language = translation.get_language() or ""
+    if welsh and language.split("-")[0] == "cy":
+        return welsh
+    return english
+
+
 @contextmanager
 def user_language(user) -> Iterator[str]:
     """Renders text for someone other than the person making the request (a notification title,

@@ -1,4 +1,4 @@
-"""Response headers every page gets, and the session idle timeout."""
+"""Response headers every page gets, the session idle timeout, and which paths sessions leave alone."""
 
 import time
 
@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -54,6 +55,17 @@ class SecurityHeadersMiddleware:
         return response
 
 
+# Areas (by the URL name of their root) that no session ever signs in to: the SCIM API answers
+# bearer tokens only (portal/scim/auth.py). A browser session cookie that a client keeping cookies
+# sends along must neither turn their answer into a redirect (idle timeout, two-factor) nor keep
+# that session alive.
+BEARER_ONLY_URL_ROOTS = ("scim:root",)
+
+
+def bearer_only(request) -> bool:
+    return request.path.startswith(tuple(reverse(name) for name in BEARER_ONLY_URL_ROOTS))
+
+
 class IdleTimeoutMiddleware:
     """Signs out a session left idle longer than SESSION_IDLE_TIMEOUT seconds (ASVS L2: 30 min),
     and any session older than SESSION_ABSOLUTE_TIMEOUT seconds from sign-in (12 hours), however
@@ -67,7 +79,7 @@ class IdleTimeoutMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated and not bearer_only(request):
             now = int(time.time())
             last = request.session.get(self.KEY, now)
             # A session from before this limit existed starts its 12 hours now.

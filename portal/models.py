@@ -1,12 +1,21 @@
 """Core models: organisations and their structure, users with roles, audit events, notifications."""
 
 import datetime
+import re
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def validate_regex(value: str) -> None:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValidationError(_("This is not a valid regular expression.")) from exc
 
 
 class Organisation(models.Model):
@@ -15,6 +24,8 @@ class Organisation(models.Model):
         FIRE = "fire", _("Fire and rescue service")
         PROBATION = "probation", _("Probation service")
         HEALTH = "health", _("Health service")
+        MILITARY = "military", _("Military")
+        VOLUNTARY = "voluntary", _("Voluntary sector organisation")
         OTHER = "other", _("Other partner agency")
 
     class Nation(models.TextChoices):
@@ -38,6 +49,50 @@ class Organisation(models.Model):
     oh_escalation_email = models.EmailField(
         _("second occupational health contact"), blank=True,
         help_text=_("Receives urgent notices that could not be delivered to occupational health staff."))
+    # The out-of-hours route for urgent flags (wellbeing/risk/urgent.py, docs/oh.md): the on-call
+    # contact is told at once; the second contact if the first has not acknowledged within the
+    # deadline. Both must be active OH members covering this organisation (checked in the admin
+    # form and again whenever a notice is sent). With no on-call contact, every OH member is told.
+    urgent_acknowledge_minutes = models.PositiveSmallIntegerField(
+        _("urgent flags: acknowledge within (minutes)"), default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
+        help_text=_("If the on-call contact has not acknowledged an urgent flag by then, the second contact is "
+                    "told."))
+    on_call_contact = models.ForeignKey(
+        "portal.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("on-call contact for urgent flags"),
+        help_text=_("An occupational health member told at once, day or night, by email and in the portal."))
+    on_call_second_contact = models.ForeignKey(
+        "portal.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("second on-call contact"),
+        help_text=_("Told when the on-call contact has not acknowledged an urgent flag in time. If empty, "
+                    "every other occupational health member is told."))
+    # TRiM timings (docs/trim.md): the initial assessment about 72 hours after the incident, the
+    # follow-up about a month later (DOMAIN.md section 2).
+    trim_assessment_hours = models.PositiveSmallIntegerField(
+        _("TRiM assessment due (hours after the incident)"), default=72,
+        validators=[MinValueValidator(24), MaxValueValidator(14 * 24)])
+    trim_followup_days = models.PositiveSmallIntegerField(
+        _("TRiM follow-up due (days after the incident)"), default=28,
+        validators=[MinValueValidator(14), MaxValueValidator(90)])
+
+    # Single sign-on (portal/oidc, docs/onboarding.md): a force whose staff all sign in with its own
+    # accounts switches local passwords off for them; partner agencies keep theirs. Only while single
+    # sign-on is configured (OIDC_ISSUER): without it, nobody would be able to sign in.
+    local_passwords_allowed = models.BooleanField(
+        _("local passwords allowed"), default=True,
+        help_text=_("Untick when this organisation's people must sign in with their organisation's account "
+                    "(single sign-on). People of other organisations keep their passwords."))
+
+    # Call outcome requests (exposure/outcomes.py, docs/exposure.md): how this organisation writes an
+    # incident reference. Blank accepts any 3-40 printable characters.
+    incident_reference_pattern = models.CharField(
+        _("incident reference pattern"), max_length=200, blank=True, validators=[validate_regex],
+        help_text=_("A regular expression the whole reference must match, e.g. CAD-\\d{4}-\\d{2}. Leave empty "
+                    "to accept any 3 to 40 characters."))
+    incident_reference_example = models.CharField(
+        _("incident reference example"), max_length=60, blank=True,
+        help_text=_("Shown to call handlers as the expected format, e.g. CAD-1234-22."))
 
     class Meta:
         ordering = ["name"]
@@ -92,6 +147,9 @@ class User(AbstractUser):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
     )
+    # The HR system's key for the person (issue 19, docs/onboarding.md): the import matches on it,
+    # never on a name; unique within an organisation. Empty for people added by hand.
+    staff_number = models.CharField(_("staff number"), max_length=40, blank=True, default="")
     team = models.ForeignKey(
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members", verbose_name=_("team")
     )
@@ -104,6 +162,30 @@ class User(AbstractUser):
     is_oh = models.BooleanField(
         _("occupational health"), default=False, help_text=_("Handles escalations; sees individual detail.")
     )
+    is_wellbeing_lead = models.BooleanField(
+        _("wellbeing lead"), default=False, help_text=_("Sees aggregate reports only, never individuals."))
+    # Peer supporters: colleagues trained to listen, whom an officer may ask to talk to (wellbeing/talk).
+    is_peer_supporter = models.BooleanField(
+        _("peer supporter"), default=False,
+        help_text=_("Trained peer supporter: listed for officers of their organisation to ask for a talk."))
+    peer_availability = models.CharField(
+        _("peer support availability"), max_length=200, blank=True,
+        help_text=_("Shown to officers choosing a peer supporter, e.g. “Weekdays, day shifts”."))
+    peer_trained_on = models.DateField(_("peer support training completed on"), null=True, blank=True)
+    # TRiM (wellbeing/trim, docs/trim.md): trained peers in the force, never OH. A coordinator plans
+    # the response to an incident and assigns practitioners; a practitioner holds the assessments.
+    is_trim_practitioner = models.BooleanField(
+        _("TRiM practitioner"), default=False,
+        help_text=_("Trained to hold TRiM assessments; can be assigned cases by a TRiM coordinator."))
+    is_trim_coordinator = models.BooleanField(
+        _("TRiM coordinator"), default=False,
+        help_text=_("Sees new TRiM cases, holds planning meetings and assigns practitioners."))
+    trim_trained_on = models.DateField(_("TRiM training completed on"), null=True, blank=True)
+    trim_refresher_due_on = models.DateField(_("TRiM refresher due on"), null=True, blank=True)
+    # Psychological screening (wellbeing/screening): the first screening is due a set time after this.
+    high_risk_role_since = models.DateField(
+        _("in the high-risk role since"), null=True, blank=True,
+        help_text=_("When the person joined their high-risk role: their first screening is due from this date."))
     granted_organisations = models.ManyToManyField(
         Organisation,
         blank=True,
@@ -116,6 +198,10 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "staff_number"], condition=~models.Q(staff_number=""),
+                                    name="user_staff_number_unique_in_org"),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username
@@ -137,6 +223,10 @@ class User(AbstractUser):
             ("supervisor", self.is_supervisor),
             ("trainer", self.is_trainer),
             ("oh", self.is_oh),
+            ("wellbeing_lead", self.is_wellbeing_lead),
+            ("peer_supporter", self.is_peer_supporter),
+            ("trim_practitioner", self.is_trim_practitioner),
+            ("trim_coordinator", self.is_trim_coordinator),
             ("admin", self.is_staff),
         ]
         return [code for code, held in flags if held]
@@ -255,3 +345,97 @@ class TaskFailure(models.Model):
 
     def __str__(self):
         return f"{self.task_name} failed at {self.failed_at:%Y-%m-%d %H:%M}"
+
+
+class Disclosure(models.Model):
+    """One choice an officer made to share more than the default with one audience (issue 21), kept
+    for ever as history: who chose what, when, and when it was withdrawn. The choice in force for an
+    audience is its one row not yet withdrawn (a constraint); no row means the default. The choices
+    themselves, and every lookup of them, are in `portal.access`."""
+
+    officer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="disclosures")
+    audience = models.CharField(max_length=20)
+    choice = models.CharField(max_length=30)
+    # The named peer supporter (audience "peer_supporter" only): someone in the officer's organisation.
+    peer_supporter = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
+                                       related_name="disclosures_to_me")
+    chosen_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    chosen_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-chosen_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "audience"], condition=models.Q(withdrawn_at__isnull=True),
+                                    name="one_current_disclosure_per_audience"),
+        ]
+        indexes = [models.Index(fields=["audience", "choice", "officer"], name="disclosure_current",
+                                condition=models.Q(withdrawn_at__isnull=True))]
+
+    def __str__(self):
+        return f"disclosure {self.pk} of user {self.officer_id}: {self.audience}={self.choice}"
+
+
+class ScimToken(models.Model):
+    """A bearer token with which one organisation's identity provider (Microsoft Entra ID) calls the
+    SCIM endpoint (portal/scim, docs/onboarding.md). Only a hash is kept: the token is shown once,
+    when it is made (`manage.py scim_token ORG_SLUG`). `prefix` is its public first part, to find
+    the row and to tell tokens apart in the admin; every request is scoped to `organisation`."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="scim_tokens",
+                                     verbose_name=_("organisation"))
+    prefix = models.CharField(max_length=16, unique=True)
+    token_hash = models.CharField(max_length=64)  # sha256 hex of the whole token
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name", "-created_at"]
+        verbose_name = _("SCIM token")
+        verbose_name_plural = _("SCIM tokens")
+
+    def __str__(self):
+        return f"SCIM token {self.prefix} ({self.organisation})"
+
+
+class ScimGroup(models.Model):
+    """A group the identity provider pushed over SCIM. Its display name says what it means in the
+    portal (portal/scim/groups.py): "Team: Unit / Team", "Supervises: Unit / Team" or "Role: code";
+    membership is not stored here but read from and written to the people themselves."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="scim_groups")
+    display_name = models.CharField(max_length=300)
+    external_id = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["organisation__name", "display_name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "display_name"],
+                                               name="scim_group_name_unique_in_org")]
+
+    def __str__(self):
+        return f"SCIM group {self.pk} ({self.organisation})"
+
+
+class HRImportUpload(models.Model):
+    """An HR file uploaded on the import page (portal/hr_admin), kept between its preview and the
+    admin's confirmation so that what is applied is re-read from the very bytes that were previewed.
+    Private: never in the admin, the session or a URL; only its uploader opens it. The bytes are
+    cleared once applied and every upload is deleted after a day (`portal.hr_admin.uploads`)."""
+
+    data = models.BinaryField(editable=False)
+    filename = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    full = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)  # the counts applied: numbers only
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"HR import upload {self.pk} ({self.sha256[:12]})"

@@ -5,35 +5,39 @@ from __future__ import annotations
 
 import base64
 import logging
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from portal import access, audit, ratelimit, signin_slowdown, twofactor
-from portal.forms import CodeForm, PasswordConfirmForm, ReauthenticateForm, SetupCodeForm
+from portal import security_actions as actions
+from portal.forms import (
+    CodeForm,
+    CurrentCodeForm,
+    PasswordConfirmForm,
+    PortalPasswordResetForm,
+    ReauthenticateForm,
+    SetupCodeForm,
+)
 from portal.models import AuditEvent
-from portal.notify import notification_send
+from portal.oidc import reconfirm
 
 logger = logging.getLogger("portal.security")
 
-NEW_CODES_KEY = "_new_recovery_codes"
-CONFIRM_FAILURES_KEY = "_password_confirm_failures"
-CONFIRM_FAILURE_LIMIT = 5  # wrong passwords on the security page before the session is ended
 ACTIVITY_LABELS = {
     "login": gettext_lazy("Signed in with your password"),
+    "login_oidc": gettext_lazy("Signed in with your organisation's account"),
     "logout": gettext_lazy("Signed out"),
     "two_factor_verified": gettext_lazy("Confirmed a two-factor code"),
     "two_factor_failed": gettext_lazy("A wrong two-factor code was entered"),
@@ -43,6 +47,7 @@ ACTIVITY_LABELS = {
     "sessions_ended": gettext_lazy("Signed out everywhere else"),
     "password_changed": gettext_lazy("Password changed"),
     "password_reset": gettext_lazy("Password reset by email"),
+    "reconfirm_failed": gettext_lazy("Signing in again at your organisation's account did not confirm a change"),
 }
 
 
@@ -95,7 +100,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         return redirect("two_factor_verify")
     device = twofactor.totp_device_pending(user)
     form = SetupCodeForm(request.POST or None)
-    reauth = ReauthenticateForm(user, request.POST or None, prefix="current") if replacing else None
+    by_provider = replacing and reconfirm.by_provider(user)  # a code here, then the provider confirms
+    reauth = ((CurrentCodeForm if by_provider else ReauthenticateForm)(user, request.POST or None, prefix="current")
+              if replacing else None)
     if request.method == "POST" and reauth is not None:
         confirmed = _reauthenticated(request, reauth)
         if confirmed is None:
@@ -104,18 +111,11 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             form = SetupCodeForm()  # the new code is not checked until the person is confirmed
     if request.method == "POST" and (reauth is None or not reauth.errors) and form.is_valid():
         found, throttled = twofactor.verify_code(user, form.cleaned_data["otp_token"], device=device)
+        if found is not None and by_provider:
+            return actions.confirm_at_provider(request, "replace_authenticator", device_id=found.pk)
         if found is not None:
-            twofactor.totp_device_confirm(device=found)
-            request.session[NEW_CODES_KEY] = twofactor.recovery_codes_regenerate(user=user)
-            twofactor.mark_verified(request, found)
-            event = audit.record("two_factor_enabled", subject=user,
-                                 detail={"replaced": replacing})
-            audit.record("recovery_codes_created", subject=user)
-            if replacing:
-                _security_change_notice(user, event, AUTHENTICATOR_REPLACED)
-            logger.info("two-factor enabled user_id=%s", user.pk)
-            target, after = reverse("two_factor_recovery_codes"), twofactor.safe_next(request, "")
-            return redirect(f"{target}?{urlencode({'next': after})}" if after else target)
+            return actions.authenticator_enabled(request, found, replacing=replacing,
+                                                 next_url=twofactor.safe_next(request, ""))
         form.add_error("otp_token", _(
             "Too many wrong codes in a row. Wait a minute, then try the code your app shows now."
         ) if throttled else _(
@@ -128,6 +128,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         "secret": twofactor.base32_secret(device),
         "required": twofactor.requires_two_factor(user),
         "replacing": replacing,
+        "by_provider": by_provider,
         "next": twofactor.safe_next(request, ""),
     })
 
@@ -135,7 +136,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
     """Shows newly made recovery codes once; they are dropped from the session as they are shown."""
-    codes = request.session.pop(NEW_CODES_KEY, None)
+    codes = request.session.pop(actions.NEW_CODES_KEY, None)
     if not codes:
         return redirect("security")
     return render(request, "registration/two_factor_recovery_codes.html", {
@@ -146,16 +147,21 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
 
 def _security_page(request: HttpRequest, *, sign_out_form=None, remove_form=None, codes_form=None,
                    status: int = 200) -> HttpResponse:
+    """The page; someone who confirms at the identity provider (reconfirm.by_provider) is shown no
+    password box: the forms that only asked for a password have no fields, new recovery codes ask
+    for a code only."""
     user = request.user
     events = AuditEvent.objects.filter(subject=user, action__in=list(ACTIVITY_LABELS)).order_by("-at", "-id")[:10]
     activity = [{"at": event.at, "label": ACTIVITY_LABELS[event.action]} for event in events]
+    by_provider = reconfirm.by_provider(user)
     return render(request, "portal/security.html", {
         "has_totp": twofactor.has_totp(user),
         "required": twofactor.requires_two_factor(user),
         "codes_left": twofactor.recovery_codes_left(user),
-        "sign_out_form": sign_out_form or PasswordConfirmForm(user, prefix="everywhere"),
-        "remove_form": remove_form or PasswordConfirmForm(user, prefix="remove"),
-        "codes_form": codes_form or ReauthenticateForm(user, prefix="codes"),
+        "by_provider": by_provider,
+        "sign_out_form": None if by_provider else sign_out_form or PasswordConfirmForm(user, prefix="everywhere"),
+        "remove_form": None if by_provider else remove_form or PasswordConfirmForm(user, prefix="remove"),
+        "codes_form": codes_form or (CurrentCodeForm if by_provider else ReauthenticateForm)(user, prefix="codes"),
         "activity": activity,
     }, status=status)
 
@@ -165,41 +171,24 @@ def security(request: HttpRequest) -> HttpResponse:
     return _security_page(request)
 
 
-def _strike(request: HttpRequest, action: str) -> bool:
-    """Count one wrong secret (password or code) typed into a confirmation in this session: audited,
-    and the fifth ends the session (so a session left open cannot be used to guess the password or
-    a code). Returns True if the session was ended. One counter for every confirmation (the
-    security page, changing the password, replacing the authenticator, new recovery codes)."""
-    user = request.user
-    failures = request.session.get(CONFIRM_FAILURES_KEY, 0) + 1
-    request.session[CONFIRM_FAILURES_KEY] = failures
-    audit.record(action, subject=user, detail={"strike": failures})
-    # Fixed wording, no values but ids and counts: the log never echoes what was typed.
-    logger.warning("confirmation refused user_id=%s failures=%s", user.pk, failures)
-    if failures >= CONFIRM_FAILURE_LIMIT:
-        logout(request)
-        messages.error(request, _("You were signed out after too many wrong passwords. Sign in again."))
-        return True
-    return False
-
-
 def _password_confirmed(request: HttpRequest, form: PasswordConfirmForm) -> bool | None:
     """True if the password was right; False if wrong; None if the session was ended for too
     many wrong passwords (so a stolen session cannot be used to guess the password)."""
     if form.is_valid():
-        request.session.pop(CONFIRM_FAILURES_KEY, None)
+        request.session.pop(actions.CONFIRM_FAILURES_KEY, None)
         return True
-    if "password" in form.errors and _strike(request, "password_confirm_failed"):
+    if "password" in form.errors and actions.strike(request, "password_confirm_failed"):
         return None
     return False
 
 
-def _reauthenticated(request: HttpRequest, form: ReauthenticateForm) -> bool | None:
+def _reauthenticated(request: HttpRequest, form: ReauthenticateForm | CurrentCodeForm) -> bool | None:
     """The current password and a current code were both right (True), not (False, with the reason
     on the form), or the session was ended after the fifth wrong one (None). The strike counter is
-    cleared only when both are right."""
+    cleared only when both are right. A CurrentCodeForm (someone who confirms at the identity
+    provider) has the code only, and the provider is asked next."""
     if not form.is_valid():
-        if "password" in form.errors and _strike(request, "password_confirm_failed"):
+        if "password" in form.errors and actions.strike(request, "password_confirm_failed"):
             return None
         return False
     device, throttled = twofactor.verify_code(request.user, form.cleaned_data["current_code"])
@@ -207,72 +196,47 @@ def _reauthenticated(request: HttpRequest, form: ReauthenticateForm) -> bool | N
         form.add_error("current_code", _(
             "Too many wrong codes in a row. Wait a minute, then try the code your app shows now."
         ) if throttled else _("That code is not right. Check your authenticator app and try the code it shows now."))
-        if _strike(request, "two_factor_failed"):
+        if actions.strike(request, "two_factor_failed"):
             return None
         return False
-    request.session.pop(CONFIRM_FAILURES_KEY, None)
+    request.session.pop(actions.CONFIRM_FAILURES_KEY, None)
     return True
 
-
-SECURITY_CHANGE_TITLE = gettext_lazy("Your sign-in settings were changed")
-AUTHENTICATOR_REPLACED = gettext_lazy("your authenticator app was replaced")
-RECOVERY_CODES_REPLACED = gettext_lazy("new recovery codes were made and the old ones stopped working")
-
-
-def _security_change_notice(user, event: AuditEvent, what) -> None:
-    """Email the person (through the outbox) that their second factor changed, so that someone who
-    did this from a session they left open is found out. Nothing about health in it."""
-    from portal.language import user_language
-
-    with user_language(user):
-        title = str(SECURITY_CHANGE_TITLE)
-        body = _("Your two-factor sign-in was changed: %(what)s. If this was you, there is nothing to do. "
-                 "If it was not, change your password now and tell your IT service desk.") % {
-            "what": str(what)}
-    notification_send(user=user, title=title, body=body, link=reverse("security"),
-                      dedupe_key=f"security-change:{event.pk}", email=True)
 
 
 @sensitive_post_parameters("everywhere-password")
 @require_POST
 @login_required
 def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    form = PasswordConfirmForm(user, request.POST, prefix="everywhere")
+    if reconfirm.by_provider(request.user):
+        return actions.confirm_at_provider(request, "sign_out_everywhere")
+    form = PasswordConfirmForm(request.user, request.POST, prefix="everywhere")
     confirmed = _password_confirmed(request, form)
     if confirmed is None:
         return redirect(settings.LOGIN_URL)
     if not confirmed:
         return _security_page(request, sign_out_form=form, status=400)
-    # Every session carries a hash of the stored password; storing the same password again under
-    # a new salt changes that hash, so every other session fails its check on its next request.
-    user.set_password(form.cleaned_data["password"])
-    user.save(update_fields=["password"])
-    update_session_auth_hash(request, user)
-    audit.record("sessions_ended", subject=user)
-    logger.info("all other sessions ended user_id=%s", user.pk)
-    messages.success(request, _("You are now signed out everywhere except here."))
-    return redirect("security")
+    return actions.end_other_sessions(request, password=form.cleaned_data["password"])
 
 
 @sensitive_post_parameters("codes-password", "codes-current_code")
 @require_POST
 @login_required
 def recovery_codes_new(request: HttpRequest) -> HttpResponse:
+    """A current code and the password, or a current code and signing in again at the provider."""
     user = request.user
     if not twofactor.has_totp(user):
         return redirect("two_factor_setup")
-    form = ReauthenticateForm(user, request.POST, prefix="codes")
+    by_provider = reconfirm.by_provider(user)
+    form = (CurrentCodeForm if by_provider else ReauthenticateForm)(user, request.POST, prefix="codes")
     confirmed = _reauthenticated(request, form)
     if confirmed is None:
         return redirect(settings.LOGIN_URL)
     if not confirmed:
         return _security_page(request, codes_form=form, status=400)
-    request.session[NEW_CODES_KEY] = twofactor.recovery_codes_regenerate(user=user)
-    event = audit.record("recovery_codes_created", subject=user)
-    _security_change_notice(user, event, RECOVERY_CODES_REPLACED)
-    logger.info("recovery codes replaced user_id=%s", user.pk)
-    return redirect("two_factor_recovery_codes")
+    if by_provider:
+        return actions.confirm_at_provider(request, "recovery_codes")
+    return actions.new_recovery_codes(request)
 
 
 @sensitive_post_parameters("remove-password")
@@ -283,17 +247,15 @@ def two_factor_turn_off(request: HttpRequest) -> HttpResponse:
     if twofactor.requires_two_factor(user):
         messages.error(request, _("Your role needs two-factor sign-in, so it cannot be turned off."))
         return redirect("security")
+    if reconfirm.by_provider(user):
+        return actions.confirm_at_provider(request, "two_factor_off")
     form = PasswordConfirmForm(user, request.POST, prefix="remove")
     confirmed = _password_confirmed(request, form)
     if confirmed is None:
         return redirect(settings.LOGIN_URL)
     if not confirmed:
         return _security_page(request, remove_form=form, status=400)
-    twofactor.two_factor_remove(user=user)
-    audit.record("two_factor_removed", subject=user)
-    logger.info("two-factor removed user_id=%s", user.pk)
-    messages.success(request, _("Two-factor sign-in is off. You can turn it on again at any time."))
-    return redirect("security")
+    return actions.two_factor_off(request)
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
@@ -324,15 +286,23 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's, plus an audit event (other sessions end because the password hash changed), and
     the same five strikes as every other confirmation: the fifth wrong current password ends the
-    session, so a session left open cannot be used to guess the password and then change it."""
+    session, so a session left open cannot be used to guess the password and then change it.
+    Someone who signs in through their organisation's account has no password here to change."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and reconfirm.by_provider(request.user):
+            messages.info(request, _("You sign in with your organisation's account, so there is no password to "
+                                     "change here."))
+            return redirect("security")
+        return super().dispatch(request, *args, **kwargs)
 
     def form_invalid(self, form):
-        if "old_password" in form.errors and _strike(self.request, "password_confirm_failed"):
+        if "old_password" in form.errors and actions.strike(self.request, "password_confirm_failed"):
             return redirect(settings.LOGIN_URL)
         return super().form_invalid(form)
 
     def form_valid(self, form):
-        self.request.session.pop(CONFIRM_FAILURES_KEY, None)
+        self.request.session.pop(actions.CONFIRM_FAILURES_KEY, None)
         response = super().form_valid(form)
         audit.record("password_changed", subject=form.user)
         logger.info("password changed user_id=%s", form.user.pk)
@@ -341,7 +311,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Django's, plus an audit event, and a reset lifts any sign-in pause on the username: the
-    person has just proved they own its email address, as the pause page suggests they do."""
+    person has just proved they own its email address, as the pause page suggests they do. A link
+    sent before the person's organisation switched local passwords off no longer works."""
+
+    def get_user(self, uidb64):
+        from portal.oidc.provider import local_password_refused
+
+        user = super().get_user(uidb64)
+        return None if user is not None and local_password_refused(user) else user
 
     def form_valid(self, form):
         from axes.utils import reset as axes_reset
@@ -367,7 +344,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     cannot be used to flood someone's mailbox or to send tokens by the thousand. Over a limit
     nothing is sent, and the answer is the same page as always: it never says whether an account
     exists, nor that a limit was reached. Every request is audited with what happened, no address.
+    Nobody who must sign in through their organisation's account is sent a link (the form's note
+    says so, PortalPasswordResetForm).
     """
+
+    form_class = PortalPasswordResetForm
 
     def form_valid(self, form):
         email = form.cleaned_data["email"].strip().lower()

@@ -8,6 +8,7 @@ import time
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from portal import audit, signin_slowdown
 
@@ -20,7 +21,14 @@ SIGNED_IN_AT_KEY = "_signed_in_at"  # read by IdleTimeoutMiddleware for the abso
 def on_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[SIGNED_IN_AT_KEY] = int(time.time())
+        # Whatever verified an earlier sign-in in this session does not carry over to this one.
+        request.session.pop(DEVICE_ID_SESSION_KEY, None)
     signin_slowdown.clear(user.get_username())
+    if getattr(request, "sign_in_method", "") == "oidc":  # portal/oidc/views.py
+        mfa = bool(getattr(request, "provider_mfa", False))
+        audit.record("login_oidc", actor=user, subject=user, detail={"provider_mfa": mfa})
+        logger.info("login succeeded user_id=%s method=oidc provider_mfa=%s", user.pk, mfa)
+        return
     audit.record("login", actor=user, subject=user)
     logger.info("login succeeded user_id=%s", user.pk)
 

@@ -8,6 +8,9 @@ A session is verified when it holds the persistent id of one of the user's confi
 (django-otp's own session key). Which devices the user has is loaded with the user row itself
 (PortalBackend), so this check adds no query to any request, and deleting a device (an admin
 resetting someone's two-factor) unverifies every session that used it on its next request.
+A sign-in through the force's identity provider whose ID token says it did multi-factor
+authentication (portal/oidc) puts a marker of its own under the same key instead: verified, for
+that person, until the session ends; any later sign-in in the session removes it.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.middleware import bearer_only
+
 TOTP_LABEL = TOTPDevice.model_label()
 STATIC_LABEL = StaticDevice.model_label()
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud or typed from paper
@@ -38,7 +43,11 @@ RECOVERY_LENGTH = 10
 
 def requires_two_factor(user) -> bool:
     """True for the roles that must use two-factor sign-in whatever they prefer."""
-    return bool(user.is_supervisor or user.is_trainer or user.is_oh or user.is_staff or user.is_superuser)
+    # A peer supporter reads what officers chose to send them (a level, check-in categories); a
+    # TRiM practitioner or coordinator reads assessment bands and referrals.
+    return bool(user.is_supervisor or user.is_trainer or user.is_oh or user.is_wellbeing_lead
+                or user.is_peer_supporter or user.is_trim_practitioner or user.is_trim_coordinator
+                or user.is_staff or user.is_superuser)
 
 
 def _confirmed(model):
@@ -83,6 +92,8 @@ def session_is_verified(request) -> bool:
         return False
     totp, static = _device_ids(user)
     marker = request.session.get(DEVICE_ID_SESSION_KEY)
+    if marker is not None and marker == _provider_marker(user):
+        return True
     # A recovery code only counts while the TOTP device it backs up still exists.
     return bool(marker) and totp is not None and marker in (totp, static)
 
@@ -100,6 +111,21 @@ def mark_verified(request, device) -> None:
     seen before the second factor is worth nothing after it."""
     request.session.cycle_key()
     request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+
+
+PROVIDER_MFA_LABEL = "portal.oidc/provider-mfa"
+
+
+def _provider_marker(user) -> str:
+    return f"{PROVIDER_MFA_LABEL}/{user.pk}"
+
+
+def mark_verified_by_provider(request) -> None:
+    """The force's identity provider said, in the ID token of this very sign-in, that it did
+    multi-factor authentication (portal/oidc, OIDC_MFA_CLAIM): the session counts as verified
+    without the portal's own code. Called right after auth.login, which has just changed the
+    session key; a later password sign-in replaces the marker (portal.signals.on_login)."""
+    request.session[DEVICE_ID_SESSION_KEY] = _provider_marker(request.user)
 
 
 class OTPSessionMiddleware:
@@ -128,7 +154,8 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request):
         if must_verify(request):
             exempt = {reverse(name) for name in EXEMPT_URL_NAMES}
-            if request.path not in exempt and not request.path.startswith(settings.STATIC_URL):
+            if (request.path not in exempt and not request.path.startswith(settings.STATIC_URL)
+                    and not bearer_only(request)):  # the SCIM API: a bearer token, never this session
                 name = "two_factor_verify" if has_totp(request.user) else "two_factor_setup"
                 target = reverse(name)
                 if request.method == "GET" and request.path != "/":

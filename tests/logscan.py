@@ -109,7 +109,7 @@ def find_leaks(records: list[tuple[str, str]] | list[Record], secrets: dict[str,
     """Every (test, logger, kind) where a secret occurs in a record: records are (logger, text) or
     `Record`s, which also name the test that logged them; `sources` names the test that first
     handled each secret; a `generated` value counts only in that test's own records. Digit codes
-    must stand alone (not inside a longer number, nor the fraction of a timestamp)."""
+    must stand alone (not inside a longer number or a hexadecimal id, nor the fraction of a timestamp)."""
     found: set[Leak] = set()
     rows = [(record[0], record[1], record[2] if len(record) > 2 else "") for record in records]
     everything = "\n".join(text for _, text, _ in rows)  # one fast search per secret first
@@ -119,7 +119,9 @@ def find_leaks(records: list[tuple[str, str]] | list[Record], secrets: dict[str,
         if value.isdigit():
             # Not after a decimal point either: the microseconds of a logged timestamp
             # ("older than 2026-11-30 10:36:52.106034+00:00") are six digits and equal a code by chance.
-            pattern = re.compile(rf"(?<![\d.]){value}(?!\d)")
+            # Nor inside a word: a Celery task id is hexadecimal ("...-1c2e123456f0..."), and a run of
+            # six digits between two hex letters equals a code by chance too (seen in CI).
+            pattern = re.compile(rf"(?<![\w.]){value}(?!\w)")
             hits = [(name, test) for name, text, test in rows if value in text and pattern.search(text)]
         else:
             hits = [(name, test) for name, text, test in rows if value in text]

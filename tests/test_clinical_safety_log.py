@@ -27,6 +27,10 @@ REQUIRED = {
     "H8": "out-of-hours",
     "H9": "viewing",
     "H10": "support numbers",
+    "H11": "request for help",
+    "H12": "deadline missed",
+    "H13": "reaches the line",
+    "H14": "calls without a break",
 }
 FIELDS = ["Cause", "Effect", "Severity", "Likelihood", "Initial risk", "Controls", "Evidence", "Residual risk"]
 SEVERITIES = {"Minor", "Significant", "Considerable", "Major", "Catastrophic"}

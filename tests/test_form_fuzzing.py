@@ -34,11 +34,11 @@ HOSTILE = [
     "../../etc/passwd",
     "{{ request.user.password }}",
 ]
-ROLES = ["demo.officer", "demo.supervisor", "demo.trainer", "demo.oh"]
+ROLES = ["demo.officer", "demo.supervisor", "demo.trainer", "demo.oh", "demo.peer", "demo.trim"]
 # Forms that end the session or the second factor would stop the crawl; they are tested elsewhere.
 SKIP_ACTIONS = ("/accounts/logout/", "/sign-out-everywhere/", "/two-factor-off/", "/accounts/language/",
                 "/recovery-codes/", "/delete/", "/notifications/read/")
-MAX_PAGES = 60
+MAX_PAGES = 90  # breadth-first: the officer has more pages one click away since issue 21 (talk, flags, privacy)
 
 
 class Forms(HTMLParser):
@@ -123,7 +123,21 @@ def test_the_crawl_finds_the_forms_people_use(site):
     assert any("/exposure/log/" in a for a in everywhere)
     assert any("/wellbeing/checkin/" in a for a in everywhere)
     assert any("/training/manage/assign/" in a for a in everywhere)
+    # issue 21: the officer's context on a flag, the supervisor's "close as not applicable"
+    assert any(a.endswith("/context/") and "/wellbeing/flags/" in a for a in everywhere)
+    assert any(a.endswith("/not-applicable/") for a in everywhere)
+    assert "/wellbeing/privacy/sharing/" in {urlparse(a).path for a in site["demo.officer"]}  # issue 21
+    # issue 20: the supervisor declares a TRiM incident or refers someone (the officer's own referral is the
+    # same form without the person)
+    assert {"/trim/declare/", "/trim/refer/"} <= {urlparse(a).path for a in site["demo.supervisor"]}
+    assert any("/screening/oh/" in a for a in site["demo.oh"])  # issue 20: OH's screening record
     assert sum(len(forms) for forms in site.values()) >= 15
+    # issue 20: the TRiM coordinator's planning meeting, assigning and the practitioner's assessment
+    trim_views = {form["view"] for who in ("demo.trim", "demo.peer") for form in site[who].values()}
+    assert {"trim:incident", "trim:case-assign", "trim:assessment", "trim:case-close"} <= trim_views
+    # the officer answers the offer; OH records a screening (issue 20)
+    assert {"trim:accept", "trim:decline"} & {form["view"] for form in site["demo.officer"].values()}
+    assert "screening:oh-record" in {form["view"] for form in site["demo.oh"].values()}
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -144,4 +158,39 @@ def test_no_form_answers_hostile_input_with_a_server_error_or_unescaped_markup(s
             elif "<script>alert(1)</script>" in payload and "<script>alert(1)</script>" in \
                     response.content.decode(errors="replace"):
                 problems.append(f"{username} {action}: the script came back unescaped")
+    assert problems == []
+
+
+# issue 20: the filters sent by GET (TRiM's queue and reports, OH's screening list), which the crawl of
+# POST forms above does not reach: every parameter gets the same payload.
+GET_FILTERS = {
+    "coordinator": {"/trim/": ["incident", "show", "page"], "/trim/reports/": ["date_from", "date_to"],
+                    "/trim/reports/export/": ["date_from", "date_to", "format"]},
+    "oh": {"/screening/oh/": ["state", "kind", "role", "page"], "/oh/": ["page"]},
+}
+
+
+@pytest.fixture
+def filter_users(force, oh):
+    from portal.tests.factories import UserFactory
+
+    return {"coordinator": UserFactory(username="fuzz.trim", organisation=force, is_trim_coordinator=True), "oh": oh}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(payload=st.one_of(st.sampled_from(HOSTILE), st.text(max_size=300)))
+def test_no_get_filter_answers_hostile_input_with_a_server_error_or_unescaped_markup(filter_users, payload):
+    from urllib.parse import urlencode
+
+    problems = []
+    for who, pages in GET_FILTERS.items():
+        client = TwoFactorClient(raise_request_exception=False)
+        client.force_login(filter_users[who])
+        for path, params in pages.items():
+            response = client.get(f"{path}?{urlencode({name: payload for name in params})}")
+            if response.status_code >= 500:
+                problems.append(f"{who} {path}: {response.status_code}")
+            elif "<script>alert(1)</script>" in response.getvalue().decode(errors="replace"):
+                problems.append(f"{who} {path}: the script came back unescaped")
     assert problems == []

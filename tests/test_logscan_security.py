@@ -33,6 +33,10 @@ def test_codes_match_only_as_whole_numbers():
     assert find_leaks([("a", "code=123456 ok")], secrets) == [Leak("a", "one-time code")]
     # the microseconds of a timestamp (axes logs them) are not a code
     assert find_leaks([("a", "attempts older than 2026-11-30 10:36:52.123456+00:00")], secrets) == []
+    # nor six digits inside a hexadecimal task id (Celery logs them)
+    task = "Task wellbeing.urgent_route_sweep[5f0c2a1e-9b7d-4c3e-8a2f-e123456b9c0d] succeeded in 0.01s: None"
+    assert find_leaks([("celery.app.trace", task)], secrets) == []
+    assert find_leaks([("a", "code 123456-then")], secrets) == [Leak("a", "one-time code")]
 
 
 def test_trivial_values_are_not_treated_as_secrets():

@@ -35,12 +35,26 @@ def test_page_weight_plotly_needs_no_unsafe_eval():
 
 
 def test_page_weight_chart_page_defers_plotly_and_its_chart_script(client, officer):
+    client.force_login(officer)
+    html = client.get("/wellbeing/").content.decode()
+    assert re.search(r'<script src="[^"]*vendor/plotly/plotly-basic\.min\.js" defer></script>', html)
+    assert re.search(r'<script src="[^"]*js/wellbeing-trend\.js" defer></script>', html)
+    assert html.index("plotly-basic.min.js") < html.index("wellbeing-trend.js")
+
+
+def test_page_weight_officer_start_page_draws_its_chart_without_any_script(client, officer):
+    # The officer's start page (Lighthouse mobile, at least 90): its load chart is SVG in the HTML,
+    # so no plotly, no script of its own, and the strict style policy (no inline style allowed).
     _log(officer, 1)
     client.force_login(officer)
-    html = client.get("/exposure/").content.decode()
-    assert re.search(r'<script src="[^"]*vendor/plotly/plotly-basic\.min\.js" defer></script>', html)
-    assert re.search(r'<script src="[^"]*js/exposure-chart\.js" defer></script>', html)
-    assert html.index("plotly-basic.min.js") < html.index("exposure-chart.js")
+    response = client.get("/", follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == "/exposure/"
+    assert '<svg class="line-chart"' in html and 'class="line-chart-line" d="M' in html
+    assert "plotly" not in html and " style=" not in html
+    assert re.findall(r'<script src="[^"]*/([a-z.-]+?)(?:\.[0-9a-f]{12})?\.js" defer>', html) == [
+        "bootstrap.bundle.min", "portal"]
+    assert "style-src 'self';" in response["Content-Security-Policy"]
 
 
 def test_page_weight_pages_without_charts_do_not_load_plotly(client, officer):

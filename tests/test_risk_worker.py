@@ -141,3 +141,28 @@ def test_two_beats_running_at_once_duplicate_nothing(transactional_db, force, su
         assert active.count() == active.values("officer", "reason_code").distinct().count()
     finally:
         w.stop()
+
+
+def test_out_of_hours_no_one_on_duty_the_real_worker_runs_the_urgent_route_once(
+        worker, force, officer, oh):  # noqa: F811
+    from datetime import timedelta
+
+    from portal.models import Organisation
+    from tests.factories import UserFactory
+    from wellbeing.risk.flags import flag_raise
+    from wellbeing.tasks import urgent_route_sweep
+
+    second = UserFactory(username="second", organisation=force, is_oh=True, email="second@example.invalid")
+    Organisation.objects.filter(pk=force.pk).update(on_call_contact=oh, on_call_second_contact=second)
+    raised = time_now() - timedelta(hours=2)  # raised two hours ago, nobody acknowledged it
+    flag, _ = flag_raise(officer=officer, reason_code="phq9_item9", urgent=True, now=raised)
+    assert Notification.objects.filter(user=oh, dedupe_key=f"flag:{flag.pk}:oncall").exists()
+    for _ in range(2):  # what two beat runs (or two beats) would send
+        urgent_route_sweep.delay()
+    second_step = Notification.objects.filter(user=second, dedupe_key=f"flag:{flag.pk}:oncall-second")
+    assert wait_for(second_step.exists, 30), "the second contact was not told within 30 s"
+    assert wait_for(lambda: second_step.filter(emailed_at__isnull=False).exists(), 30), "no email sent"
+    time.sleep(2)  # let the other run finish too
+    assert second_step.count() == 1
+    flag.refresh_from_db()
+    assert flag.second_contact_notified_at is not None and flag.status == Flag.Status.OPEN

@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("config", "portal", "exposure", "wellbeing", "training")
-WELLBEING_AREAS = ("checkins", "risk", "team", "oh")
+WELLBEING_AREAS = ("checkins", "risk", "team", "oh", "talk", "trim", "screening")
 MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 60
 

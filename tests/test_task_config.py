@@ -41,3 +41,28 @@ def test_the_resend_sweep_runs_every_minute_from_the_one_beat_schedule_with_an_e
     assert entry["task"] == "portal.resend_pending_notification_emails"
     assert entry["task"] in app.tasks
     assert entry["options"]["expires"] < 60
+
+
+def test_the_trim_deadline_sweep_runs_every_15_minutes_from_the_one_beat_schedule_with_an_expiry():
+    entry = BEAT_SCHEDULE["trim-escalation-sweep"]
+    assert entry["task"] == "wellbeing.trim_escalation_sweep"
+    assert entry["task"] in app.tasks
+    assert entry["schedule"].minute == {0, 15, 30, 45} and len(entry["schedule"].hour) == 24
+    assert entry["options"]["expires"] < 15 * 60
+
+
+def test_the_trim_safety_net_opens_missed_cases_hourly_from_the_one_beat_schedule():
+    entry = BEAT_SCHEDULE["trim-logged-incidents-sweep"]
+    assert entry["task"] == "wellbeing.trim_logged_incidents_sweep"
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
+    assert entry["schedule"].minute == {20} and len(entry["schedule"].hour) == 24
+    assert entry["options"]["expires"] < 60 * 60
+
+
+def test_the_screening_sweep_runs_daily_from_the_one_beat_schedule_with_an_expiry():
+    entry = BEAT_SCHEDULE["screening-sweep"]
+    assert entry["task"] == "wellbeing.screening_sweep"
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
+    assert entry["options"]["expires"] < 24 * 60 * 60

@@ -5,7 +5,11 @@ team, another team, another organisation, and every role) and checks each route'
 the policy: allowed, 403 for a role that may not enter the area, 404 for someone else's record
 (so its existence is never confirmed), or the sign-in page for an anonymous visitor. A route that
 has no entry in POLICY fails the suite (shown in `test_a_route_without_a_policy_entry_fails`).
-The Django admin (`/admin/...`) is left to its own permission system and checked separately."""
+The Django admin (`/admin/...`) is left to its own permission system and checked separately.
+
+TOKEN routes (the SCIM API under /scim/v2/, portal/scim) answer to a bearer token of an
+organisation and to nothing else: no session, whatever its role, gets past 401 (the token cases,
+and a token seeing only its own organisation, are in portal/scim/tests)."""
 
 from __future__ import annotations
 
@@ -18,12 +22,14 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import TwoFactorClient
+from exposure.tests.factories import ExposureFactory
 from portal import access
-from portal.models import Organisation, Team, Unit, User
+from portal.models import HRImportUpload, Organisation, Team, Unit, User
 from training.tests.factories import make_module
 from wellbeing.models import LegalHold, WelfareAction
 
 PUBLIC, SIGNED_IN, AREA, OWN, PEOPLE, AUDIT = "public", "signed_in", "area", "own", "people", "audit"
+TOKEN = "token"
 
 
 @dataclass
@@ -33,7 +39,7 @@ class Rule:
     method: str = "get"
     # (persona -> kwargs for reverse) for routes with parameters; `owner` names the persona who owns it
     kwargs: Callable[[dict], dict] = field(default=lambda objs: {})
-    owner: str | None = None
+    owner: str | tuple[str, ...] | None = None  # OWN: the persona (or personas) to whom the record is open
     purpose: str | None = None
     subject: str | None = None  # for PEOPLE: the persona whose record it is
     also_ok: tuple = ()  # other outcomes that are right for an allowed person (e.g. sign-out ends at sign-in)
@@ -55,6 +61,11 @@ POLICY: dict[str, Rule] = {
     "login": Rule(PUBLIC),
     "logout": Rule(PUBLIC, method="post", also_ok=("login",)),
     "password_reset": Rule(PUBLIC),
+    # single sign-on (portal/oidc): not found while OIDC_ISSUER is unset, as here (portal/tests/test_oidc_*.py
+    # cover them switched on); the signed-out page has nothing to offer without a provider sign-in
+    "oidc_start": Rule(PUBLIC, also_ok=("hidden",)),
+    "oidc_callback": Rule(PUBLIC, also_ok=("hidden",)),
+    "oidc_signed_out": Rule(PUBLIC, also_ok=("login",)),
     "password_reset_done": Rule(PUBLIC),
     "password_reset_confirm": Rule(PUBLIC, kwargs=lambda o: {"uidb64": "MQ", "token": "set-password"}),
     "password_reset_complete": Rule(PUBLIC),
@@ -79,6 +90,11 @@ POLICY: dict[str, Rule] = {
     "exposure:delete": Rule(OWN, "exposure", kwargs=lambda o: {"pk": o["shift"].pk}, owner="demo.officer"),
     "exposure:correction": Rule(OWN, "exposure", method="post", kwargs=lambda o: {"pk": o["shift"].pk},
                                 owner="demo.officer"),
+    # call outcomes asked for per call (issue 18): on one's own call-handling shift, one's own request
+    "exposure:outcome-new": Rule(OWN, "exposure", kwargs=lambda o: {"pk": o["shift"].pk}, owner="demo.officer"),
+    "exposure:outcomes": Rule(AREA, "exposure"),
+    "exposure:outcome-close": Rule(OWN, "exposure", method="post", kwargs=lambda o: {"pk": o["outcome_request"].pk},
+                                   owner="demo.officer"),
     "exposure:viewing": Rule(AREA, "exposure"),
     "exposure:viewing-start": Rule(AREA, "exposure", method="post"),
     "exposure:viewing-preference": Rule(AREA, "exposure", method="post"),
@@ -95,12 +111,19 @@ POLICY: dict[str, Rule] = {
     "wellbeing:sharing": Rule(OWN, "wellbeing", method="post", kwargs=lambda o: {"pk": o["checkin"].pk},
                               owner="demo.officer"),
     "wellbeing:support": Rule(AREA, "wellbeing"),
+    # the officer's own flags and their own context on one (issue 21)
+    "wellbeing:flags": Rule(AREA, "wellbeing"),
+    "wellbeing:flag-context": Rule(OWN, "wellbeing", kwargs=lambda o: {"pk": o["team_flag"].pk}, owner="demo.officer"),
     # supervisor and OH areas
     "team:index": Rule(AREA, "team"),
     "team:trends": Rule(AREA, "team"),
     "team:flags": Rule(AREA, "team"),
     "team:outcomes": Rule(AREA, "team"),
     "team:export": Rule(AREA, "team"),
+    # deployments without a defined task (issue 18): the list, and the mark on one of them
+    "team:deployments": Rule(AREA, "team"),
+    "team:deployment-done": Rule(PEOPLE, "team", method="post", purpose=access.TEAM_SUMMARY, subject="demo.officer",
+                                 kwargs=lambda o: {"pk": o["deployment"].pk}),
     "team:person": Rule(PEOPLE, "team", method="get", purpose=access.TEAM_SUMMARY, subject="demo.officer",
                   kwargs=lambda o: {"pk": o["people"]["demo.officer"].pk}),
     "team:flag": Rule(PEOPLE, "team", method="get", purpose=access.TEAM_SUMMARY, subject="demo.officer",
@@ -109,8 +132,12 @@ POLICY: dict[str, Rule] = {
                   kwargs=lambda o: {"pk": o["team_flag"].pk}),
     "team:flag-close": Rule(PEOPLE, "team", method="post", purpose=access.TEAM_SUMMARY, subject="demo.officer",
                   kwargs=lambda o: {"pk": o["team_flag"].pk}),
+    "team:flag-dismiss": Rule(PEOPLE, "team", method="post", purpose=access.TEAM_SUMMARY, subject="demo.officer",
+                  kwargs=lambda o: {"pk": o["team_flag"].pk}),
     "team:outcome-shared": Rule(PEOPLE, "team", method="post", purpose=access.TEAM_SUMMARY, subject="demo.officer",
                   kwargs=lambda o: {"pk": o["outcome"].pk}),
+    "team:outcome-request": Rule(PEOPLE, "team", method="get", purpose=access.TEAM_SUMMARY, subject="demo.officer",
+                  kwargs=lambda o: {"pk": o["outcome_request"].pk}),
     "team:follow-up-done": Rule(PEOPLE, "team", method="post", purpose=access.TEAM_SUMMARY, subject="demo.officer",
                   kwargs=lambda o: {"pk": o["follow_up"].pk}),
     "oh:index": Rule(AREA, "oh"),
@@ -126,6 +153,8 @@ POLICY: dict[str, Rule] = {
                                                   "referral_pk": o["referral"].pk}),
     "oh:note-add": Rule(PEOPLE, "oh", method="post", purpose=access.CLINICAL_DETAIL, subject="demo.officer",
                         kwargs=lambda o: {"pk": o["people"]["demo.officer"].pk}),
+    "oh:flag-acknowledge": Rule(PEOPLE, "oh", method="post", purpose=access.CLINICAL_DETAIL, subject="demo.officer",
+                                kwargs=lambda o: {"pk": o["people"]["demo.officer"].pk, "flag_pk": o["flag"].pk}),
     "oh:flag-close": Rule(PEOPLE, "oh", method="post", purpose=access.CLINICAL_DETAIL, subject="demo.officer",
                           kwargs=lambda o: {"pk": o["people"]["demo.officer"].pk, "flag_pk": o["flag"].pk}),
     "oh:hold-place": Rule(PEOPLE, "oh", method="post", purpose=access.CLINICAL_DETAIL, subject="demo.officer",
@@ -137,9 +166,70 @@ POLICY: dict[str, Rule] = {
                                      kwargs=lambda o: {"pk": o["people"]["demo.officer"].pk}),
     # the audit log: admins, and OH staff an admin has given the audit permission ("OH lead")
     "oh:audit": Rule(AUDIT),
+    # aggregate reports: the wellbeing lead and OH, totals only (issue 21)
+    "lead:index": Rule(AREA, "lead"),
+    "lead:rules-export": Rule(AREA, "lead"),
     "wellbeing:privacy": Rule(AREA, "wellbeing"),
     # the officer's own copy of everything held about them (POST only)
+    "wellbeing:privacy-sharing": Rule(AREA, "wellbeing", method="post"),
     "wellbeing:privacy-export": Rule(AREA, "wellbeing", method="post"),
+    # talk to someone: an officer's own requests; the help queue shows a peer supporter only the
+    # requests addressed to them (the demo request is demo.officer's to demo.peer, not to OH: OH,
+    # the supervisor and everyone else get 404 on it, or 403 if their role has no queue)
+    "talk:index": Rule(AREA, "talk"),
+    "talk:sent": Rule(OWN, "talk", kwargs=lambda o: {"pk": o["help_request"].pk}, owner="demo.officer"),
+    "help:queue": Rule(AREA, "help_queue"),
+    "help:counts": Rule(AREA, "help_counts"),
+    # the levels of the people who named this peer supporter (an empty list for anyone else's)
+    "help:levels": Rule(AREA, "peer_levels"),
+    "help:detail": Rule(OWN, "help_queue", kwargs=lambda o: {"pk": o["help_request"].pk}, owner="demo.peer"),
+    "help:accept": Rule(OWN, "help_queue", method="post", kwargs=lambda o: {"pk": o["help_request"].pk},
+                        owner="demo.peer"),
+    "help:contact": Rule(OWN, "help_queue", method="post", kwargs=lambda o: {"pk": o["help_request"].pk},
+                         owner="demo.peer"),
+    "help:close": Rule(OWN, "help_queue", method="post", kwargs=lambda o: {"pk": o["help_request"].pk},
+                       owner="demo.peer"),
+    # TRiM: practitioners and coordinators (wellbeing/trim). The demo case is demo.officer's, planned
+    # by demo.trim (the coordinator) and assigned to demo.peer (its practitioner): both read it and
+    # record its assessments; only the coordinator plans, assigns and closes (demo.peer: 403); the
+    # other force's coordinator gets 404; everyone else 403 (no TRiM role).
+    "trim:index": Rule(AREA, "trim"),
+    # the coordinator's reports: totals only, small numbers suppressed (an export with no format is 400)
+    "trim:reports": Rule(AREA, "trim_coordinate"),
+    "trim:report-export": Rule(AREA, "trim_coordinate"),
+    "trim:incident": Rule(OWN, "trim_coordinate", kwargs=lambda o: {"pk": o["trim_case"].incident_id},
+                          owner="demo.trim"),
+    "trim:case": Rule(OWN, "trim", kwargs=lambda o: {"pk": o["trim_case"].pk}, owner=("demo.trim", "demo.peer")),
+    "trim:case-assign": Rule(OWN, "trim_coordinate", kwargs=lambda o: {"pk": o["trim_case"].pk}, owner="demo.trim"),
+    "trim:assessment": Rule(OWN, "trim", kwargs=lambda o: {"pk": o["trim_case"].pk, "stage": "follow_up"},
+                            owner=("demo.trim", "demo.peer")),
+    "trim:case-close": Rule(OWN, "trim_coordinate", method="post", kwargs=lambda o: {"pk": o["trim_case"].pk},
+                            owner="demo.trim"),
+    # TRiM opening (wellbeing/trim/open_*): supervisors declare and refer; officers see their own cases
+    "trim:declare": Rule(AREA, "trim_declare"),
+    "trim:declared": Rule(OWN, "trim_declare", kwargs=lambda o: {"pk": o["trim_incident"].pk},
+                          owner="demo.supervisor"),
+    "trim:refer": Rule(AREA, "trim_declare"),
+    "trim:mine": Rule(AREA, "trim_own"),
+    "trim:refer-self": Rule(AREA, "trim_own"),
+    "trim:accept": Rule(OWN, "trim_own", method="post", kwargs=lambda o: {"pk": o["trim_case"].pk},
+                        owner="demo.officer"),
+    "trim:decline": Rule(OWN, "trim_own", method="post", kwargs=lambda o: {"pk": o["trim_case"].pk},
+                         owner="demo.officer"),
+    # screening (wellbeing/screening): the officer's own; completion only for supervisors and the
+    # wellbeing lead; OH's list, and one person's record (404 outside OH's organisations)
+    "screening:mine": Rule(AREA, "wellbeing"),
+    "screening:team": Rule(AREA, "team"),
+    "screening:lead": Rule(AREA, "lead"),
+    "screening:oh-list": Rule(AREA, "oh"),
+    "screening:oh-record": Rule(PEOPLE, "oh", purpose=access.CLINICAL_DETAIL, subject="demo.officer",
+                                kwargs=lambda o: {"pk": o["screening"].pk}),
+    # the HR import (portal/hr_admin): admins; an upload is its uploader's alone (404 to anyone else)
+    "hr_import:upload": Rule(AREA, "admin"),
+    "hr_import:template_csv": Rule(AREA, "admin"),
+    "hr_import:template_xlsx": Rule(AREA, "admin"),
+    "hr_import:preview": Rule(OWN, "admin", kwargs=lambda o: {"pk": o["hr_upload"].pk}, owner="demo.admin"),
+    "hr_import:done": Rule(OWN, "admin", kwargs=lambda o: {"pk": o["hr_upload"].pk}, owner="demo.admin"),
     # training: everyone's own; trainers manage within their organisations
     "training:index": Rule(AREA, "training"),
     "training:module": Rule(OWN, "training", kwargs=lambda o: {"pk": o["assignment"].pk}, owner="demo.officer"),
@@ -179,10 +269,20 @@ POLICY: dict[str, Rule] = {
                             kwargs=lambda o: {"pk": o["people"]["demo.officer"].pk}, subject="demo.officer"),
     "training:reports": Rule(AREA, "training_manage"),
     "training:export": Rule(AREA, "training_manage", kwargs=lambda o: {"report": "completion", "fmt": "csv"}),
+    # SCIM provisioning (portal/scim): a bearer token of an organisation, never a session: 401 for all
+    "scim:root": Rule(TOKEN),
+    "scim:users": Rule(TOKEN),
+    "scim:users-search": Rule(TOKEN, method="post"),
+    "scim:groups": Rule(TOKEN),
+    "scim:groups-search": Rule(TOKEN, method="post"),
+    "scim:service-provider-config": Rule(TOKEN),
+    "scim:resource-types": Rule(TOKEN),
+    "scim:schemas": Rule(TOKEN),
 }
 
 PERSONAS = ["demo.officer", "p.hartley", "h.quinlan", "fire.b.walsh", "demo.supervisor", "g.ellery",
-            "demo.trainer", "demo.oh", "demo.admin", "other.officer", "other.trainer", "other.oh"]
+            "demo.trainer", "demo.oh", "demo.lead", "demo.peer", "demo.trim", "demo.admin", "other.officer",
+            "other.trainer", "other.oh", "other.peer", "other.trim"]
 
 
 def site_routes(patterns=None, prefix="", namespace=None):
@@ -212,6 +312,8 @@ def test_a_route_without_a_policy_entry_fails():
 
 
 def expected(rule: Rule, persona: User | None, people: dict) -> str:
+    if rule.kind == TOKEN:
+        return "token wanted"
     if rule.kind == PUBLIC:
         return "ok"
     if persona is None:
@@ -225,7 +327,8 @@ def expected(rule: Rule, persona: User | None, people: dict) -> str:
     if rule.kind == AREA:
         return "ok"
     if rule.kind == OWN:
-        return "ok" if persona.username == rule.owner else "hidden"
+        owners = (rule.owner,) if isinstance(rule.owner, str) else rule.owner
+        return "ok" if persona.username in owners else "hidden"
     visible = access.people_visible_to(persona, rule.purpose).filter(pk=people[rule.subject].pk).exists()
     return "ok" if visible else "hidden"
 
@@ -238,7 +341,7 @@ def outcome(response) -> str:
         return "second factor pending"
     if status in (200, 302, 400):
         return "ok"
-    return {403: "denied", 404: "hidden"}.get(status, f"status {status}")
+    return {401: "token wanted", 403: "denied", 404: "hidden"}.get(status, f"status {status}")
 
 
 @pytest.fixture
@@ -251,10 +354,13 @@ def world(db):
                         high_risk_role="call_handling")
     User.objects.create(username="other.trainer", organisation=other, is_trainer=True)
     User.objects.create(username="other.oh", organisation=other, is_oh=True)
+    User.objects.create(username="other.peer", organisation=other, is_peer_supporter=True)
+    User.objects.create(username="other.trim", organisation=other, is_trim_coordinator=True)
     people = {u.username: u for u in User.objects.filter(username__in=PERSONAS)}
     officer = people["demo.officer"]
     from exposure.models import ViewingSession
     from wellbeing.risk.flags import flag_raise
+    from wellbeing.trim import opening as trim_opening
 
     viewing = ViewingSession.objects.filter(officer=officer).first() or ViewingSession.objects.create(
         officer=officer)
@@ -269,6 +375,8 @@ def world(db):
         "own_module": make_module(people["demo.trainer"], slug="matrix-own-module"),
         "rule": latest("training.AutoAssignmentRule", organisation=officer.organisation),
         "referral": latest("wellbeing.Referral", person=officer),
+        "help_request": latest("wellbeing.HelpRequest", officer=officer, peer=people["demo.peer"]),
+        "trim_case": latest("wellbeing.TrimCase", person=officer, practitioner=people["demo.peer"]),
         "flag": latest("wellbeing.Flag", officer=officer),
         # The supervisor acknowledges and closes only operational flags (clinical ones are OH's and
         # answer 403 to everyone but OH: wellbeing/risk/tests/test_clinical_safety_flags.py), so the
@@ -276,9 +384,19 @@ def world(db):
         "team_flag": flag_raise(officer=officer, reason_code="critical_incident_followup")[0],
         "hold": LegalHold.objects.create(person=officer, reason="matrix test", placed_by=people["demo.oh"]),
         "outcome": latest("exposure.Exposure", officer=officer, outcome_wanted=True),
+        "outcome_request": latest("exposure.OutcomeRequest", officer=officer, status="open"),
+        "trim_incident": trim_opening.declare_incident(people["demo.supervisor"], "Matrix incident",
+                                                       officer.date_joined, [officer]).incident,
         "follow_up": WelfareAction.objects.create(
             officer=officer, recorded_by=people["demo.supervisor"], kind=WelfareAction.Kind.WELFARE_CONVERSATION,
             follow_up_on=officer.date_joined.date()),
+        "screening": latest("wellbeing.Screening", person=officer),
+        # demo.officer handles calls; a firearms deployment of theirs without a defined task stands in
+        # for one (the route's rule is about whose it is, not which role logged it)
+        "deployment": ExposureFactory(officer=officer, role="firearms", defined_task=False, days_ago=2),
+        "hr_upload": HRImportUpload.objects.create(
+            data=b"staff_number,given_name,family_name,email,organisation\r\n", filename="matrix.csv", sha256="0" * 64,
+            uploaded_by=people["demo.admin"]),
     }
     missing = [k for k, v in objects.items() if v is None]
     assert not missing, f"the demo data lacks {missing}"

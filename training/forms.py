@@ -19,10 +19,12 @@ class FeedbackForm(forms.ModelForm):
     satisfaction = forms.TypedChoiceField(
         label=_("Overall, how satisfied were you with this module?"),
         choices=Feedback.Satisfaction.choices, coerce=int, widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how satisfied you were with this module")},
     )
     would_recommend = forms.TypedChoiceField(
         label=_("Would you recommend it to a colleague?"),
         choices=[("yes", _("Yes")), ("no", _("No"))], coerce=lambda v: v == "yes", widget=forms.RadioSelect,
+        error_messages={"required": _("Choose yes if you would recommend the module to a colleague, or no")},
     )
 
     class Meta:
@@ -48,12 +50,12 @@ class QuizForm(forms.Form):
                 self.fields[f"q{question.pk}"] = forms.TypedMultipleChoiceField(
                     label=label, choices=choices, coerce=int, widget=forms.CheckboxSelectMultiple,
                     help_text=_("Choose all that apply."),
-                    error_messages={"required": _("Choose at least one answer.")},
+                    error_messages={"required": _("Choose at least one answer to question %(n)d.") % {"n": number}},
                 )
             else:
                 self.fields[f"q{question.pk}"] = forms.TypedChoiceField(
                     label=label, choices=choices, coerce=int, widget=forms.RadioSelect,
-                    error_messages={"required": _("Choose an answer.")},
+                    error_messages={"required": _("Choose an answer to question %(n)d.") % {"n": number}},
                 )
 
     def answers(self) -> dict[int, set[int]]:
@@ -140,6 +142,10 @@ class ModuleForm(forms.ModelForm):
         fields = ["title", "summary", "introduction", "sources", "duration_minutes", "pass_mark"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 2}), "introduction": forms.Textarea(attrs={"rows": 6}),
                    "sources": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"sources": _(
+            "One source per line: '- [key] Author, *Title* (section, date). https://address'. Cite it in a "
+            "lesson with [src:key] and it shows as a numbered link. A line starting '> Note:' shows as a note."
+        )}
 
     def __init__(self, *args, module: Module | None = None, **kwargs):
         super().__init__(*args, **kwargs)

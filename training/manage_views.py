@@ -7,22 +7,24 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from portal import access, audit, exports
 from portal.access import area_required
 from portal.fetch_site import same_origin_reads
+from portal.models import HighRiskRole
 from training import selectors, services
 from training.content import quiz_to_text
 from training.forms import AssignForm, CopyForm, EnrolForm, LessonForm, ModuleForm, QuizTextForm, RuleForm, StatusForm
 from training.invitations import INVITATION_DAYS
 from training.models import AutoAssignmentRule, Lesson, Module
-from training.rendering import render_markdown
+from training.rendering import Citations, render_markdown
 from training.reports import chart_label
 
 PAGE_SIZE = 25
@@ -182,9 +184,12 @@ def lesson_edit(request: HttpRequest, pk: int, order: int | None = None) -> Http
                           lesson=lesson.order, fields=changed)
         messages.success(request, _("Lesson saved."))
         return redirect("training:module_edit", pk=module.pk)
-    preview = render_markdown(form.data.get("body", "") if form.is_bound else (instance.body if instance else ""))
+    preview_citations = Citations(module.current_version.sources if module.current_version_id else "")
+    preview = render_markdown(form.data.get("body", "") if form.is_bound else (instance.body if instance else ""),
+                              preview_citations)
     return render(request, "training/manage/lesson_form.html", {
         "module": module, "form": form, "lesson": instance, "preview": preview,
+        "citations": preview_citations,
     })
 
 
@@ -223,25 +228,69 @@ def quiz_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "training/manage/quiz_form.html", {"module": module, "form": form})
 
 
+SCOPE_ROLES = "roles"
+SCOPE_ALL = "all"
+
+
+def _assign_outcome(request: HttpRequest, *, created: int, skipped: int, reason: str) -> None:
+    """Tell the trainer what happened: a success when someone was assigned, otherwise a warning
+    that says why nobody was."""
+    if created:
+        text = ngettext("Assigned to %(n)d person.", "Assigned to %(n)d people.", created) % {"n": created}
+        if skipped:
+            text += " " + ngettext(
+                "%(n)d person already had it open and was left as they were.",
+                "%(n)d people already had it open and were left as they were.", skipped,
+            ) % {"n": skipped}
+        messages.success(request, text)
+    elif reason == SCOPE_ROLES:
+        messages.warning(request, _("Nobody was assigned: nobody in this team holds the module's roles."))
+    else:
+        messages.warning(request, ngettext(
+            "Nobody was assigned: the %(n)d person chosen already has this module open.",
+            "Nobody was assigned: all %(n)d people chosen already have this module open.", skipped,
+        ) % {"n": skipped})
+
+
+def _role_split(form: AssignForm) -> tuple[list[str], QuerySet | None]:
+    """For a team target, the module's roles and the people of the team who hold one of them; None
+    when the module has no roles there or nothing needs confirming."""
+    if form.cleaned_data["target"] != selectors.TARGET_TEAM:
+        return [], None
+    roles = selectors.module_roles(form.cleaned_data["module"], form.cleaned_data["team"].organisation_id)
+    return roles, (form.people.filter(high_risk_role__in=roles) if roles else None)
+
+
 @area_required("training_manage")
 def assign(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = AssignForm(data, trainer=request.user, initial={"target": selectors.TARGET_TEAM})
-    if request.method == "POST" and form.is_valid():
-        try:
-            created, skipped = services.assignment_create_many(
-                module=form.cleaned_data["module"], people=form.people, due_on=form.cleaned_data["due_on"],
-                assigned_by=request.user,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            text = _("Assigned to %(n)d people.") % {"n": created}
-            if skipped:
-                text += " " + _("%(n)d already had it open and were left as they were.") % {"n": skipped}
-            messages.success(request, text)
-            return redirect("training:assign")
-    return render(request, "training/manage/assign.html", {"form": form})
+    if request.method != "POST" or "change" in request.POST or not form.is_valid():
+        return render(request, "training/manage/assign.html", {"form": form})
+    roles, in_roles = _role_split(form)
+    people, scope = form.people, request.POST.get("scope", "")
+    if in_roles is not None:
+        total, matching = form.people.count(), in_roles.count()
+        if matching < total and scope not in (SCOPE_ROLES, SCOPE_ALL):
+            # Nothing is assigned until the trainer says whom they meant (issue 17).
+            labels = dict(HighRiskRole.choices)
+            return render(request, "training/manage/assign_confirm.html", {
+                "form": form, "total": total, "matching": matching, "outside": total - matching,
+                "roles": [labels.get(r, r) for r in roles], "scope_error": "scope" in request.POST,
+                "team": form.cleaned_data["team"], "module": form.cleaned_data["module"],
+            }, status=400 if "scope" in request.POST else 200)
+        if scope == SCOPE_ROLES:
+            people = in_roles
+    try:
+        created, skipped = services.assignment_create_many(
+            module=form.cleaned_data["module"], people=people, due_on=form.cleaned_data["due_on"],
+            assigned_by=request.user,
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return render(request, "training/manage/assign.html", {"form": form})
+    _assign_outcome(request, created=created, skipped=skipped, reason=scope if not people.exists() else "")
+    return redirect("training:assign")
 
 
 @area_required("training_manage")
@@ -284,10 +333,13 @@ def enrol(request: HttpRequest) -> HttpResponse:
                      detail={"organisation": data["organisation"].pk, "outcome": outcome})
         # The same answer whatever the outcome, so the form never tells a trainer that an address
         # belongs to someone in another organisation (issue 15 item 10).
-        messages.success(request, _(
+        messages.success(request, ngettext(
+            "Thank you. If %(email)s is new to the portal, %(name)s is now enrolled in %(organisation)s and gets "
+            "an email with a link to set their password. The link works once, within %(days)d day. An address "
+            "that already has an account elsewhere is left as it is.",
             "Thank you. If %(email)s is new to the portal, %(name)s is now enrolled in %(organisation)s and gets "
             "an email with a link to set their password. The link works once, within %(days)d days. An address "
-            "that already has an account elsewhere is left as it is."
+            "that already has an account elsewhere is left as it is.", INVITATION_DAYS,
         ) % {"email": data["email"], "name": f"{data['first_name']} {data['last_name']}",
              "organisation": data["organisation"], "days": INVITATION_DAYS})
         return redirect("training:enrol")
@@ -353,8 +405,9 @@ def reports(request: HttpRequest) -> HttpResponse:
 
 
 def _comments_hidden() -> str:
-    return _("Fewer than %(n)d responses: comments hidden to protect anonymity.") % {
-        "n": selectors.COMMENT_MIN_RESPONSES}
+    n = selectors.COMMENT_MIN_RESPONSES
+    return ngettext("Fewer than %(n)d response: comments hidden to protect anonymity.",
+                    "Fewer than %(n)d responses: comments hidden to protect anonymity.", n) % {"n": n}
 
 
 def _satisfaction_labels():

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from portal import access, exports
 from portal.models import Organisation, Team, Unit, User
-from training.models import Assignment, Completion, Feedback, Lesson, LessonView, Module
+from training.models import Assignment, AutoAssignmentRule, Completion, Feedback, Lesson, LessonView, Module
 from training.reports import CompletionRow, evaluation_summary
 
 TARGET_PERSON = "person"
@@ -75,6 +75,17 @@ def target_people(trainer, *, kind: str, person=None, team=None, unit=None, role
     if kind == TARGET_ORGANISATION:
         return people.filter(organisation=organisation)
     return people.none()
+
+
+def module_roles(module: Module, organisation_id: int) -> list[str]:
+    """The high-risk roles a module is for in an organisation: those its active "joins a team in a
+    high-risk role" rules name there. A module no such rule names is for everyone (an empty list)."""
+    return sorted(set(
+        AutoAssignmentRule.objects.filter(
+            module=module, organisation_id=organisation_id, active=True,
+            trigger=AutoAssignmentRule.Trigger.HAS_ROLE,
+        ).exclude(high_risk_role="").values_list("high_risk_role", flat=True)
+    ))
 
 
 def assignments_for_learner(user) -> list[Assignment]:

@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.language import user_language
 from portal.models import User
@@ -367,20 +368,14 @@ def auto_assign_for_person(*, person: User) -> int:
     return created
 
 
-def recommend_after_critical_incident(*, officer_id: int) -> int:
-    """Recommend the module of each active critical-incident rule to an officer who has recorded
-    a critical incident, unless they have it open already or completed it since that incident.
-    Reads only the date of the latest critical incident, never its detail."""
-    from exposure.models import Exposure
-
+def recommend_after_critical_incident(*, officer_id: int, since: dt.datetime) -> int:
+    """Recommend the module of each active critical-incident rule to an officer after a critical
+    incident at `since`, unless they have it open already or completed it since then. The caller
+    owns the incident (wellbeing calls this when a TRiM case opens, however it opened: training
+    never reads incidents or cases); only its time is passed, never its detail. Safe to repeat for
+    the same incident: the open assignment, then the completion since, stop a second one."""
     person = User.objects.filter(pk=officer_id, is_active=True).first()
     if person is None or not person.organisation_id:
-        return 0
-    latest = (
-        Exposure.objects.filter(officer_id=officer_id, critical_incident=True)
-        .aggregate(latest=Max("shift_date"))["latest"]
-    )
-    if latest is None:
         return 0
     rules = AutoAssignmentRule.objects.filter(
         organisation_id=person.organisation_id, trigger=AutoAssignmentRule.Trigger.CRITICAL_INCIDENT,
@@ -388,7 +383,7 @@ def recommend_after_critical_incident(*, officer_id: int) -> int:
     ).select_related("module", "module__current_version")
     created = 0
     for rule in rules:
-        if Completion.objects.filter(person=person, module=rule.module, completed_at__date__gte=latest).exists():
+        if Completion.objects.filter(person=person, module=rule.module, completed_at__gte=since).exists():
             continue
         due = timezone.localdate() + dt.timedelta(days=rule.due_in_days) if rule.due_in_days else None
         made, _skipped = assignment_create_many(
@@ -464,9 +459,11 @@ def partner_invitation_send(*, person: User) -> None:
     link = invitation_path(person)
     notification_send(
         user=person, title=_("You are invited to the police wellbeing portal's training"),
-        body=_("A trainer has enrolled you. Use this link within %(days)d days to set your password; it works "
-               "once. Then sign in with your username: %(username)s") % {"days": INVITATION_DAYS,
-                                                                         "username": person.username},
+        body=ngettext("A trainer has enrolled you. Use this link within %(days)d day to set your password; it "
+                      "works once. Then sign in with your username: %(username)s",
+                      "A trainer has enrolled you. Use this link within %(days)d days to set your password; it "
+                      "works once. Then sign in with your username: %(username)s", INVITATION_DAYS,
+                      ) % {"days": INVITATION_DAYS, "username": person.username},
         link=link, dedupe_key=f"training-invitation-{person.pk}-{timezone.now():%Y%m%d%H%M%S%f}",
         email=True,
     )

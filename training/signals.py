@@ -6,10 +6,17 @@ last_login) cost nothing."""
 
 from django.db import transaction
 from django.db.models.signals import post_save, pre_save
+from django.dispatch import Signal
 
 from portal.models import User
 
 WATCHED = {"team", "team_id", "high_risk_role"}
+
+# Sent by the daily sweep (`training.tasks.sweep_critical_incidents`) with `since` (an aware
+# datetime). A receiver returns the critical incidents recorded since then as (person id, time of
+# the incident) pairs. Wellbeing answers with its TRiM cases (WellbeingConfig.ready), so training
+# never imports the app above it; with no receiver the sweep recommends nothing.
+recent_critical_incidents = Signal()
 
 
 def _remember_old(sender, instance, update_fields=None, **kwargs):

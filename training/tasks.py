@@ -18,25 +18,27 @@ def send_reminders() -> dict:
 
 
 @shared_task(name="training.recommend_after_critical_incident")
-def recommend_after_critical_incident(officer_id: int) -> int:
+def recommend_after_critical_incident(officer_id: int, since: str) -> int:
+    """`since`: the incident's time, ISO 8601 (a time, never detail)."""
     from training.services import recommend_after_critical_incident as recommend
 
-    return recommend(officer_id=officer_id)
+    return recommend(officer_id=officer_id, since=dt.datetime.fromisoformat(since))
 
 
 @shared_task(name="training.sweep_critical_incidents")
 def sweep_critical_incidents(lookback_days: int = CRITICAL_INCIDENT_LOOKBACK_DAYS) -> int:
-    """Recommend the critical-incident module to everyone who recorded a critical incident in the
-    last few days. The lookback is longer than a day so a missed run is caught up."""
-    from exposure.models import Exposure
+    """Catch up the recommendation for every critical incident recorded in the last few days (the
+    app that records them answers `training.signals.recent_critical_incidents`: wellbeing, with the
+    TRiM cases opened since). The recommendation is made when a case opens; this sweep only makes
+    up for one lost on the way (a crash after the commit), and a repeat recommends nothing twice.
+    The lookback is longer than a day so a missed run is caught up."""
     from training.services import recommend_after_critical_incident as recommend
+    from training.signals import recent_critical_incidents
 
-    since = timezone.localdate() - dt.timedelta(days=lookback_days)
-    officer_ids = (
-        Exposure.objects.filter(critical_incident=True, shift_date__gte=since)
-        .values_list("officer_id", flat=True).distinct()
-    )
-    return sum(recommend(officer_id=officer_id) for officer_id in officer_ids)
+    since = timezone.now() - dt.timedelta(days=lookback_days)
+    incidents = sorted({pair for _receiver, pairs in recent_critical_incidents.send(sender=None, since=since)
+                        for pair in pairs or ()})
+    return sum(recommend(officer_id=officer_id, since=at) for officer_id, at in incidents)
 
 
 @shared_task(name="training.daily")

@@ -14,7 +14,13 @@ from portal.access import area_required
 from training import selectors, services
 from training.forms import FeedbackForm, QuizForm
 from training.models import Assignment, Completion, Feedback
-from training.rendering import render_markdown
+from training.rendering import Citations, render_markdown
+
+
+def _shipped(assignment: Assignment, version) -> bool:
+    """Text loaded from the content files of a module the portal ships (no organisation owns it),
+    which carries the "what this is and is not" notice. A trainer's copy belongs to their organisation."""
+    return assignment.module.organisation_id is None and version.source == version.Source.FILE
 
 
 def _own_assignment(request: HttpRequest, pk: int) -> Assignment:
@@ -43,10 +49,11 @@ def module_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lessons = list(version.lessons.all())
     viewed = selectors.viewed_lesson_ids(assignment)
     resume = next((lesson for lesson in lessons if lesson.pk not in viewed), None)
+    citations = Citations(version.sources)
     return render(request, "training/module.html", {
         "assignment": assignment, "version": version, "lessons": lessons, "viewed": viewed,
-        "resume": resume, "all_read": len(viewed) >= len(lessons),
-        "introduction": render_markdown(version.introduction), "sources": render_markdown(version.sources),
+        "resume": resume, "all_read": len(viewed) >= len(lessons), "shipped": _shipped(assignment, version),
+        "introduction": render_markdown(version.introduction, citations), "citations": citations,
         "completion": Completion.objects.filter(assignment=assignment).first(),
     })
 
@@ -59,8 +66,11 @@ def lesson(request: HttpRequest, pk: int, order: int) -> HttpResponse:
     services.lesson_view_record(assignment=assignment, lesson=current)
     lessons = list(version.lessons.only("pk", "order", "title"))
     index = next(i for i, item in enumerate(lessons) if item.pk == current.pk)
+    citations = Citations(version.sources)
     return render(request, "training/lesson.html", {
-        "assignment": assignment, "version": version, "lesson": current, "body": render_markdown(current.body),
+        "assignment": assignment, "version": version, "lesson": current,
+        "body": render_markdown(current.body, citations), "citations": citations,
+        "shipped": _shipped(assignment, version),
         "previous": lessons[index - 1] if index > 0 else None,
         "next": lessons[index + 1] if index + 1 < len(lessons) else None,
         "position": index + 1, "count": len(lessons),
@@ -86,8 +96,11 @@ def quiz(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
             return redirect("training:module", pk=assignment.pk)
         wrong = [q for q in questions if q.pk in set(result.wrong)]
+        citations = Citations(version.sources)
+        for q in wrong:
+            q.explanation_html = render_markdown(q.explanation, citations)
         return render(request, "training/quiz_result.html", {
-            "assignment": assignment, "version": version, "result": result, "wrong": wrong,
+            "assignment": assignment, "version": version, "result": result, "wrong": wrong, "citations": citations,
             "attempts": assignment.attempts.count(),
             "completion": Completion.objects.filter(assignment=assignment).first(),
         })

@@ -2,13 +2,26 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from wellbeing.checkins.contact_links import contact_parts
-from wellbeing.models import CheckInSchedule, RuleSet, SupportContact
+from wellbeing.models import CheckInSchedule, RuleSet, ScreeningInterval, SupportContact
 
 
 @admin.register(RuleSet)
 class RuleSetAdmin(admin.ModelAdmin):
     list_display = ["version", "created_at", "created_by", "note"]
     readonly_fields = ["version", "created_at", "created_by"]
+    change_list_template = "admin/wellbeing/ruleset/change_list.html"
+
+    def get_urls(self):
+        """The "what if" page (issue 21): a candidate rule set on the last 90 nights, nothing written."""
+        from django.urls import path
+
+        from wellbeing.review.admin_views import rules_what_if
+
+        def view(request):
+            return rules_what_if(self, request)
+
+        return [path("what-if/", self.admin_site.admin_view(view), name="wellbeing_ruleset_what_if"),
+                *super().get_urls()]
 
 
 # CheckIn is deliberately not registered: answers and comments are seen only by the officer and,
@@ -19,8 +32,7 @@ class RuleSetAdmin(admin.ModelAdmin):
 
 @admin.register(CheckInSchedule)
 class CheckInScheduleAdmin(admin.ModelAdmin):
-    list_display = ["instrument", "trigger", "every_days", "hours_after", "grace_days", "organisation", "role",
-                    "active"]
+    list_display = ["instrument", "trigger", "every_days", "grace_days", "organisation", "role", "active"]
     list_filter = ["instrument", "trigger", "active", "organisation", "role"]
     list_select_related = ["organisation"]
 
@@ -85,3 +97,14 @@ class ErasureReportAdmin(_ReadOnlyAdmin):
 
 # OHCaseNote is deliberately not registered: note text is for OH's case page only. Nor are Referral,
 # WelfareAction or RiskAssessment (levels and clinical reason codes).
+
+
+# --- Screening (wellbeing/screening, docs/screening.md). The intervals are configuration; an
+# organisation without a row for a role and kind uses the defaults. Screening rows are not
+# registered: an outcome band is clinical detail that OH reads on its own audited pages.
+@admin.register(ScreeningInterval)
+class ScreeningIntervalAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "role", "kind", "interval_months", "first_within_days", "active"]
+    list_filter = ["organisation", "role", "kind", "active"]
+    list_editable = ["interval_months", "first_within_days", "active"]
+    list_select_related = ["organisation"]

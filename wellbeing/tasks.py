@@ -76,6 +76,17 @@ def escalate_overdue_flags() -> int:
     return sum(1 for pk in escalation_due(now) if flag_escalate(flag_id=pk, now=now))
 
 
+@shared_task(name="wellbeing.urgent_route_sweep", base=RecordedFailureTask)
+def urgent_route_sweep() -> int:
+    """Every minute: the out-of-hours route of urgent flags (wellbeing/risk/urgent.py). Tells the
+    second contact about an urgent flag nobody acknowledged by its deadline, and the on-call contact
+    about one that missed them. Each step is claimed with a conditional UPDATE before anyone is
+    told, so a rerun (or a second beat) tells nobody twice."""
+    from wellbeing.risk.urgent import urgent_route_sweep as sweep
+
+    return sweep()
+
+
 @shared_task(name="wellbeing.send_checkin_reminders")
 def send_checkin_reminders() -> int:
     """Daily: remind officers of overdue check-ins (in-app and email), once per overdue item."""
@@ -88,11 +99,14 @@ def send_checkin_reminders() -> int:
              reject_on_worker_lost=True)
 def retention_sweep() -> dict:
     """Daily: erase records past their retention period (legal holds respected; audit events never
-    touched). Idempotent: a rerun finds nothing more to erase. Returns the counts it erased."""
+    touched), and HR import uploads older than a day. Idempotent: a rerun finds nothing more to
+    erase. Returns the counts it erased."""
+    from portal.hr_admin.uploads import uploads_clear_old
     from wellbeing.oh.services import retention_erase
 
     report = retention_erase()
-    return {"people": report.people, **report.counts}
+    # HR files uploaded for an import and never confirmed (or confirmed: their counts) go after a day.
+    return {"people": report.people, **report.counts, "hr_import_uploads": uploads_clear_old()}
 
 
 @shared_task(name="wellbeing.welfare_followups_due", base=RecordedFailureTask)
@@ -102,3 +116,35 @@ def welfare_followups_due() -> int:
     from wellbeing.team.services import follow_ups_remind
 
     return follow_ups_remind(today=timezone.localdate())
+
+
+@shared_task(name="wellbeing.trim_escalation_sweep", base=RecordedFailureTask)
+def trim_escalation_sweep() -> dict:
+    """Every 15 minutes: TRiM deadlines (wellbeing/trim/escalation.py). An initial assessment not
+    held a day after it was due goes to the coordinators, a follow-up missed by a week to OH, and the
+    practitioner is reminded a day before each. Each escalation is claimed with a conditional UPDATE
+    before anyone is told, each reminder has a dedupe key: a rerun tells nobody twice. Returns counts."""
+    from wellbeing.trim.escalation import escalation_sweep
+
+    return escalation_sweep()
+
+
+@shared_task(name="wellbeing.trim_logged_incidents_sweep", base=RecordedFailureTask)
+def trim_logged_incidents_sweep() -> int:
+    """Hourly safety net: a critical incident logged in the last week whose TRiM case did not open
+    with the shift (the receiver failed) gets it now (wellbeing/trim/opening.py). Idempotent."""
+    from wellbeing.trim.opening import logged_incidents_sweep
+
+    return logged_incidents_sweep()
+
+
+@shared_task(name="wellbeing.screening_sweep", base=RecordedFailureTask)
+def screening_sweep() -> dict:
+    """Daily: open the screening (and appointment) cycles now due, invite once, remind once when
+    overdue, withdraw cycles no longer due (wellbeing/screening/services.py). A rerun sends nothing
+    twice: each notice is claimed with a conditional UPDATE first. Returns the counts."""
+    from wellbeing.screening.services import screening_sweep as sweep
+
+    result = sweep()
+    return {"opened": result.opened, "invited": result.invited, "reminded": result.reminded,
+            "withdrawn": result.withdrawn}

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.core.management import call_command
 from django.db.models import Sum
 from django.test import override_settings
+from django.utils import timezone
 
 from exposure.models import Exposure, ShiftChange, ShiftLog, ViewingSession
 from portal.models import RecomputePending, User
@@ -33,6 +34,10 @@ def test_the_demo_history_is_rich_idempotent_and_heavier_lately_for_demo_officer
     cse = Exposure.objects.filter(role="cse_review")
     assert cse.exclude(mitigations=[]).exists() and cse.filter(mitigations=[]).exists()
     assert ViewingSession.objects.filter(break_count__gt=0).exists()
+    # each demo session's longest stretch is its viewing, or 50 minutes where it took breaks
+    for session in ViewingSession.objects.all():
+        assert session.longest_viewing_seconds == (
+            min(session.viewed_seconds, 50 * 60) if session.break_count else session.viewed_seconds)
     assert not RecomputePending.objects.exists()  # the risk seed runs afterwards, not from here
 
     demo = User.objects.get(username="demo.officer")
@@ -46,3 +51,52 @@ def test_the_demo_history_is_rich_idempotent_and_heavier_lately_for_demo_officer
     # Seeded shifts are past their edit window, except perhaps the last week's.
     assert ShiftLog.objects.filter(officer=demo, shift_date__lt=latest - timedelta(days=10)).first().is_editable() \
         is False
+
+
+@override_settings(DEBUG=True, DEMO_PASSWORD="a-demo-password")
+def test_the_demo_supervisor_has_a_recent_deployment_without_a_defined_task_to_debrief(db, login):
+    call_command("seed_demo", verbosity=0)
+    firearms = User.objects.get(username="demo.firearms")
+    latest = ShiftLog.objects.filter(officer=firearms).latest("shift_date").shift_date
+    assert Exposure.objects.filter(officer=firearms, role="firearms", defined_task=False,
+                                   shift_date__gte=latest - timedelta(days=7)).exists()
+    content = login(User.objects.get(username="demo.supervisor")).get("/team/deployments/").content.decode()
+    assert '<th scope="row">Ruth Osei</th>' in content
+
+
+def test_a_firearms_demo_officer_with_no_recent_deployment_gets_one_without_a_defined_task(db):
+    from exposure.demo import _demo_deployment_without_task
+    from exposure.services import EntryData
+    from exposure.tests.factories import category_for
+
+    officer = User(pk=1, username="demo.firearms")
+    today = timezone.localdate()
+    old, quiet = (ShiftLog(officer=officer, shift_date=today - timedelta(days=d), role="firearms", nothing_notable=True)
+                  for d in (9, 2))
+    logged_long_ago = [EntryData(category=category_for("firearms"), intensity=3, defined_task=True)]
+    plans = [(old, logged_long_ago), (quiet, [])]
+    _demo_deployment_without_task(plans, officer, [category_for("firearms")], since=today - timedelta(days=7))
+    assert logged_long_ago[0].defined_task is True  # outside the week: left as it was
+    assert [e.defined_task for e in plans[1][1]] == [False] and quiet.nothing_notable is False
+    with_one = [EntryData(category=category_for("firearms"), intensity=3, defined_task=True)]
+    _demo_deployment_without_task([(quiet, with_one)], officer, [category_for("firearms")],
+                                  since=today - timedelta(days=7))
+    assert [e.defined_task for e in with_one] == [False]
+
+
+@override_settings(DEBUG=True, DEMO_PASSWORD="a-demo-password")
+def test_the_demo_call_handler_has_one_open_and_one_answered_outcome_request_once(db):
+    from exposure.models import OutcomeRequest
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    demo = User.objects.get(username="demo.officer")
+    requests = OutcomeRequest.objects.filter(officer=demo)
+    assert sorted(requests.values_list("status", flat=True)) == ["open", "shared"]
+    answered = requests.get(status="shared")
+    assert answered.answered_by.username == "demo.supervisor" and answered.answer
+    assert all(r.shift.officer_id == demo.pk and r.shift.role == "call_handling" for r in requests)
+    force = demo.organisation
+    from exposure.outcomes import reference_error
+
+    assert all(reference_error(force, r.reference) is None for r in requests)

@@ -1,7 +1,6 @@
 """The officer's history page: their own shifts only, filters, pagination, the load chart and its
 table, the one-line summary, and a query count that does not grow with the number of entries."""
 
-import json
 import re
 from datetime import UTC, datetime, time, timedelta
 from unittest import mock
@@ -34,7 +33,7 @@ def test_an_officer_sees_only_their_own_shifts(login, officer, teammate):
 def test_an_officer_with_no_shifts_sees_an_empty_state_and_no_chart(login, officer):
     html = login(officer).get("/exposure/").content.decode()
     assert "You have not logged any shifts yet." in html
-    assert "exposure-chart-data" not in html
+    assert "line-chart" not in html
 
 
 def test_filters_by_role_and_date(login, officer):
@@ -70,10 +69,11 @@ def test_the_history_page_query_count_does_not_grow_with_entries(login, officer,
                         intensity=2, minutes=None)
     client = login(officer)
     client.get("/exposure/")  # warm the session
-    # session, user, count, rule set with the current assessment's numbers, chart doses, last shift for
-    # the quick button, unread notifications,
+    # session, user, count, rule set with the current assessment's numbers, chart doses, the usual
+    # start times and the shifts of the last few days for the quick button (issue 17: which shift
+    # it means), unread notifications,
     # page of shifts, their exposures with categories, and the idle-timeout session save (3)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert client.get("/exposure/").status_code == 200
 
 
@@ -88,9 +88,11 @@ def test_the_chart_has_ninety_days_a_weekly_table_and_a_summary(login, officer):
     _log(officer, 0, intensity=4, count=2)
     _assess(officer)
     html = login(officer).get("/exposure/").content.decode()
-    data = json.loads(re.search(r'id="exposure-chart-data" type="application/json">(.*?)</script>', html).group(1))
-    assert len(data["dates"]) == 90 and data["dates"][-1] == timezone.localdate().isoformat()
-    assert data["loads"][-1] == pytest.approx(4.0)  # 2 calls x 4 x 0.5 h, logged today
+    # Updated (issue 17): the chart is SVG drawn on the server (portal/linechart.py), not plotly data.
+    points = re.search(r'class="line-chart-line" d="M([^"]*)"', html).group(1).split(" L")
+    assert len(points) == 90 and points[0] == "56.0,268.0"  # 90 days ago: nothing yet
+    assert points[-1] == "388.0,40.0"  # today, 4.0 (2 calls x 4 x 0.5 h): the top of a 0-4 axis
+    assert re.search(r'text-anchor="end">4</text>', html)
     assert "Show the chart as a table" in html and html.count("<tr><td>") >= 12
     assert "not yet enough history" in html
 
@@ -117,7 +119,7 @@ def test_before_the_first_assessment_the_summary_says_it_is_not_worked_out_yet(l
     _log(officer, 1)
     html = login(officer).get("/exposure/").content.decode()
     assert "has not been compared with your usual yet" in html
-    assert "exposure-chart-data" in html
+    assert 'class="line-chart"' in html
 
 
 def _at(hour, minute=0, days=0):

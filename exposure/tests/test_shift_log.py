@@ -101,8 +101,8 @@ def test_a_future_date_is_refused_next_to_the_field(login, officer):
 
 @pytest.mark.parametrize("field,value,message", [
     ("call_handling-calls_taken", "1001", "No more than 1,000 calls in one shift"),
-    ("call_handling-count_child_at_risk", "-1", "Enter 0 or more."),
-    ("call_handling-count_domestic_abuse", "lots", "Enter a whole number."),
+    ("call_handling-count_child_at_risk", "-1", "Enter how many ‘Child at risk’ calls you took, or 0"),
+    ("call_handling-count_domestic_abuse", "lots", "Enter how many ‘Domestic abuse’ calls you took, or 0"),
     ("call_handling-calls_taken", "4", "should include them"),
     ("call_handling-calls_without_break", "41", "cannot be more than the calls taken"),
     ("call_handling-intensity", "", "Choose how intense it felt"),
@@ -117,8 +117,9 @@ def test_bad_call_handling_input_is_refused_and_the_form_keeps_what_was_typed(lo
     ("cse_review-minutes", "1441", "A shift has at most 24 hours"),
     ("cse_review-minutes", "600", "more than the length of the shift (480 minutes)"),
     ("cse_review-minutes", "", "Enter the minutes you spent viewing"),
-    ("cse_review-items_category_b_audio", "100001", "more items than one shift allows"),
-    ("cse_review-items_category_b_text", "-3", "Enter 0 or more."),
+    ("cse_review-items_category_b_audio", "100001",
+     "The number of ‘Category B’ audio recordings must be 100,000 or fewer"),
+    ("cse_review-items_category_b_text", "-3", "Enter how many ‘Category B’ text or chat items you reviewed, or 0"),
 ])
 def test_bad_cse_input_is_refused_and_the_form_keeps_what_was_typed(login, teammate, field, value, message):
     response = login(teammate).post(URL, helpers.cse_review(**{field: value}))

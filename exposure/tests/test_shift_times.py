@@ -177,27 +177,6 @@ def test_night_shifts_either_side_of_the_autumn_change_overlap_by_their_real_tim
     assert not st_.overlaps(saturday, later)
 
 
-@pytest.mark.parametrize("day,hours,expected", [
-    (date(2026, 1, 10), 72, utc(2026, 1, 13)),
-    (date(2026, 1, 10), 672, utc(2026, 2, 7)),
-    # An incident on the night shift of Saturday 28 March: 72 real hours from that midnight (GMT),
-    # due at 01:00 BST on Tuesday 31 March, which is still the 31st in London.
-    (SPRING - timedelta(days=1), 72, utc(2026, 3, 31)),
-    # 24 October (BST midnight = 23:00 UTC on the 23rd): 72 hours later is 23:00 GMT on the 26th.
-    (AUTUMN - timedelta(days=1), 72, utc(2026, 10, 26, 23)),
-    (AUTUMN - timedelta(days=1), 672, utc(2026, 11, 20, 23)),
-])
-def test_follow_ups_are_due_real_hours_after_the_start_of_the_shift_date(day, hours, expected):
-    due = st_.follow_up_due(day, hours)
-    assert due == expected
-    assert due - st_.day_start(day) == timedelta(hours=hours)
-
-
-def test_the_autumn_follow_up_falls_on_the_london_date():
-    assert st_.local_date(st_.follow_up_due(AUTUMN - timedelta(days=1), 72)) == date(2026, 10, 26)
-    assert st_.local_date(st_.follow_up_due(SPRING - timedelta(days=1), 72)) == date(2026, 3, 31)
-
-
 @pytest.mark.parametrize("started,expected", [
     (utc(2026, 11, 29, 19, 0, 42), (date(2026, 11, 29), time(19))),
     (utc(2026, 7, 14, 23, 15), (date(2026, 7, 15), time(0, 15))),  # BST: after local midnight

@@ -85,7 +85,8 @@ def test_viewing_break_limits_defeated_a_stricter_rhythm_is_used_as_chosen(login
     assert client.post("/exposure/viewing/settings/", {"view_minutes": "40", "break_minutes": "15"}).status_code == 302
     page = client.get("/exposure/viewing/").content.decode()
     assert "prompts a 15-minute break after 40 minutes" in page and 'id="viewing-clamped"' not in page
-    assert "Your force allows at most 50 minutes of viewing before a break, and breaks of at least 10 minutes." in page
+    assert "Your force allows at most 50 minutes of viewing before a break." in page
+    assert "Breaks must be at least 10 minutes long." in page
 
 
 def test_viewing_break_limits_defeated_a_tightened_policy_overrides_an_earlier_choice(teammate, policy):

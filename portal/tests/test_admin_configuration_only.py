@@ -87,7 +87,8 @@ def test_admin_configuration_only_no_admin_page_shows_wellbeing_records(client, 
         assert f"{officer.pk} red at" not in html, url
 
 
-@pytest.mark.parametrize("model", ["checkin", "flag", "riskassessment", "welfareaction", "referral", "ohcasenote"])
+@pytest.mark.parametrize("model", ["checkin", "flag", "riskassessment", "welfareaction", "referral", "ohcasenote",
+                                   "screening"])
 def test_admin_configuration_only_wellbeing_models_are_not_registered(client, admin_user, records, model):
     client.force_login(admin_user)
     assert client.get(f"/admin/wellbeing/{model}/").status_code == 404

@@ -14,7 +14,7 @@ from django.utils import translation
 from portal.dates import BoundedDateField, DateInput
 
 FORM_MODULES = ["exposure.forms", "wellbeing.checkins.forms", "wellbeing.team.forms", "wellbeing.oh.forms",
-                "training.forms", "portal.forms"]
+                "training.forms", "portal.forms", "wellbeing.screening.forms"]
 DAY = date(2026, 11, 30)
 
 # Every date field a person fills in, so that a new one is noticed (and rendered below).
@@ -25,6 +25,7 @@ EXPECTED = {
     "wellbeing.oh.forms.CohortForm.date_from", "wellbeing.oh.forms.CohortForm.date_to",
     "wellbeing.oh.forms.AuditFilterForm.date_from", "wellbeing.oh.forms.AuditFilterForm.date_to",
     "training.forms.AssignForm.due_on",
+    "wellbeing.screening.forms.RecordForm.appointment_on", "wellbeing.screening.forms.RecordForm.completed_on",
 }
 
 

@@ -8,9 +8,11 @@ from portal.recompute import recompute_enqueue, recompute_wanted
 def test_every_hook_of_the_core_has_its_receiver_connected():
     assert recompute_wanted.has_listeners()
     assert demo_seeded.has_listeners()
-    # exposure, check-ins, OH and training add demo history, in INSTALLED_APPS order
+    # exposure, check-ins, OH, help requests, TRiM, screening and training add demo history, in
+    # INSTALLED_APPS order
     names = [receiver.__module__ for receiver in demo_seed._live_receivers(None)[0]]
-    assert names == ["exposure.demo", "wellbeing.checkins.demo", "wellbeing.oh.demo", "training.demo"]
+    assert names == ["exposure.demo", "wellbeing.checkins.demo", "wellbeing.oh.demo", "wellbeing.talk.demo",
+                     "wellbeing.trim.demo", "wellbeing.screening.demo", "training.demo"]
 
 
 def test_a_recompute_with_no_receiver_is_not_counted_as_enqueued():

@@ -15,7 +15,5 @@
   }
   select.addEventListener("change", show);
   show();
-  /* After a refused save, take the keyboard to the first field with a message. */
-  var firstError = document.querySelector("#shift-form [aria-invalid='true'], #shift-form .is-invalid");
-  if (firstError && !firstError.closest("[hidden]")) { firstError.focus(); }
+  /* After a refused save, the error summary takes focus (error-summary.js). */
 }());

@@ -1,11 +1,7 @@
-// Check-in form: move focus to the error summary so it is announced, and stop a second click from
-// sending the form twice (the server also refuses to save a submission twice).
+// Check-in form: stop a second click from sending the form twice (the server also refuses to save a
+// submission twice). The error summary's focus is error-summary.js's.
 (function () {
   "use strict";
-  var summary = document.getElementById("error-summary");
-  if (summary) {
-    summary.focus();
-  }
   document.querySelectorAll("form.checkin-form").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       if (form.dataset.sent === "1") {

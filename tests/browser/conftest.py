@@ -2,6 +2,7 @@
 against the site served by pytest-django's live server.
 
 Fixtures: `browser` (one per session), `page` (a fresh context per test), `sign_in(page, user)`,
+`provider_sign_in(page, username)` (through the test identity provider, with `oidc_on`),
 `screenshot(page, name)` which saves to test-artifacts/screenshots/."""
 
 import os
@@ -76,6 +77,20 @@ def two_factor_device(user):
     return device
 
 
+def seed_national_contacts() -> None:
+    """Put back the national support contacts a data migration seeds (transactional_db empties every
+    table between tests), with today's models: the migration's own seed also wrote check-in schedule
+    columns that later migrations removed."""
+    import importlib
+
+    from wellbeing.models import SupportContact
+
+    contacts = importlib.import_module("wellbeing.migrations.0003_seed_contacts_and_schedules").NATIONAL_CONTACTS
+    for order, nation, name, contact, detail in contacts:
+        SupportContact.objects.get_or_create(organisation=None, name=name, nation=nation,
+                                             defaults={"contact": contact, "detail": detail, "order": order})
+
+
 @pytest.fixture
 def sign_in():
     """Signs in with the password and, for a user with (or whose role needs) a TOTP device, the
@@ -97,6 +112,29 @@ def sign_in():
             page.wait_for_load_state()
 
     return _sign_in
+
+
+@pytest.fixture
+def provider_sign_in():
+    """Signs in through the force's identity provider (tests/oidc_support.py, with `oidc_on`): the
+    portal's "Sign in with ..." link (OIDC_BUTTON_LABEL), the provider's own sign-in page with the
+    provider account's username and password, and back to wherever the portal then sends them."""
+
+    def _provider_sign_in(page, username):
+        from django.conf import settings
+        from playwright.sync_api import expect
+
+        from tests.oidc_support import password_of
+
+        page.goto("/accounts/login/")
+        page.get_by_role("link", name=settings.OIDC_BUTTON_LABEL).click()
+        expect(page.get_by_role("heading", name="Test identity provider")).to_be_visible()
+        page.get_by_label("Provider username").fill(username)
+        page.get_by_label("Provider password").fill(password_of(username))
+        page.get_by_role("button", name="Sign in to the provider").click()
+        page.wait_for_load_state()
+
+    return _provider_sign_in
 
 
 @pytest.fixture

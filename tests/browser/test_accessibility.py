@@ -77,7 +77,8 @@ def demo(transactional_db):
         call_command("seed_demo", verbosity=0)
 
 
-@pytest.mark.parametrize("username", ["demo.officer", "demo.supervisor", "demo.trainer", "demo.oh"])
+@pytest.mark.parametrize("username", ["demo.officer", "demo.supervisor", "demo.trainer", "demo.oh", "demo.lead",
+                                      "demo.peer", "demo.trim"])
 @pytest.mark.parametrize("width", [1280, 390])
 def test_every_reachable_page_passes_axe(demo, a11y_page, sign_in, username, width):
     page = a11y_page

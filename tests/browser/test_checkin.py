@@ -59,15 +59,11 @@ def test_an_officer_completes_a_pulse_and_a_phq9_and_sees_result_and_trend(
 
 def test_an_answer_above_0_on_item_9_shows_support_at_once_and_tells_oh(
         transactional_db, page, officer, oh, sign_in, screenshot):
-    import importlib
-
-    from django.apps import apps
-
     from portal.models import Notification
+    from tests.browser.conftest import seed_national_contacts
     from wellbeing.models import SupportContact
 
-    # transactional_db empties every table between tests, so put back what the data migration seeds
-    importlib.import_module("wellbeing.migrations.0003_seed_contacts_and_schedules").seed(apps, None)
+    seed_national_contacts()
     SupportContact.objects.create(organisation=officer.organisation, name="Testshire OH", contact="01632 960 001")
     sign_in(page, officer)
     page.goto("/wellbeing/checkin/phq9/")

@@ -63,6 +63,9 @@ def test_an_officer_logs_a_call_handling_and_a_cse_shift_and_sees_both(
     expect(cse.get_by_label("Category C, Images: items reviewed")).to_have_value("150")
     expect(cse.get_by_label("Greyscale")).to_be_checked()
     expect(page.get_by_label("Role worked")).to_have_value("cse_review")
+    # Updated (issue 17, GOV.UK error summary): focus goes to the summary; its link leads to the field.
+    expect(page.locator("#error-summary")).to_be_focused()
+    page.locator("#error-summary").get_by_role("link", name="more than the length of the shift").click()
     expect(page.locator("[name='cse_review-minutes']")).to_be_focused()
     screenshot(page, "exposure-cse-form-error")
     cse.get_by_label("Minutes spent viewing").fill("120")
@@ -80,8 +83,7 @@ def test_an_officer_logs_a_call_handling_and_a_cse_shift_and_sees_both(
         expect(rows.nth(0)).to_contain_text(words, use_inner_text=True)
     for words in ("CSE digital review", "Category B"):
         expect(rows.nth(1)).to_contain_text(words, use_inner_text=True)
-    page.locator("#exposure-chart .main-svg").first.wait_for()
-    expect(page.locator("#exposure-chart .scatterlayer .trace")).to_have_count(1)
+    expect(page.locator("#exposure-chart svg.line-chart .line-chart-line")).to_have_count(1)  # SVG from the server
     page.get_by_text("Show the chart as a table").click()
     expect(page.locator("details table tbody tr")).to_have_count(13)
     expect(page.locator("#load-summary")).to_have_text(re.compile(r"\S"), use_inner_text=True)  # not empty
@@ -130,10 +132,11 @@ def test_the_timer_prompts_a_break_after_fifty_minutes_of_viewing(transactional_
     page.reload()
     prompt = page.locator("#viewing-prompt")
     expect(prompt).to_be_visible()
-    expect(prompt).to_contain_text("Time for a break", use_inner_text=True)
+    expect(prompt).to_contain_text("Time for a break: you have viewed for 50 minutes. Step away for 10 minutes.",
+                                   use_inner_text=True)
     expect(prompt).to_have_attribute("role", "alert")
     expect(page).to_have_title(re.compile(r"^Break due"))
-    expect(page.locator("#viewing-status")).to_contain_text("51 minutes this session", use_inner_text=True)
+    expect(page.locator("#viewing-status")).to_contain_text("Minutes this session: 51", use_inner_text=True)
 
 
 def test_after_a_night_shift_an_officer_on_a_phone_logs_last_nights_shift_with_the_date_filled_in(
@@ -166,3 +169,35 @@ def test_after_a_night_shift_an_officer_on_a_phone_logs_last_nights_shift_with_t
     shift = ShiftLog.objects.filter(officer=officer).order_by("-shift_date").first()
     assert (shift.shift_date, shift.start_time, shift.duration_minutes) == (last_night, time(19), 720)
     assert set(Exposure.objects.filter(shift=shift).values_list("shift_date", flat=True)) == {last_night}
+
+
+def test_on_a_phone_a_bad_count_is_summarised_and_its_link_leads_to_the_cell(
+    transactional_db, page, officer, sign_in, screenshot
+):
+    # Issue 17: GOV.UK error summary at 390 px. A negative count in the call grid is refused; the
+    # summary takes focus, its link focuses the exact input, and nothing scrolls sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, officer)
+    page.goto("/exposure/log/")
+    calls = page.locator("#role-call_handling")
+    calls.get_by_label("Calls taken in the shift").fill("30")
+    calls.get_by_label("Domestic abuse: number of calls").fill("-2")
+    calls.get_by_label("3 –").check()
+    page.get_by_role("button", name="Save shift").click()
+    page.wait_for_load_state()
+
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("heading")).to_have_text("There is a problem")
+    expect(page).to_have_title(re.compile(r"^Error: Log a shift"))
+    link = summary.get_by_role("link", name="Enter how many ‘Domestic abuse’ calls you took, or 0")
+    expect(link).to_have_attribute("href", "#id_call_handling-count_domestic_abuse")
+    cell = page.locator("#id_call_handling-count_domestic_abuse")
+    expect(cell).to_have_value("-2")
+    expect(calls).to_contain_text("Enter how many ‘Domestic abuse’ calls you took, or 0", use_inner_text=True)
+    screenshot(page, "exposure-error-summary-390")
+    link.click()
+    expect(cell).to_be_focused()
+    expect(cell).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not ShiftLog.objects.exists()

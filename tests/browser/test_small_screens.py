@@ -3,6 +3,8 @@ me" without scrolling, OH opens a case without scrolling sideways, and the call-
 call-handling shift form fits. Tables that do not fit a phone are stacked rows there, each cell
 labelled with its column (static/css/portal.css, `.table-stack`). Signed in as the demo users."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
@@ -75,6 +77,35 @@ def test_oh_opens_a_case_without_scrolling_sideways(demo, phone, sign_in, screen
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
     button.click()
     expect(phone.get_by_role("heading", level=1)).to_be_visible()
+    assert_no_sideways_scrolling(phone)
+
+
+# The page itself: nothing wider than the window (what a phone user would have to scroll to).
+FITS = "() => document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def test_ohs_case_page_is_stacked_rows_on_a_phone(demo, phone, sign_in, screenshot):
+    """OH's case page of someone with months of history (check-ins with answers, assessments,
+    exposures): every table is stacked rows at 390 px, each cell labelled with its column, and
+    nothing scrolls sideways, with the answers of a check-in opened too."""
+    sign_in(phone, User.objects.get(username="demo.oh"), password=PASSWORD)
+    person = User.objects.get(username="demo.officer")
+    phone.goto(f"/oh/people/{person.pk}/")
+    phone.get_by_role("radio").first.check()
+    phone.get_by_role("button", name="Open case").click()
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Case:")
+    for section in ("#checkins", "#assessments", "#exposures"):
+        cell = phone.locator(f"{section} table.table-stack tbody tr").first.locator("td").first
+        expect(cell).to_be_visible()
+        expect(cell).to_have_css("display", "block")
+        expect(cell).to_have_attribute("data-label", re.compile(r"\S"))
+    phone.wait_for_function(FITS)
+    assert phone.evaluate(FITS), phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert_no_sideways_scrolling(phone)
+    phone.locator("#checkins tbody tr").first.locator("summary").click()
+    expect(phone.locator("#checkins tbody tr").first.locator("details ol")).to_be_visible()
+    screenshot(phone, "oh-case-390")
+    assert phone.evaluate(FITS), phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert_no_sideways_scrolling(phone)
 
 

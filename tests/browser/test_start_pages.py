@@ -17,7 +17,7 @@ from portal.models import User
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "start-pages-demo-password"
 START = {"demo.officer": "/exposure/", "demo.supervisor": "/team/", "demo.trainer": "/training/manage/",
-         "demo.oh": "/oh/"}
+         "demo.oh": "/oh/", "demo.peer": "/help-requests/", "demo.trim": "/trim/"}
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import seed_national_contacts
 from tests.browser.test_checkin import answer
 from wellbeing.models import CheckIn, SupportContact
 
@@ -17,7 +18,7 @@ def seed_contacts(officer):
     from django.apps import apps
 
     # transactional_db empties every table between tests: put back what the data migrations seed.
-    importlib.import_module("wellbeing.migrations.0003_seed_contacts_and_schedules").seed(apps, None)
+    seed_national_contacts()
     importlib.import_module("wellbeing.migrations.0009_support_contact_always_open").mark(apps, None)
     SupportContact.objects.create(organisation=officer.organisation, name="Testshire OH", contact="01632 960 001",
                                   order=5)

@@ -111,7 +111,7 @@ def test_assigning_twice_leaves_one_open_assignment_per_person(login, trainer, m
     assert Assignment.objects.filter(module=module, person=officer).count() == 1
     assert Assignment.objects.filter(module=module).count() == 2
     messages = [str(m) for m in response.wsgi_request._messages]
-    assert any("1 already had it open" in m for m in messages)
+    assert any("1 person already had it open and was left" in m for m in messages)
 
 
 def test_target_people_narrows_every_kind_to_the_trainers_people(trainer, foreign_officer, officer):

@@ -72,7 +72,7 @@ def test_an_unanswered_question_is_marked_and_nothing_is_scored(login, assignmen
     for order in (1, 2, 3):
         client.get(f"/training/{assignment.pk}/lessons/{order}/")
     html = client.post(f"/training/{assignment.pk}/check/", {}).content.decode()
-    assert "Choose an answer." in html and "Choose at least one answer." in html
+    assert "Choose an answer to question 1." in html and "Choose at least one answer to question 2." in html
     assert not QuizAttempt.objects.exists()
 
 
@@ -109,7 +109,11 @@ def test_feedback_needs_a_satisfaction_answer(login, assignment, officer):
     completion = Completion.objects.get()
     response = login(officer).post(f"/training/completions/{completion.pk}/feedback/", {"comment": "kept text"})
     html = response.content.decode()
-    assert response.status_code == 200 and "This field is required." in html and "kept text" in html
+    assert response.status_code == 200 and "kept text" in html
+    # Updated (issue 17): the GOV.UK error summary, with messages that say what to choose.
+    assert '<a href="#id_satisfaction_0">Choose how satisfied you were with this module</a>' in html
+    assert "Choose yes if you would recommend the module to a colleague, or no" in html
+    assert "<title>Error: " in html
     assert not Feedback.objects.exists()
 
 

@@ -6,8 +6,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from exposure.models import ExposureCategory
-from exposure.tests.factories import ExposureFactory
 from tests.factories import OfficerFactory, TeamFactory
 from training import services, tasks
 from training.models import Assignment, AutoAssignmentRule
@@ -32,10 +30,23 @@ def incident_rule(force, trainer):
 
 
 def _critical_incident(officer, days_ago=0):
-    category = ExposureCategory.objects.get_or_create(role="firearms", code="shooting",
-                                                      defaults={"name": "Shooting"})[0]
-    return ExposureFactory(officer=officer, days_ago=days_ago, role="firearms", category=category, intensity=5,
-                           minutes=None, critical_incident=True)
+    """The time of a critical incident `days_ago` (the caller, wellbeing, owns the incident itself)."""
+    return timezone.now() - dt.timedelta(days=days_ago)
+
+
+@pytest.fixture
+def incidents():
+    """Answer the sweep's question as wellbeing does (with its TRiM cases), from a plain list."""
+    from training.signals import recent_critical_incidents
+
+    recorded: list[tuple[int, dt.datetime]] = []
+
+    def receiver(sender, *, since, **kwargs):
+        return [(pk, at) for pk, at in recorded if at >= since]
+
+    recent_critical_incidents.connect(receiver, dispatch_uid="training.tests.incidents")
+    yield recorded
+    recent_critical_incidents.disconnect(dispatch_uid="training.tests.incidents")
 
 
 def test_joining_a_team_in_the_cse_role_assigns_the_viewing_module(django_capture_on_commit_callbacks, cse_rule,
@@ -105,39 +116,49 @@ def test_rules_skip_inactive_rules_other_organisations_and_people_who_completed_
 
 
 def test_a_critical_incident_recommends_the_module_once(incident_rule, officer):
-    assert services.recommend_after_critical_incident(officer_id=officer.pk) == 0  # no incident yet
-    _critical_incident(officer)
-    assert services.recommend_after_critical_incident(officer_id=officer.pk) == 1
-    assert services.recommend_after_critical_incident(officer_id=officer.pk) == 0
+    at = _critical_incident(officer)
+    assert services.recommend_after_critical_incident(officer_id=officer.pk, since=at) == 1
+    assert services.recommend_after_critical_incident(officer_id=officer.pk, since=at) == 0
     assignment = Assignment.objects.get(person=officer)
     assert assignment.source == Assignment.Source.RECOMMENDED
     assert officer.notifications.filter(title__startswith="Training recommended").count() == 1
 
 
 def test_a_new_incident_after_completing_the_module_recommends_it_again(incident_rule, officer):
-    _critical_incident(officer, days_ago=60)
-    services.recommend_after_critical_incident(officer_id=officer.pk)
+    first = _critical_incident(officer, days_ago=60)
+    services.recommend_after_critical_incident(officer_id=officer.pk, since=first)
     assignment = Assignment.objects.get(person=officer)
     version = incident_rule.module.current_version
     for lesson in version.lessons.all():
         services.lesson_view_record(assignment=assignment, lesson=lesson)
     services.quiz_submit(assignment=assignment, answers=answers_for(version))
-    assert services.recommend_after_critical_incident(officer_id=officer.pk) == 0  # completed since
-    _critical_incident(officer, days_ago=-1)  # a later incident
-    assert services.recommend_after_critical_incident(officer_id=officer.pk) == 1
+    assert services.recommend_after_critical_incident(officer_id=officer.pk, since=first) == 0  # completed since
+    later = _critical_incident(officer, days_ago=-1)  # a later incident
+    assert services.recommend_after_critical_incident(officer_id=officer.pk, since=later) == 1
 
 
-def test_the_daily_sweep_recommends_for_recent_incidents_only(incident_rule, officer, teammate, outsider):
-    _critical_incident(officer, days_ago=1)
-    _critical_incident(teammate, days_ago=30)
+def test_the_daily_sweep_recommends_for_recent_incidents_only(incident_rule, officer, teammate, outsider, incidents):
+    incidents += [(officer.pk, _critical_incident(officer, days_ago=1)),
+                  (teammate.pk, _critical_incident(teammate, days_ago=30))]
     assert tasks.sweep_critical_incidents() == 1
     assert tasks.sweep_critical_incidents() == 0
     assert set(Assignment.objects.values_list("person__username", flat=True)) == {"officer"}
 
 
-def test_the_critical_incident_task_takes_an_id(incident_rule, officer):
-    _critical_incident(officer)
-    assert tasks.recommend_after_critical_incident.delay(officer.pk).get() == 1
+def test_the_sweep_recommends_nothing_when_no_app_records_incidents(incident_rule, officer):
+    assert tasks.sweep_critical_incidents() == 0
+
+
+def test_the_critical_incident_task_takes_an_id_and_a_time(incident_rule, officer):
+    at = _critical_incident(officer)
+    assert tasks.recommend_after_critical_incident.delay(officer.pk, at.isoformat()).get() == 1
+
+
+def test_training_never_reads_exposures_or_wellbeing_for_the_recommendation():
+    import inspect
+
+    source = inspect.getsource(services.recommend_after_critical_incident) + inspect.getsource(tasks)
+    assert "from exposure" not in source and "Exposure.objects" not in source and "from wellbeing" not in source
 
 
 def test_the_rule_form_needs_a_team_for_a_team_rule(login, trainer, module, force):

@@ -69,9 +69,11 @@ class CheckInForm(forms.Form):
         label=_("Share this comment with occupational health"), required=False,
     )
 
-    def __init__(self, *args, instrument: Instrument, **kwargs):
+    def __init__(self, *args, instrument: Instrument, notices: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
+        if notices:  # who will read the comment, as true for this officer (`portal.access.notices_for`)
+            self.fields["comment"].help_text = notices["checkin_comment"]
         choices = [(str(o.value), str(o.label)) for o in instrument.options]
         items = {}
         for item in instrument.items:

@@ -11,14 +11,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from exposure import shift_times
-from exposure.models import Exposure, ShiftLog
+from exposure.models import ShiftLog
 from wellbeing.instruments import INSTRUMENTS
 from wellbeing.instruments.schedule import (
-    CRITICAL_INCIDENT,
     FOLLOWUP_OPENS_AT_MOST,
     FOLLOWUP_SHOWN_FOR,
+    FOLLOWUPS_MERGE_WITHIN,
     SHIFT_OFFER,
     DueItem,
     Incident,
@@ -26,13 +27,25 @@ from wellbeing.instruments.schedule import (
     due_items,
     resolve_rules,
 )
-from wellbeing.models import CheckIn, CheckInSchedule, SupportContact
+from wellbeing.models import CheckIn, CheckInSchedule, SupportContact, TrimCase
 
 TREND_DAYS = 365
-SCHEDULE_FIELDS = ["organisation_id", "role", "instrument", "trigger", "every_days", "hours_after",
-                   "grace_days", "active"]
+SCHEDULE_FIELDS = ["organisation_id", "role", "instrument", "trigger", "every_days", "grace_days", "active"]
 # Columns safe to load for lists: never `answers`, `result` or `comment`.
 LIST_FIELDS = ["id", "officer_id", "instrument", "completed_at", "total", "band", "positive", "urgent"]
+
+
+def trim_followups(ids: list[int], *, since: datetime) -> dict[int, dict[int, Incident]]:
+    """The TRiM cases of these people with a follow-up due on or after `since`, as the schedule's
+    plain `Incident` (id -> case id -> incident). Every case counts, however it opened (logged,
+    declared, referred): the case's due dates are the one source of the follow-ups. One query."""
+    incidents: dict[int, dict[int, Incident]] = defaultdict(dict)
+    for case_id, person_id, at, assessment_due, followup_due in TrimCase.objects.filter(
+        Q(assessment_due_at__gte=since) | Q(followup_due_at__gte=since), person_id__in=ids,
+    ).values_list("id", "person_id", "incident__occurred_at", "assessment_due_at", "followup_due_at"):
+        incidents[person_id][case_id] = Incident(key=case_id, at=at, on=timezone.localdate(at),
+                                                 assessment_due_at=assessment_due, followup_due_at=followup_due)
+    return incidents
 
 
 def due_for_officers(officers, *, now: datetime) -> dict[int, list[DueItem]]:
@@ -42,9 +55,11 @@ def due_for_officers(officers, *, now: datetime) -> dict[int, list[DueItem]]:
         return {}
     ids = [o.pk for o in officers]
     rows = list(CheckInSchedule.objects.values(*SCHEDULE_FIELDS))
-    longest = max((r["hours_after"] or 0 for r in rows if r["trigger"] == CRITICAL_INCIDENT), default=0)
-    followup_window = timedelta(hours=longest) + FOLLOWUP_SHOWN_FOR
-    recent_since = now - followup_window - FOLLOWUP_OPENS_AT_MOST
+    # A follow-up is shown until FOLLOWUP_SHOWN_FOR after it was due, and done by a check-in from
+    # at most FOLLOWUP_OPENS_AT_MOST before; a case due a little earlier may stand for a later one.
+    shown_since = now - FOLLOWUP_SHOWN_FOR - FOLLOWUPS_MERGE_WITHIN
+    incidents = trim_followups(ids, since=shown_since)
+    recent_since = shown_since - FOLLOWUP_OPENS_AT_MOST
 
     completions: dict[int, dict[str, list[datetime]]] = defaultdict(lambda: defaultdict(list))
     for officer_id, instrument, last in (
@@ -56,13 +71,6 @@ def due_for_officers(officers, *, now: datetime) -> dict[int, list[DueItem]]:
         officer_id__in=ids, completed_at__gte=recent_since
     ).values_list("officer_id", "instrument", "completed_at"):
         completions[officer_id][instrument].append(at)
-
-    incidents: dict[int, dict[int, Incident]] = defaultdict(dict)
-    for officer_id, shift_id, shift_date, start in Exposure.objects.filter(
-        officer_id__in=ids, critical_incident=True, shift_date__gte=(now - followup_window).date() - timedelta(days=1),
-    ).values_list("officer_id", "shift_id", "shift_date", "shift__start_time"):
-        incidents[officer_id][shift_id] = Incident(key=shift_id, at=shift_times.shift_start(shift_date, start),
-                                                      logged_on=shift_date)
 
     shifts: dict[int, list[Shift]] = defaultdict(list)
     for shift_id, officer_id, shift_date, start, minutes in ShiftLog.objects.filter(
@@ -142,23 +150,33 @@ def trend_summary(definition, points: list[dict]) -> str:
     values = {"name": name, "n": len(recent), "first": first, "last": last, "max": definition.max_total}
     if urgent:
         if last == first:
-            text = _("Over your last %(n)d %(name)s check-ins your score stayed at %(last)d out of %(max)d.")
+            text = ngettext("Over your last %(n)d %(name)s check-in your score stayed at %(last)d out of %(max)d.",
+                            "Over your last %(n)d %(name)s check-ins your score stayed at %(last)d out of %(max)d.",
+                            values["n"])
         else:
-            text = _("Over your last %(n)d %(name)s check-ins your score went from %(first)d to %(last)d out of "
-                     "%(max)d.")
+            text = ngettext("Over your last %(n)d %(name)s check-in your score went from %(first)d to %(last)d out of "
+                            "%(max)d.",
+                            "Over your last %(n)d %(name)s check-ins your score went from %(first)d to %(last)d out of "
+                            "%(max)d.", values["n"])
         return " ".join([text % values, _(
             "At least one of your %(name)s check-ins included an answer that needs support straight away, so "
             "occupational health was told. The score alone does not show whether things are better or worse."
         ) % values])
     if last == first:
-        return _("Over your last %(n)d %(name)s check-ins your score stayed at %(last)d out of %(max)d.") % values
+        return ngettext("Over your last %(n)d %(name)s check-in your score stayed at %(last)d out of %(max)d.",
+                            "Over your last %(n)d %(name)s check-ins your score stayed at %(last)d out of %(max)d.",
+                            values["n"]) % values
     better = (last > first) == definition.higher_is_better
     if better:
-        text = _("Over your last %(n)d %(name)s check-ins your score went from %(first)d to %(last)d out of "
-                 "%(max)d, which is in the better direction.")
+        text = ngettext("Over your last %(n)d %(name)s check-in your score went from %(first)d to %(last)d out of "
+                        "%(max)d, which is in the better direction.",
+                        "Over your last %(n)d %(name)s check-ins your score went from %(first)d to %(last)d out of "
+                        "%(max)d, which is in the better direction.", values["n"])
     else:
-        text = _("Over your last %(n)d %(name)s check-ins your score went from %(first)d to %(last)d out of "
-                 "%(max)d, which is in the harder direction.")
+        text = ngettext("Over your last %(n)d %(name)s check-in your score went from %(first)d to %(last)d out of "
+                        "%(max)d, which is in the harder direction.",
+                        "Over your last %(n)d %(name)s check-ins your score went from %(first)d to %(last)d out of "
+                        "%(max)d, which is in the harder direction.", values["n"])
     return text % values
 
 

@@ -78,8 +78,9 @@ def checkin(request, code: str):
     instrument = _instrument_or_404(code)
     officer = request.user  # area_required let only an officer in; a check-in is always their own
     token_problem = None
+    notices = access.notices_for(officer)
     if request.method == "POST":
-        form = CheckInForm(request.POST, instrument=instrument)
+        form = CheckInForm(request.POST, instrument=instrument, notices=notices)
         submission = None
         try:
             submission = submission_from_token(request.POST.get("submission", ""), officer_id=officer.pk,
@@ -105,12 +106,12 @@ def checkin(request, code: str):
                     messages.success(request, _("Thank you. Your check-in is saved."))
                 return redirect("wellbeing:result", pk=saved.pk)
     else:
-        form = CheckInForm(instrument=instrument)
+        form = CheckInForm(instrument=instrument, notices=notices)
     return render(request, "wellbeing/checkins/checkin_form.html", {
         "form": form, "instrument": instrument, "token_problem": token_problem,
         # A fresh token after any problem: nothing was saved, so the next submit may save once.
         "token": submission_token(officer_id=officer.pk, instrument=instrument),
-        "notice": access.NOTICES["checkin"],
+        "notice": notices["checkin"],
         # Validated questionnaires stay in English unless their owner's translation is loaded
         # (none is yet); a reader of another language gets a note saying why.
         "item_language": instrument_language(validated=()) if instrument.validated else None,
@@ -149,6 +150,7 @@ def _contacts(user, status: availability.OhStatus | None) -> list:
 @area_required("wellbeing")
 def result(request, pk: int):
     checkin = access.get_own_or_404(request.user, CheckIn.objects.all(), pk)
+    notices = access.notices_for(request.user)
     definition = checkin.definition
     answers = [
         {"number": item.number, "text": item.text, "answer": definition.option_label(value)}
@@ -164,8 +166,9 @@ def result(request, pk: int):
         "trends": selectors.trends(checkins, now=timezone.now(), instrument=checkin.instrument),
         "contacts": _contacts(request.user, next_steps["status"] if next_steps else None),
         "sharing_form": SharingForm(initial={"share_comment_with_oh": checkin.share_comment_with_oh}),
-        # Who sees what: the very words of the form (portal.access.NOTICES), not a paraphrase.
-        "notice": access.NOTICES["checkin"], "comment_notice": access.NOTICES["checkin_comment"],
+        # Who sees what: the very words of the form (portal.access.notices_for), not a paraphrase.
+        "notice": notices["checkin"], "comment_notice": notices["checkin_comment"],
+        "all_comments_to_oh": access.all_comments_for_oh(request.user),
     })
 
 

@@ -63,13 +63,18 @@ class CheckIn(models.Model):
 
 class CheckInSchedule(models.Model):
     """When a check-in is due, as data an admin edits. A row with no organisation applies to every
-    organisation, a row with no role to every role; for the same questionnaire, trigger and timing
-    the most specific row wins (so a force can change or switch off a default for one role)."""
+    organisation, a row with no role to every role; for the same questionnaire and trigger the most
+    specific row wins (so a force can change or switch off a default for one role).
+
+    The follow-ups after a critical incident have no timing here: they are due when each of the
+    person's TRiM cases says its initial assessment and its follow-up are due (the organisation's
+    TRiM timings). A row says only which questionnaire is asked then, and when it counts as overdue."""
 
     class Trigger(models.TextChoices):
         AFTER_SHIFT = "after_shift", _("After every shift")
         EVERY = "every", _("Every so many days")
-        CRITICAL_INCIDENT = "critical_incident", _("After a critical incident")
+        TRIM_ASSESSMENT = "trim_assessment", _("When a TRiM case's initial assessment is due")
+        TRIM_FOLLOWUP = "trim_followup", _("When a TRiM case's follow-up is due")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="checkin_schedules",
@@ -78,19 +83,18 @@ class CheckInSchedule(models.Model):
     role = models.CharField(_("high-risk role"), max_length=30, choices=HighRiskRole.choices, blank=True,
                             help_text=_("Leave empty for every role."))
     instrument = models.CharField(_("questionnaire"), max_length=10, choices=INSTRUMENT_CHOICES)
-    trigger = models.CharField(_("when"), max_length=20, choices=Trigger.choices)
+    trigger = models.CharField(
+        _("when"), max_length=20, choices=Trigger.choices,
+        help_text=_("A TRiM follow-up is due when the person's TRiM case says: the organisation's TRiM timings "
+                    "(72 hours and 28 days after the incident unless changed), never a timing set here."))
     every_days = models.PositiveSmallIntegerField(_("every (days)"), null=True, blank=True)
-    hours_after = models.PositiveIntegerField(
-        _("hours after the incident"), null=True, blank=True,
-        help_text=_("TRiM-style follow-ups: about 72 hours, and about 28 days (672 hours)."),
-    )
     grace_days = models.PositiveSmallIntegerField(
         _("overdue after (days)"), default=7, help_text=_("Days after it is due before it counts as overdue."))
     active = models.BooleanField(_("active"), default=True,
                                  help_text=_("Untick to switch a default off for this organisation or role."))
 
     class Meta:
-        ordering = ["instrument", "trigger", "hours_after", "organisation__name", "role"]
+        ordering = ["instrument", "trigger", "organisation__name", "role"]
         verbose_name = _("check-in schedule")
 
     def __str__(self):
@@ -100,12 +104,8 @@ class CheckInSchedule(models.Model):
         super().clean()
         if self.trigger == self.Trigger.EVERY and not self.every_days:
             raise ValidationError({"every_days": _("Say how many days apart.")})
-        if self.trigger == self.Trigger.CRITICAL_INCIDENT and not self.hours_after:
-            raise ValidationError({"hours_after": _("Say how many hours after the incident.")})
         if self.trigger != self.Trigger.EVERY:
             self.every_days = None
-        if self.trigger != self.Trigger.CRITICAL_INCIDENT:
-            self.hours_after = None
 
 
 class SupportContact(models.Model):

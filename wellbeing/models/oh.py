@@ -79,6 +79,8 @@ class RetentionPolicy(models.Model):
         WELFARE_ACTIONS = "welfare_actions", _("Welfare actions")
         REFERRALS = "referrals", _("Referrals")
         CASE_NOTES = "case_notes", _("OH case notes")
+        HELP_REQUESTS = "help_requests", _("Help requests (closed) and their contacts")
+        SCREENINGS = "screenings", _("Screenings and routine appointments")
 
     record_type = models.CharField(_("record type"), max_length=30, choices=RecordType.choices, unique=True)
     years_after_employment = models.PositiveSmallIntegerField(

@@ -97,8 +97,13 @@ class Flag(models.Model):
         REFERRED_EAP = "referred_eap", _("Referred to the employee assistance programme")
         REFERRED_GP = "referred_gp", _("Referred to their GP")
         NOT_CONTACTED = "not_contacted", _("Could not contact after repeated attempts")
+        # The flag was wrong (issue 21): closed with a required reason in words (`dismiss_reason`),
+        # by the flag's owner (`wellbeing.risk.flags.flag_dismiss`); counted in the rules report.
+        NOT_APPLICABLE = "not_applicable", _("Not applicable")
+        FALSE_ALARM = "false_alarm", _("False alarm")
 
     ACTIVE = [Status.OPEN, Status.ACKNOWLEDGED, Status.ESCALATED]
+    DISMISSALS = [Outcome.NOT_APPLICABLE, Outcome.FALSE_ALARM]
 
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags")
     reason_code = models.CharField(max_length=40)
@@ -117,11 +122,22 @@ class Flag(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # The out-of-hours route of an urgent flag (wellbeing/risk/urgent.py): when the organisation's
+    # on-call contact was told, and when the second contact was (each claimed once, by UPDATE).
+    on_call_notified_at = models.DateTimeField(null=True, blank=True)
+    second_contact_notified_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
+    # Free text, so never logged, audited, exported in reports or put in a URL: why the flag was
+    # closed as not applicable or a false alarm (OH sees it; the supervisor sees their own).
+    dismiss_reason = models.TextField(_("why the flag does not apply"), blank=True, max_length=2000)
+    # The officer's own words about the flag, shared by their choice with their supervisor and OH,
+    # edited or withdrawn by them at any time. Never logged or audited as text.
+    officer_context = models.TextField(_("your context"), blank=True, max_length=2000)
+    officer_context_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-urgent", "-severity", "raised_at"]

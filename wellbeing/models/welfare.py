@@ -46,3 +46,23 @@ class WelfareAction(models.Model):
 
     def __str__(self):
         return f"{self.kind} for {self.officer_id} at {self.recorded_at:%Y-%m-%d}"
+
+
+class DeploymentFollowUp(models.Model):
+    """A supervisor's mark that they debriefed and checked in with someone after a firearms or
+    counter-terrorism deployment logged without a defined task (issue 18). Who and when only: like a
+    welfare action, no free text, because every later supervisor of the team reads it. One mark per
+    deployment (the unique exposure), so a double click or a second tab records it once."""
+
+    exposure = models.OneToOneField("exposure.Exposure", on_delete=models.CASCADE, related_name="follow_up")
+    # The person, kept beside the exposure so the mark can be scoped through `portal.access` alone.
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+")
+    done_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-done_at", "-id"]
+
+    def __str__(self):
+        return f"Deployment {self.exposure_id} followed up at {self.done_at:%Y-%m-%d}"

@@ -112,6 +112,18 @@ class FlagCloseForm(forms.Form):
         label=_("Outcome"), choices=Flag.Outcome.choices, widget=forms.RadioSelect,
         error_messages={"required": _("Choose the outcome before closing the flag."),
                         "invalid_choice": _("Choose one of the outcomes listed.")})
+    # Only for "not applicable" and "false alarm" (issue 21): why, in words, kept on the flag only.
+    reason = forms.CharField(
+        label=_("If the flag was wrong: why it does not apply"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required for not applicable or false alarm. Never logged or exported."))
+
+    def clean(self):
+        data = super().clean()
+        data["reason"] = (data.get("reason") or "").replace("\x00", "").strip()
+        if data.get("outcome") in Flag.DISMISSALS and not data["reason"]:
+            self.add_error("reason", _("Say why the flag does not apply."))
+        return data
 
 
 class CaseNoteForm(forms.ModelForm):

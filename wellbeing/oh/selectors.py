@@ -11,14 +11,26 @@ from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import CharField, Count, Func, QuerySet
+from django.db.models import CharField, Count, Exists, Func, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
-from exposure.models import Exposure, ShiftLog
+from exposure.models import Exposure, OutcomeRequest, ShiftLog
 from portal import access, exports
-from portal.models import AuditEvent, Notification, User
+from portal.models import AuditEvent, Disclosure, Notification, User
 from wellbeing import instruments
-from wellbeing.models import CheckIn, Flag, LegalHold, OHCaseNote, Referral, RiskAssessment
+from wellbeing.models import (
+    CheckIn,
+    Flag,
+    HelpContact,
+    HelpRequest,
+    LegalHold,
+    OHCaseNote,
+    Referral,
+    RiskAssessment,
+    Screening,
+    TrimAssessment,
+    TrimCase,
+)
 from wellbeing.risk.flags import OH, OWNER_FILTERS
 
 # ----------------------------------------------------------------------------- queue
@@ -41,7 +53,7 @@ def notified_for(flags) -> dict[int, list[Notification]]:
     query for the whole page."""
     keys = {}
     for flag in flags:
-        for suffix in ("supervisor", "oh", "oh:urgent", "escalated"):
+        for suffix in ("supervisor", "oh", "oh:urgent", "escalated", "oncall", "oncall-second"):
             keys[f"flag:{flag.pk}:{suffix}"] = flag.pk
     found: dict[int, list[Notification]] = defaultdict(list)
     if not keys:
@@ -66,8 +78,10 @@ def welfare_actions_for(person) -> list:
                 .order_by("-recorded_at")[:50])
 
 
-def checkin_rows(checkins) -> list[dict]:
-    """Check-ins with their answers laid out against the item text (OH only)."""
+def checkin_rows(checkins, *, all_comments: bool = False) -> list[dict]:
+    """Check-ins with their answers laid out against the item text (OH only). A comment shows when
+    the officer shared it on that check-in, or every comment when they chose to share them all
+    (`all_comments`, from `portal.access.all_comments_for_oh`)."""
     rows = []
     for c in checkins:
         definition = instruments.INSTRUMENTS.get(c.instrument)
@@ -78,7 +92,7 @@ def checkin_rows(checkins) -> list[dict]:
         rows.append({"checkin": c, "name": definition.short_name if definition else c.instrument,
                      "max": definition.max_total if definition else None, "answers": answers,
                      "band": c.band_info.label if definition and c.band_info else c.band,
-                     "comment": c.comment_for_oh, "pcl5": pcl5_clusters(c)})
+                     "comment": c.comment if all_comments else c.comment_for_oh, "pcl5": pcl5_clusters(c)})
     return rows
 
 
@@ -110,6 +124,27 @@ def case_querysets(person) -> dict[str, QuerySet]:
         "notes": OHCaseNote.objects.filter(person=person).select_related("author"),
         "holds": LegalHold.objects.filter(person=person).select_related("placed_by", "lifted_by"),
     }
+
+
+def trim_cases_for(person) -> list[TrimCase]:
+    """The person's TRiM cases for OH's case page, latest incident first, each with its incident,
+    practitioner and assessments: two queries whatever the number of cases."""
+    return list(TrimCase.objects.filter(person=person).select_related("incident", "practitioner")
+                .prefetch_related(Prefetch("assessments", queryset=TrimAssessment.objects.order_by("held_on", "id")))
+                .order_by("-incident__occurred_at", "-pk"))
+
+
+TRIM_FOLLOWUPS_SHOWN = 20
+
+
+def trim_followups_overdue(user) -> QuerySet:
+    """Open TRiM cases, of people OH may see, whose follow-up was escalated to OH and is still not
+    held: the oldest due first. No band, no assessment: a name, the incident's date and the dates."""
+    people = access.people_visible_to(user, access.CLINICAL_DETAIL)
+    held = TrimAssessment.objects.filter(case=OuterRef("pk"), stage=TrimAssessment.Stage.FOLLOW_UP)
+    return (TrimCase.objects.filter(person__in=people, followup_escalated_at__isnull=False)
+            .exclude(stage=TrimCase.Stage.CLOSED).exclude(Exists(held))
+            .select_related("person", "incident").order_by("followup_due_at", "pk"))
 
 
 # ----------------------------------------------------------------------------- cohort reports
@@ -260,7 +295,19 @@ def _without_private_comments(table: tuple[list[str], list[list]]) -> tuple[list
     return header, rows
 
 
-def subject_access_tables(person, *, private_comments: bool = False) -> dict[str, tuple[list[str], list[list]]]:
+def _outcome_request_table(person, *, own_copy: bool) -> tuple[list[str], list[list]]:
+    """The person's call outcome requests (issue 18). The incident reference and the supervisor's
+    answer are for the call handler and their supervisor only, so they are in the person's own copy
+    and not in OH's."""
+    fields = ["id", "shift_id", "category__name", "detail_wanted", "status", "created_at", "answered_at",
+              "closed_at"]
+    if own_copy:
+        fields[3:3] = ["reference", "answer"]
+    return _table(OutcomeRequest.objects.filter(officer=person).order_by("created_at", "id"), fields)
+
+
+def subject_access_tables(person, *, private_comments: bool = False,
+                          own_copy: bool = False) -> dict[str, tuple[list[str], list[list]]]:
     """Everything the portal holds about `person`, one table per kind of record (for the ZIP).
     Authentication secrets (password hash, TOTP keys, recovery codes) are deliberately left out:
     they are not information about the person and would weaken their account if disclosed.
@@ -280,7 +327,7 @@ def subject_access_tables(person, *, private_comments: bool = False) -> dict[str
             "id", "computed_at", "refreshed_at", "level", "score", "reasons", "exposure", "rules_version"]),
         "flags": _table(Flag.objects.filter(officer=person).order_by("raised_at"), [
             "id", "reason_code", "kind", "urgent", "status", "raised_at", "acknowledged_at", "escalated_at",
-            "closed_at"]),
+            "closed_at", "outcome", "dismiss_reason", "officer_context", "officer_context_at"]),
         "referrals": _table(Referral.objects.filter(person=person).order_by("referred_on"), [
             "id", "kind", "referred_on", "outcome", "outcome_on", "recorded_at"]),
         "oh_case_notes": _table(OHCaseNote.objects.filter(person=person).order_by("created_at"), [
@@ -289,12 +336,21 @@ def subject_access_tables(person, *, private_comments: bool = False) -> dict[str
             "id", "reason", "placed_at", "lifted_at"]),
         "notifications": _table(Notification.objects.filter(user=person).order_by("created_at"), [
             "id", "created_at", "title", "body", "link", "read_at", "emailed_at"]),
+        "sharing_choices": _table(Disclosure.objects.filter(officer=person).order_by("chosen_at", "id"), [
+            "id", "audience", "choice", "peer_supporter__username", "chosen_at", "withdrawn_at"]),
         "access_history": _table(AuditEvent.objects.filter(subject=person).order_by("at", "id"), [
             "id", "at", "action", "actor__username", "actor__first_name", "actor__last_name", "object_type",
             "object_id", "reason"]),
     }
     if not private_comments:
         tables["checkins"] = _without_private_comments(tables["checkins"])
+    tables.update(_help_request_tables(person, private_comments=private_comments))
+    tables["outcome_requests"] = _outcome_request_table(person, own_copy=own_copy)
+    # Screening (docs/screening.md): the outcome band is in OH's copy (a request made through OH),
+    # not in the person's self-service copy: OH discusses results with the person (Oscar Kilo).
+    tables["screenings"] = _table(Screening.objects.filter(person=person).order_by("due_on", "id"), [
+        "id", "kind", "role", "role_since", "due_on", "invited_at", "reminded_at", "appointment_at", "attended",
+        "completed_on", "withdrawn_on", *([] if private_comments else ["outcome"])])
     for label, fields, owner in [
         ("wellbeing.WelfareAction", ["id", "kind", "recorded_at", "follow_up_on", "follow_up_done"], "officer"),
         ("training.Assignment", ["id", "module__slug", "module__current_version__title", "assigned_at", "due_on",
@@ -310,6 +366,22 @@ def subject_access_tables(person, *, private_comments: bool = False) -> dict[str
         usable = [f for f in fields if f.split("__")[0] in known]
         tables[label.split(".")[1].lower() + "s"] = _table(model.objects.filter(**{owner: person}), usable)
     return tables
+
+
+def _help_request_tables(person, *, private_comments: bool) -> dict:
+    """The person's help requests and the contacts recorded on them. OH's copy holds only the
+    requests that reached OH: one to a peer supporter alone was never OH's to read (docs/talk.md);
+    the person's own copy holds them all."""
+    requests = HelpRequest.objects.filter(officer=person).order_by("created_at")
+    if not private_comments:
+        requests = requests.filter(to_oh=True)
+    return {
+        "help_requests": _table(requests, [
+            "id", "created_at", "peer__first_name", "peer__last_name", "to_oh", "urgent", "shares", "shared_level",
+            "shared_checkins", "status", "accepted_at", "closed_at"]),
+        "help_contacts": _table(HelpContact.objects.filter(request__in=requests).order_by("on", "id"), [
+            "id", "request_id", "on", "kind", "recorded_at"]),
+    }
 
 
 def profile_of(person) -> dict:

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
-from portal import audit, exports
+from portal import access, audit, exports
 from portal.models import User
 from wellbeing.models import ErasureReport, Flag, LegalHold, OHCaseNote, Referral, RetentionPolicy
 
@@ -79,7 +79,10 @@ def subject_access_zip(*, person, by, copy: str = OH_COPY, reference: str = "",
         raise ValueError("only the person themself receives their own copy")
     if copy == OH_COPY and not (reference and purpose):
         raise ValueError("OH's subject access export needs the request reference and a reason")
-    tables = subject_access_tables(person, private_comments=copy == OWN_COPY)
+    # OH's copy holds the comments OH may read: those shared per check-in, or all of them when the
+    # person chose to share every comment with OH (`portal.access`).
+    tables = subject_access_tables(person, private_comments=copy == OWN_COPY or access.all_comments_for_oh(person),
+                                   own_copy=copy == OWN_COPY)
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", (
@@ -140,7 +143,14 @@ RECORD_MODELS = {
     RetentionPolicy.RecordType.WELFARE_ACTIONS: ("wellbeing.WelfareAction", "officer"),
     RetentionPolicy.RecordType.REFERRALS: ("wellbeing.Referral", "person"),
     RetentionPolicy.RecordType.CASE_NOTES: ("wellbeing.OHCaseNote", "person"),
+    # The officer's own requests for help ("Talk to someone"), with their contacts (date and kind).
+    # Only closed ones: a request still open is in someone's queue and is closed there first.
+    RetentionPolicy.RecordType.HELP_REQUESTS: ("wellbeing.HelpRequest", "officer"),
+    # Psychological screening and routine appointments (wellbeing/screening): OH's records.
+    RetentionPolicy.RecordType.SCREENINGS: ("wellbeing.Screening", "person"),
 }
+# Records of a type that retention may erase, beyond the owner's leaving date (see above).
+RECORD_FILTERS = {RetentionPolicy.RecordType.HELP_REQUESTS: {"status": "closed"}}
 
 
 def retention_erase(*, now=None) -> ErasureReport:
@@ -162,12 +172,15 @@ def retention_erase(*, now=None) -> ErasureReport:
                 continue
             cutoff = retention_cutoff(today, years.get(record_type, DEFAULT_RETENTION_YEARS))
             due = leavers.filter(employment_ended_on__lt=cutoff).values("pk")
-            rows = model.objects.filter(**{f"{owner}__in": due})
+            rows = model.objects.filter(**{f"{owner}__in": due}, **RECORD_FILTERS.get(record_type, {}))
             people.update(rows.values_list(f"{owner}_id", flat=True).distinct())
             if record_type == RetentionPolicy.RecordType.EXPOSURES:
                 from exposure.models import Exposure
 
                 counts["exposures"] = Exposure.objects.filter(shift__in=rows).count()
+            if record_type == RetentionPolicy.RecordType.HELP_REQUESTS:
+                counts["help_contacts"] = apps.get_model("wellbeing.HelpContact").objects.filter(
+                    request__in=rows).count()
             _total, per_model = rows.delete()
             name = "shifts" if record_type == RetentionPolicy.RecordType.EXPOSURES else str(record_type)
             counts[name] = per_model.get(model._meta.label, 0)

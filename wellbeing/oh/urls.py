@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/<int:pk>/referrals/", oh_views.referral_add, name="referral-add"),
     path("people/<int:pk>/referrals/<int:referral_pk>/outcome/", oh_views.referral_outcome, name="referral-outcome"),
     path("people/<int:pk>/notes/", oh_views.note_add, name="note-add"),
+    path("people/<int:pk>/flags/<int:flag_pk>/acknowledge/", oh_views.flag_acknowledge, name="flag-acknowledge"),
     path("people/<int:pk>/flags/<int:flag_pk>/close/", oh_views.flag_close, name="flag-close"),
     path("people/<int:pk>/holds/", oh_views.hold_place, name="hold-place"),
     path("people/<int:pk>/holds/<int:hold_pk>/lift/", oh_views.hold_lift, name="hold-lift"),

@@ -18,10 +18,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from portal import access, audit, exports
+from portal import access, audit, disclosure, exports
 from portal.access import area_required
 from portal.fetch_site import same_origin_reads
 from portal.models import User
@@ -29,6 +29,7 @@ from wellbeing.exports import Pseudonymiser, export_key
 from wellbeing.models import Flag, LegalHold, Referral
 from wellbeing.oh import selectors as oh_selectors
 from wellbeing.oh import services as oh_services
+from wellbeing.oh import sharing
 from wellbeing.oh.forms import (
     AuditFilterForm,
     CaseNoteForm,
@@ -41,8 +42,10 @@ from wellbeing.oh.forms import (
     SubjectAccessForm,
     reason_label,
 )
+from wellbeing.oh.labels import action_label, role_labels
 from wellbeing.risk import flags as flag_life
 from wellbeing.risk.reasons import REASONS, oh_label
+from wellbeing.screening.selectors import for_person as screening_for_person
 
 PAGE_SIZE = 25
 CASE_SESSION_KEY = "oh_case_reasons"
@@ -62,10 +65,14 @@ def index(request: HttpRequest) -> HttpResponse:
     notified = oh_selectors.notified_for(page.object_list)
     now = timezone.now()
     rows = [{"flag": f, "notified": notified.get(f.pk, []), "reason": oh_label(f.reason_code),
-             "age": timesince(f.raised_at, now, depth=1)} for f in page.object_list]
-    audit.list_viewed(page="oh_queue", rows=len(rows), page_number=page.number)
+             "age": timesince(f.raised_at, now, depth=1),
+             "can_acknowledge": flag_life.flag_permitted(f, flag_life.OH, flag_life.ACKNOWLEDGE)}
+            for f in page.object_list]
+    trim_overdue = list(oh_selectors.trim_followups_overdue(request.user)[:oh_selectors.TRIM_FOLLOWUPS_SHOWN])
+    audit.list_viewed(page="oh_queue", rows=len(rows), page_number=page.number, trim_followups=len(trim_overdue))
     return render(request, "wellbeing/oh/index.html", {
-        "page": page, "rows": rows, "can_audit": oh_selectors.can_read_audit_log(request.user)})
+        "page": page, "rows": rows, "trim_overdue": trim_overdue,
+        "can_audit": oh_selectors.can_read_audit_log(request.user)})
 
 
 @area_required("oh")
@@ -150,12 +157,15 @@ def _render_case(request: HttpRequest, person: User, reason: str, forms: dict | 
     assessments = _page(request, qs["assessments"], "assessments")
     referrals = list(qs["referrals"])
     flags = list(qs["flags"])
+    trim_cases = oh_selectors.trim_cases_for(person)
     forms = forms or {}
     audit.record("oh_case_view", subject=person, reason=reason,
-                 detail={"pages": {k: request.GET.get(k, "1") for k in ("checkins", "exposures", "assessments")}})
+                 detail={"pages": {k: request.GET.get(k, "1") for k in ("checkins", "exposures", "assessments")},
+                         "trim_cases": [c.pk for c in trim_cases]})
     return render(request, "wellbeing/oh/case.html", {
         "person": person, "reason": reason_label(reason),
-        "checkins": checkins, "checkin_rows": oh_selectors.checkin_rows(checkins.object_list),
+        "checkins": checkins, "checkin_rows": oh_selectors.checkin_rows(
+            checkins.object_list, all_comments=access.all_comments_for_oh(person)),
         "exposures": exposures, "assessments": assessments,
         # each reason as OH reads it, from the reasons table (the engine stores only its code)
         "assessment_rows": [{"assessment": a, "reasons": [(oh_label(r.get("code", "")), r.get("code", ""))
@@ -170,6 +180,7 @@ def _render_case(request: HttpRequest, person: User, reason: str, forms: dict | 
             instance=r, prefix=f"outcome-{r.pk}")} for r in referrals],
         "notes": list(qs["notes"]), "holds": list(qs["holds"]),
         "welfare_actions": oh_selectors.welfare_actions_for(person),
+        "screenings": screening_for_person(person), "trim_cases": trim_cases,
         "referral_form": forms.get("referral") or ReferralForm(prefix="referral"),
         "note_form": forms.get("note") or CaseNoteForm(prefix="note"),
         "hold_form": forms.get("hold") or LegalHoldForm(prefix="hold"),
@@ -232,6 +243,21 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @area_required("oh")
+def flag_acknowledge(request: HttpRequest, pk: int, flag_pk: int) -> HttpResponse:
+    """OH says "seen, someone is on it": for an urgent flag this stops the on-call chain (the second
+    contact is not told). Back to the queue, where the button is."""
+    person = _person(request, pk)
+    flag = get_object_or_404(Flag, pk=flag_pk, officer=person)
+    flag_life.flag_require(flag, flag_life.OH, flag_life.ACKNOWLEDGE)  # a supervisor's own flag: 403
+    if flag_life.flag_acknowledge(flag=flag, role=flag_life.OH, by=request.user):
+        messages.success(request, _("Flag acknowledged: the on-call chain has stopped."))
+    else:
+        messages.info(request, _("That flag was already acknowledged or closed."))
+    return redirect("oh:index")
+
+
+@require_POST
+@area_required("oh")
 def flag_close(request: HttpRequest, pk: int, flag_pk: int) -> HttpResponse:
     person = _person(request, pk)
     flag = get_object_or_404(Flag, pk=flag_pk, officer=person)
@@ -242,7 +268,13 @@ def flag_close(request: HttpRequest, pk: int, flag_pk: int) -> HttpResponse:
     form = FlagCloseForm(request.POST, prefix=f"close-{flag.pk}")
     if not form.is_valid():
         return _after_write(request, person, f"close-{flag.pk}", form)
-    if flag_life.flag_close(flag=flag, role=flag_life.OH, by=request.user, outcome=form.cleaned_data["outcome"]):
+    outcome = form.cleaned_data["outcome"]
+    if outcome in Flag.DISMISSALS:  # the flag was wrong: closed with the reason (issue 21)
+        closed = flag_life.flag_dismiss(flag=flag, role=flag_life.OH, by=request.user, outcome=outcome,
+                                        reason_text=form.cleaned_data["reason"])
+    else:
+        closed = flag_life.flag_close(flag=flag, role=flag_life.OH, by=request.user, outcome=outcome)
+    if closed:
         messages.success(request, _("Flag closed."))
     else:
         messages.info(request, _("That flag was already closed."))
@@ -315,9 +347,12 @@ def report_notes(plan: exports.DisclosurePlan, longitudinal: bool) -> list[str]:
         _("Each row is one check-in. Days only, never times; no urgent marker."),
         _("Pseudonyms: stable across exports (longitudinal cohort)") if longitudinal else
         _("Pseudonyms: new for this export only; they cannot be matched with any other export."),
-        _("Small numbers: where fewer than %(n)d people share a unit and role, the unit is shown as "
-          "%(unit)s; where the whole organisation still has fewer than %(n)d such people, their rows are "
-          "left out.") % {"n": exports.SUPPRESS_BELOW, "unit": exports.GENERALISED_UNIT},
+        ngettext("Small numbers: where fewer than %(n)d person shares a unit and role, the unit is shown as "
+                 "%(unit)s; where the whole organisation still has fewer than %(n)d such person, their rows are "
+                 "left out.",
+                 "Small numbers: where fewer than %(n)d people share a unit and role, the unit is shown as "
+                 "%(unit)s; where the whole organisation still has fewer than %(n)d such people, their rows are "
+                 "left out.", exports.SUPPRESS_BELOW) % {"n": exports.SUPPRESS_BELOW, "unit": exports.GENERALISED_UNIT},
         _("Rows with the unit generalised: %(n)d") % {"n": plan.generalised_rows},
         _("Rows left out: %(n)d") % {"n": plan.suppressed_rows},
     ]
@@ -399,13 +434,36 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 @area_required("wellbeing")
-def privacy(request: HttpRequest) -> HttpResponse:
+def privacy(request: HttpRequest, form=None) -> HttpResponse:
+    """Who has looked at the officer's records, and what more than the default they share."""
     page = Paginator(oh_selectors.access_history(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "wellbeing/checkins/privacy.html", {
         "page": page,
         "events": [{"event": e, "reason": reason_label(e.reason) if e.reason else "",
                     "action": action_label(e.action), "roles": role_labels(e.actor)} for e in page.object_list],
-    })
+        **sharing.context(request.user, form),
+    }, status=400 if form is not None else 200)
+
+
+@require_POST
+@area_required("wellbeing")
+def privacy_sharing(request: HttpRequest) -> HttpResponse:
+    """Save the officer's choices of what is shared (each change dated and audited, in force at
+    once), or withdraw one (`withdraw` names the audience)."""
+    officer = request.user
+    audience = request.POST.get("withdraw")
+    if audience is not None:
+        if audience in access.DISCLOSURE_CHOICES and disclosure.withdraw(officer=officer, audience=audience):
+            messages.success(request, _("Your choice is withdrawn. From now on only the default is shared."))
+        return redirect("wellbeing:privacy")
+    form = sharing.DisclosureForm(request.POST, officer=officer)
+    if not form.is_valid():
+        return privacy(request, form)
+    for audience in access.DISCLOSURE_CHOICES:
+        disclosure.choose(officer=officer, audience=audience, choice=form.cleaned_data[audience],
+                          peer_supporter=form.cleaned_data["peer"] if audience == access.PEER_SUPPORTER else None)
+    messages.success(request, _("Your choices are saved and apply from now on, on every page and export."))
+    return redirect("wellbeing:privacy")
 
 
 @require_POST
@@ -416,28 +474,3 @@ def privacy_export(request: HttpRequest) -> HttpResponse:
     content = oh_services.subject_access_zip(person=request.user, by=request.user,
                                              copy=oh_services.OWN_COPY)
     return _zip_response(content, f"my-data-{timezone.localdate():%Y-%m-%d}.zip")
-
-
-ACTION_LABELS = {
-    "oh_case_view": gettext_lazy("Opened your occupational health case"),
-    "subject_access_export": gettext_lazy("Exported everything held about you (subject access request)"),
-    "oh_referral_recorded": gettext_lazy("Recorded a referral"),
-    "oh_referral_outcome": gettext_lazy("Recorded the outcome of a referral"),
-    "oh_note_added": gettext_lazy("Added an occupational health note"),
-    "flag_closed": gettext_lazy("Closed a flag"),
-    "oh_flag_closed": gettext_lazy("Closed a flag"),  # OH's close before issue 16 (now flag_closed, role "oh")
-    "legal_hold_placed": gettext_lazy("Placed a legal hold on your records"),
-    "legal_hold_lifted": gettext_lazy("Lifted a legal hold on your records"),
-    "flag_acknowledged": gettext_lazy("Acknowledged a flag"),
-}
-ROLE_LABELS = {"officer": gettext_lazy("officer"), "supervisor": gettext_lazy("supervisor"),
-               "trainer": gettext_lazy("trainer"), "oh": gettext_lazy("occupational health"),
-               "admin": gettext_lazy("administrator")}
-
-
-def action_label(code: str) -> str:
-    return str(ACTION_LABELS.get(code, code.replace("_", " ")))
-
-
-def role_labels(user) -> str:
-    return ", ".join(str(ROLE_LABELS[r]) for r in user.roles if r != "officer") or str(ROLE_LABELS["officer"])

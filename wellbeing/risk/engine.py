@@ -5,8 +5,10 @@ For one officer at one moment the engine takes:
 - their decayed exposure load now, and their own usual load (from the 12 weeks before the last
   2 weeks; the one definition is `exposure/load.py`), and the median load of officers in the same
   role (peers);
-- critical incidents, long viewing sessions without a break, and their last check-in (which also
-  tells whether a critical-incident follow-up was done: a check-in at or after it was due);
+- the due dates of their TRiM cases' follow-ups (the initial assessment and the follow-up, from the
+  organisation's TRiM timings), long viewing without a break (self-logged entries and the viewing
+  timer's sessions), call-handling shifts with a long run of calls without a break, and their last
+  check-in (which also tells whether a follow-up was done: a check-in from 12 hours before it was due);
 - the latest result of each validated instrument, their recent pulse totals, and any urgent answer.
 
 It returns a level (green < amber < red < urgent), a score used only to sort people by need, the
@@ -113,14 +115,39 @@ class OfficerInputs:
     load_now: float = 0.0  # decayed load at as_of
     usual_daily_dose: float = 0.0  # mean daily dose over the usual window
     recent_dose: float = 0.0  # undecayed dose in the last RECENT_DAYS
-    critical_incidents: list[date] = field(default_factory=list)
-    long_viewing_without_breaks: int = 0  # entries in the recent window
+    # TRiM follow-ups: (the incident's London date, when it is due), two per TRiM case (the initial
+    # assessment and the follow-up), whether the officer logged the incident, a supervisor declared
+    # it or someone referred them. The case's due dates are the only timings (no rule of its own).
+    followups: list[tuple[date, datetime]] = field(default_factory=list)
+    long_viewing_without_breaks: int = 0  # long stretches in the recent window (`long_viewing_count`)
+    # Call handling: the most calls in a row without a break on each shift in the recent window that
+    # reached the rule's run (the database leaves the shorter runs out; the rule checks again).
+    call_runs: list[int] = field(default_factory=list)
     last_checkin_at: datetime | None = None
     screens: list[ScreenResult] = field(default_factory=list)  # latest per instrument
     pulses: list[int] = field(default_factory=list)  # pulse totals, oldest first
     urgent_at: datetime | None = None  # latest urgent answer
     urgent_code: str = "phq9_item9"  # or "safety_question" (PHQ-4's own safety item)
     urgent_checkin_id: int | None = None  # the check-in with that answer
+
+
+def long_viewing_count(entry_shifts: Iterable[int], session_shifts: Iterable[int | None]) -> int:
+    """How many long stretches of viewing without a break, each counted once. `entry_shifts`: the
+    shift of each self-logged CSE entry that was long without a break; `session_shifts`: the shift
+    each long timer session was filed into (None: not filed yet). Filing a stopped session into a
+    shift writes that shift's entry from the timer, so a shift counts the larger of its long entries
+    and its long sessions, never their sum; a session not filed counts on its own. Pure."""
+    entries: dict[int, int] = {}
+    for shift in entry_shifts:
+        entries[shift] = entries.get(shift, 0) + 1
+    sessions: dict[int, int] = {}
+    unfiled = 0
+    for filed in session_shifts:
+        if filed is None:
+            unfiled += 1
+        else:
+            sessions[filed] = sessions.get(filed, 0) + 1
+    return unfiled + sum(max(entries.get(s, 0), sessions.get(s, 0)) for s in entries.keys() | sessions.keys())
 
 
 class ReasonResult(NamedTuple):  # a tuple: made tens of thousands of times a night, cheaply
@@ -204,32 +231,44 @@ def load_finding(inputs: OfficerInputs, *, peer_median: float | None, peer_count
     return LoadFinding(reasons, exposure, peer_ratio, own_ratio)
 
 
-def followup_reasons(inputs: OfficerInputs, *, rules: dict, now: datetime) -> list[ReasonResult]:
-    """Critical-incident follow-ups (TRiM-style: ~72 hours and ~28 days) that are due and not done. Pure."""
-    due_followups = []
-    for incident in sorted(set(inputs.critical_incidents)):
-        for hours in rules["critical_incident_followup_hours"]:
-            # Real hours from the start of the shift's date in London, the date a night shift counts on.
-            due = shift_times.follow_up_due(incident, hours)
-            if not (due <= now < due + timedelta(days=FOLLOWUP_GRACE_DAYS)):
-                continue
-            # "Any check-in from 12 hours before it was due" is the same as "the last one was".
-            done = inputs.last_checkin_at is not None and inputs.last_checkin_at >= due - timedelta(hours=12)
-            if not done:
-                due_followups.append({"incident": incident.isoformat(),
-                                      "due": shift_times.local_date(due).isoformat()})
+def followup_reasons(inputs: OfficerInputs, *, now: datetime) -> list[ReasonResult]:
+    """TRiM follow-ups (by default 72 hours and 28 days after the incident) that are due and not
+    done, each once however many cases share its dates. Pure."""
+    due_followups: dict[tuple[str, str], dict] = {}
+    for incident, due in sorted(set(inputs.followups)):
+        if not (due <= now < due + timedelta(days=FOLLOWUP_GRACE_DAYS)):
+            continue
+        # "Any check-in from 12 hours before it was due" is the same as "the last one was".
+        done = inputs.last_checkin_at is not None and inputs.last_checkin_at >= due - timedelta(hours=12)
+        if not done:
+            entry = {"incident": incident.isoformat(), "due": shift_times.local_date(due).isoformat()}
+            due_followups.setdefault((entry["incident"], entry["due"]), entry)
     if due_followups:
-        return [ReasonResult("critical_incident_followup", AMBER, {"due": due_followups})]
+        return [ReasonResult("critical_incident_followup", AMBER, {"due": list(due_followups.values())})]
     return []
 
 
+def calls_reasons(inputs: OfficerInputs, *, rules: dict) -> list[ReasonResult]:
+    """Calls without a break: at least `shifts_with_calls_without_break` shifts in the recent window
+    on which the officer took `calls_in_a_row_without_break` or more calls in a row. Pure."""
+    run, shifts = rules["calls_in_a_row_without_break"], rules["shifts_with_calls_without_break"]
+    long_runs = [calls for calls in inputs.call_runs if calls >= run]
+    if len(long_runs) < shifts:
+        return []
+    return [ReasonResult("calls_without_break", AMBER, {
+        "shifts": len(long_runs), "most_in_a_row": max(long_runs), "calls_threshold": run,
+        "shifts_threshold": shifts, "days": RECENT_DAYS})]
+
+
 def working_practice_reasons(inputs: OfficerInputs, *, rules: dict, today: date) -> list[ReasonResult]:
-    """Long viewing without breaks, and check-ins overdue while exposure continues. Pure."""
+    """Long viewing without breaks, calls without a break, and check-ins overdue while exposure
+    continues. Pure."""
     reasons: list[ReasonResult] = []
     if inputs.long_viewing_without_breaks:
         reasons.append(ReasonResult("viewing_without_breaks", AMBER, {
             "entries": inputs.long_viewing_without_breaks, "days": RECENT_DAYS,
             "minutes_threshold": rules["viewing_minutes_without_break"]}))
+    reasons.extend(calls_reasons(inputs, rules=rules))
     overdue_days = rules["checkin_overdue_days"]
     last = inputs.last_checkin_at
     days_since = (today - last.date()).days if last else None
@@ -286,7 +325,7 @@ def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: in
     """Apply every rule to one officer. Deterministic: the same inputs give the same result."""
     load = load_finding(inputs, peer_median=peer_median, peer_count=peer_count, rules=rules)
     reasons = [*load.reasons,
-               *followup_reasons(inputs, rules=rules, now=now),
+               *followup_reasons(inputs, now=now),
                *working_practice_reasons(inputs, rules=rules, today=now.date()),
                *screen_reasons(inputs, rules=rules, now=now),
                *pulse_reasons(inputs, rules=rules),

@@ -13,14 +13,16 @@ Ownership: clinical and urgent flags belong to OH from the moment they are raise
 operational flag belongs to OH once it has been escalated; every other flag is the supervisor's.
 The supervisor acknowledges, records welfare actions on and closes their own flags; on OH's flags
 they may only record a welfare action (which OH sees), never acknowledge, close or escalate them.
-Only OH closes OH's flags, always with an outcome. The system (the beat task) escalates an
+Only OH closes OH's flags, always with an outcome. A flag that was wrong is closed by its owner as
+"not applicable" or "false alarm" with a reason in words (`flag_dismiss`), which is kept on the flag
+only: never logged, audited as text, exported or put in a URL. The system (the beat task) escalates an
 operational flag nobody acknowledged in time; a clinical flag is never escalated: it is OH's
 already. Team and OH views and services ask `flag_permitted`, and every change of status is one of
 the functions below with the role as a parameter (`flag_acknowledge`, `flag_close`, `flag_escalate`,
 all through `flag_transition`), so no other module decides this or names its audit event.
 
 Audit: each transition writes one event named after it (`flag_acknowledged`, `flag_closed`,
-`flag_escalated`) with the reason, the role that took it and the status it left. Before issue 16 an
+`flag_dismissed`, `flag_escalated`) with the reason, the role that took it and the status it left. Before issue 16 an
 OH close was recorded as `oh_flag_closed` (and a supervisor's close without its role): those older
 events are left as they are and read the same ("Closed a flag")."""
 
@@ -45,7 +47,8 @@ from portal.models import Notification, TaskFailure, User
 from portal.notify import notification_send, notifications_send_many
 from wellbeing.models import Flag, WelfareAction
 from wellbeing.risk import engine as risk
-from wellbeing.risk.reasons import CLINICAL, WELFARE_CONTACT, reason
+from wellbeing.risk import urgent as urgent_route
+from wellbeing.risk.reasons import CLINICAL, HIDDEN_FROM_SUPERVISOR, WELFARE_CONTACT, reason
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +56,7 @@ logger = logging.getLogger(__name__)
 
 SUPERVISOR, OH, SYSTEM = "supervisor", "oh", "system"  # who acts (the role, not the person)
 ACKNOWLEDGE, RECORD_ACTION, CLOSE, ESCALATE = "acknowledge", "record_action", "close", "escalate"
+DISMISS = "dismiss"  # close as "not applicable" or "false alarm", with a reason in words
 
 _S = Flag.Status
 ACTIVE = frozenset(Flag.ACTIVE)
@@ -72,11 +76,17 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(ACKNOWLEDGE, SUPERVISOR, SUPERVISOR, frozenset({_S.OPEN}), _S.ACKNOWLEDGED),
     Transition(RECORD_ACTION, SUPERVISOR, SUPERVISOR, frozenset({_S.OPEN, _S.ACKNOWLEDGED}), None),
     Transition(CLOSE, SUPERVISOR, SUPERVISOR, frozenset({_S.OPEN, _S.ACKNOWLEDGED}), _S.CLOSED),
+    # The flag was wrong: its owner closes it as not applicable or a false alarm (issue 21). Only the
+    # owner, so a clinical or urgent flag can be dismissed by OH alone (hazard H3).
+    Transition(DISMISS, SUPERVISOR, SUPERVISOR, frozenset({_S.OPEN, _S.ACKNOWLEDGED}), _S.CLOSED),
     # Not acknowledged in time: the beat task hands it to OH.
     Transition(ESCALATE, SYSTEM, SUPERVISOR, frozenset({_S.OPEN}), _S.ESCALATED),
     # OH's flags (clinical, urgent, or escalated): the supervisor may only record what they did.
     Transition(RECORD_ACTION, SUPERVISOR, OH, ACTIVE, None),
     Transition(CLOSE, OH, OH, ACTIVE, _S.CLOSED),
+    # OH says "seen, someone is on it" (issue 21): stops an urgent flag's on-call chain.
+    Transition(ACKNOWLEDGE, OH, OH, frozenset({_S.OPEN}), _S.ACKNOWLEDGED),
+    Transition(DISMISS, OH, OH, ACTIVE, _S.CLOSED),
 )
 
 # The same ownership as `flag_owner`, as a filter, so that each conditional UPDATE re-checks it
@@ -85,6 +95,16 @@ OWNER_FILTERS = {
     OH: Q(kind=CLINICAL) | Q(urgent=True) | Q(status=_S.ESCALATED),
     SUPERVISOR: ~Q(kind=CLINICAL) & Q(urgent=False) & ~Q(status=_S.ESCALATED),
 }
+
+# The flags a supervisor may see at all, as a filter (every team page, count, export and the
+# supervisor's notices): never one raised by an urgent request for help (`reasons.HIDDEN_FROM_SUPERVISOR`).
+SUPERVISOR_SEES = ~Q(reason_code__in=sorted(HIDDEN_FROM_SUPERVISOR))
+
+
+def supervisor_sees(reason_code: str) -> bool:
+    """Whether a flag for this reason may appear to a supervisor in any form. Pure."""
+    return reason_code not in HIDDEN_FROM_SUPERVISOR
+
 
 NOT_YOURS = gettext_lazy("This flag is with occupational health: they close it once they have been in touch. "
                          "You can record a welfare conversation on it.")
@@ -150,8 +170,9 @@ def _transition_audit(flag: Flag, *, action: str, role: str, was: str, actor, **
 
 
 def flag_acknowledge(*, flag: Flag, role: str, by, now=None) -> bool:
-    """Open -> acknowledged (only the supervisor, on their own flags: a clinical, urgent or escalated
-    one raises FlagNotPermitted). Returns False if it was already acknowledged or closed."""
+    """Open -> acknowledged: the supervisor on their own flags, OH on theirs (for an urgent flag this
+    stops the on-call chain, wellbeing/risk/urgent.py); anyone else raises FlagNotPermitted.
+    Returns False if it was already acknowledged or closed."""
     now = now or timezone.now()
     was = flag.status
     with transaction.atomic():
@@ -172,7 +193,7 @@ def flag_close(*, flag: Flag, role: str, by, outcome: str = "", now=None) -> boo
     flag_require(flag, role, CLOSE)
     fields: dict = {}
     if role == OH:
-        if outcome not in Flag.Outcome.values:
+        if outcome not in Flag.Outcome.values or outcome in Flag.DISMISSALS:  # those need a reason: flag_dismiss
             raise ValidationError({"outcome": CLOSE_NEEDS_OUTCOME})
         fields["outcome"] = outcome
     elif not WelfareAction.objects.filter(flag=flag).exists():
@@ -188,6 +209,38 @@ def flag_close(*, flag: Flag, role: str, by, outcome: str = "", now=None) -> boo
                               **({"outcome": outcome} if role == OH else {}))
     flag.refresh_from_db(fields=["status", "closed_at", "closed_by", "acknowledged_at", "acknowledged_by",
                                  "outcome"])
+    return changed
+
+
+DISMISS_NEEDS_OUTCOME = gettext_lazy("Choose whether the flag was not applicable or a false alarm.")
+DISMISS_NEEDS_REASON = gettext_lazy("Say why the flag does not apply.")
+DISMISS_REASON_MAX = 2000
+
+
+def flag_dismiss(*, flag: Flag, role: str, by, outcome: str, reason_text: str, now=None) -> bool:
+    """Close a flag as "not applicable" or "false alarm" (`Flag.DISMISSALS`) as `role`, with a reason
+    in words (required). Only the flag's owner may (the table's DISMISS rows): the supervisor on their
+    own operational flags, OH on clinical, urgent and escalated ones. The reason is stored on the flag
+    and nowhere else: the audit event names the outcome, never the words. A flag dismissed straight
+    from "open" by the supervisor counts as acknowledged then. Returns False if it was not active any more."""
+    flag_require(flag, role, DISMISS)
+    reason_text = (reason_text or "").strip()
+    if outcome not in Flag.DISMISSALS:
+        raise ValidationError({"outcome": DISMISS_NEEDS_OUTCOME})
+    if not reason_text:
+        raise ValidationError({"reason": DISMISS_NEEDS_REASON})
+    now = now or timezone.now()
+    was = flag.status
+    fields = {"outcome": outcome, "dismiss_reason": reason_text[:DISMISS_REASON_MAX], "closed_at": now,
+              "closed_by": by}
+    if role == SUPERVISOR:  # as `flag_close`: the supervisor's close counts as acknowledging it
+        fields.update(acknowledged_at=flag.acknowledged_at or now, acknowledged_by=flag.acknowledged_by or by)
+    with transaction.atomic():
+        changed = flag_transition(flag=flag, role=role, action=DISMISS, **fields)
+        if changed:
+            _transition_audit(flag, action="flag_dismissed", role=role, was=was, actor=by, outcome=outcome)
+    flag.refresh_from_db(fields=["status", "closed_at", "closed_by", "acknowledged_at", "acknowledged_by",
+                                 "outcome", "dismiss_reason"])
     return changed
 
 
@@ -235,7 +288,7 @@ def flag_raise(*, officer, reason_code: str, urgent: bool = False, assessment=No
         if urgent and not existing.urgent:
             Flag.objects.filter(pk=existing.pk).update(urgent=True)
             existing.urgent = True
-            _notify_oh(existing)
+            _notify_oh(existing, now)
         if severity > existing.severity:
             flags_raise_severity([(officer.pk, reason_code, severity, checkin.pk if checkin else None)], now=now)
             existing.refresh_from_db(fields=["severity", "checkin"])
@@ -333,19 +386,28 @@ def _route(flags: list[Flag]) -> None:
     supervisors = access.supervisors_by_team({o.team_id for o in officers.values() if o.team_id})
     needs_oh = {officers[f.officer_id].organisation_id for f in flags if f.kind == CLINICAL or f.urgent}
     oh_staff = access.oh_staff_by_organisation(needs_oh - {None}) if needs_oh else {}
+    urgent_flags = [f for f in flags if f.urgent]
+    organisation_of = {f.pk: officers[f.officer_id].organisation_id for f in urgent_flags}
+    routes = urgent_route.routes_for(set(organisation_of.values()), oh_staff) if urgent_flags else {}
+    on_call = urgent_route.on_call_ids(routes)
     notes, unrouted = [], []
     for flag in flags:
         officer = officers[flag.officer_id]
-        for supervisor in supervisors.get(officer.team_id, []):
+        for supervisor in supervisors.get(officer.team_id, []) if supervisor_sees(flag.reason_code) else []:
             with user_language(supervisor):  # in the recipient's language, not the requester's
                 title = _(SUPERVISOR_TITLE)
             notes.append(Notification(user=supervisor, title=title, link=reverse("team:index"),
                                       dedupe_key=f"flag:{flag.pk}:supervisor"))
         if flag.kind == CLINICAL or flag.urgent:
-            oh_notes = [_oh_note(flag, oh) for oh in oh_staff.get(officer.organisation_id, [])]
-            if not oh_notes:
+            staff = oh_staff.get(officer.organisation_id, [])
+            if not staff:
                 unrouted.append(flag)
-            notes += oh_notes
+            # The on-call contact gets the on-call notice below instead of this one.
+            on_call_id = on_call.get(officer.organisation_id) if officer.organisation_id is not None else None
+            notes += [_oh_note(flag, oh) for oh in staff if not (flag.urgent and on_call_id == oh.pk)]
+    if urgent_flags:
+        notes += urgent_route.urgent_flags_routed(urgent_flags, organisation_of=organisation_of, routes=routes,
+                                                  now=urgent_flags[0].raised_at)
     notifications_send_many(notes, email=True)
     _record_unrouted(unrouted)
 
@@ -367,11 +429,17 @@ def _oh_note(flag: Flag, oh) -> Notification:
                         dedupe_key=f"flag:{flag.pk}:oh{':urgent' if flag.urgent else ''}")
 
 
-def _notify_oh(flag: Flag) -> None:
-    """An active flag that has just become urgent: OH is told at once."""
-    notes = [_oh_note(flag, oh) for oh in access.oh_staff_for(flag.officer)]
+def _notify_oh(flag: Flag, now) -> None:
+    """An active flag that has just become urgent: OH is told at once, the on-call contact with the
+    on-call notice (wellbeing/risk/urgent.py)."""
+    org = flag.officer.organisation_id
+    staff = access.oh_staff_by_organisation([org]).get(org, []) if org else []
+    routes = urgent_route.routes_for([org], {org: staff}) if org else {}
+    on_call = urgent_route.on_call_ids(routes).get(org) if org is not None else None
+    notes = [_oh_note(flag, oh) for oh in staff if oh.pk != on_call]
+    notes += urgent_route.urgent_flags_routed([flag], organisation_of={flag.pk: org}, routes=routes, now=now)
     notifications_send_many(notes, email=True)
-    if not notes:
+    if not staff:
         _record_unrouted([flag])
 
 

@@ -19,9 +19,9 @@ from django.db.models.functions import RowNumber
 
 from exposure import load as exposure_load
 from exposure import shift_times
-from exposure.models import Exposure
+from exposure.models import Exposure, ShiftLog, ViewingSession
 from portal.models import User
-from wellbeing.models import CheckIn
+from wellbeing.models import CheckIn, TrimCase
 from wellbeing.risk.engine import (
     FOLLOWUP_GRACE_DAYS,
     RECENT_DAYS,
@@ -30,6 +30,7 @@ from wellbeing.risk.engine import (
     USUAL_WINDOW_DAYS,
     OfficerInputs,
     ScreenResult,
+    long_viewing_count,
 )
 
 SCREEN_INSTRUMENTS = ["phq9", "gad7", "pcl5", "phq4"]
@@ -232,6 +233,37 @@ def _checkins_orm(result: dict, ids, *, now, window: int, until=None) -> None:
             result[pk].urgent_code = URGENT_CODES.get(instrument, "phq9_item9")
 
 
+def _working_practice(result: dict, scoped, *, today, now, rules: dict) -> None:
+    """Long CSE viewing without a break and call-handling shifts with a long run of calls without a
+    break, in the recent window: one query each for the whole chunk, returning only the long ones."""
+    since = today - timedelta(days=RECENT_DAYS)
+    threshold = rules["viewing_minutes_without_break"]
+    recent = Q(shift_date__gt=since, shift_date__lte=today)  # later shifts count only from their date
+    # Self-logged entries (few rows: filtered in Python, as SQLite cannot search JSON lists).
+    viewing = scoped(Exposure.objects.filter(recent, role="cse_review", minutes__gte=threshold))
+    entries, sessions = defaultdict(list), defaultdict(list)
+    for pk, shift_id, mitigations in viewing.values_list("officer_id", "shift_id", "mitigations").order_by():
+        if "breaks" not in (mitigations or []):
+            entries[pk].append(shift_id)
+    # The timer's sessions started in the same London days, whose longest stretch without a break
+    # reached the threshold (or, for a session from before the longest was kept, whose mean did).
+    seconds = math.ceil(threshold * 60)  # whole seconds: "reached" the threshold
+    timed = scoped(ViewingSession.objects.filter(
+        Q(longest_viewing_seconds__gte=seconds) | Q(viewed_seconds__gte=(F("break_count") + 1) * seconds),
+        started_at__gte=shift_times.day_start(since + timedelta(days=1)), started_at__lte=now))
+    for pk, shift_id in timed.values_list("officer_id", "shift_id").order_by():
+        sessions[pk].append(shift_id)
+    for pk in entries.keys() | sessions.keys():
+        if pk in result:
+            result[pk].long_viewing_without_breaks = long_viewing_count(entries[pk], sessions[pk])
+
+    calls = scoped(ShiftLog.objects.filter(recent, role="call_handling",
+                                           detail__calls_without_break__gte=rules["calls_in_a_row_without_break"]))
+    for pk, run in calls.values_list("officer_id", "detail__calls_without_break").order_by():
+        if pk in result:
+            result[pk].call_runs.append(int(run))
+
+
 def gather(officer_ids=None, *, now: datetime, rules: dict, portable: bool = False,
            past: bool = False) -> dict[int, OfficerInputs]:
     """Inputs for the given officers (all active officers when None). On PostgreSQL the check-in
@@ -258,22 +290,18 @@ def gather(officer_ids=None, *, now: datetime, rules: dict, portable: bool = Fal
     def scoped(qs, field="officer_id"):
         return qs if ids is None else qs.filter(**{f"{field}__in": ids})
 
-    # Critical incidents recent enough for a follow-up to be due or still within its grace period
-    # (a partial index holds only critical incidents).
-    longest = max(rules["critical_incident_followup_hours"]) / 24
-    incidents = scoped(Exposure.objects.filter(
-        critical_incident=True, shift_date__gte=today - timedelta(days=math.ceil(longest) + FOLLOWUP_GRACE_DAYS + 1)))
-    for pk, day in incidents.values_list("officer_id", "shift_date").distinct().order_by():
+    # TRiM follow-ups due recently enough to be due now or still within their grace period: the
+    # due dates of every TRiM case, however it opened (one query, one row per case).
+    since = now - timedelta(days=FOLLOWUP_GRACE_DAYS)
+    cases = scoped(TrimCase.objects.filter(Q(assessment_due_at__gt=since) | Q(followup_due_at__gt=since)),
+                   field="person_id")
+    for pk, at, assessment_due, followup_due in cases.values_list(
+            "person_id", "incident__occurred_at", "assessment_due_at", "followup_due_at").order_by():
         if pk in result:
-            result[pk].critical_incidents.append(day)
+            day = shift_times.local_date(at)
+            result[pk].followups += [(day, assessment_due), (day, followup_due)]
 
-    # Long CSE viewing without a break (few rows: filtered in Python, as SQLite cannot search JSON lists).
-    viewing = scoped(Exposure.objects.filter(
-        role="cse_review", shift_date__gt=today - timedelta(days=RECENT_DAYS),
-        minutes__gte=rules["viewing_minutes_without_break"]))
-    for pk, mitigations in viewing.values_list("officer_id", "mitigations").order_by():
-        if pk in result and "breaks" not in (mitigations or []):
-            result[pk].long_viewing_without_breaks += 1
+    _working_practice(result, scoped, today=today, now=now, rules=rules)
 
     if connection.vendor == "postgresql" and not portable and not past:
         _checkins_sql(result, ids, now=now, window=rules["pulse_trend_window"])

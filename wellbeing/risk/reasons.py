@@ -26,6 +26,7 @@ class Reason:
 
 
 WELFARE_CONTACT = _("Welfare contact recommended")
+SELF_REFERRAL_URGENT = "self_referral_urgent"  # an urgent "Talk to someone" request (issue 21)
 
 REASONS = {
     r.code: r
@@ -38,6 +39,8 @@ REASONS = {
                _("A follow-up after a critical incident you logged is due.")),
         Reason("viewing_without_breaks", OPERATIONAL, _("Viewing without breaks"),
                _("You logged long viewing sessions without a break.")),
+        Reason("calls_without_break", OPERATIONAL, _("Calls without a break"),
+               _("On several recent shifts you took a long run of calls without a break.")),
         Reason("checkins_overdue", OPERATIONAL, _("Check-ins overdue while exposure continues"),
                _("Your check-ins are overdue while your exposure continues.")),
         Reason("screen_over_cutoff", CLINICAL, WELFARE_CONTACT,
@@ -48,8 +51,17 @@ REASONS = {
                _("You told us you have had thoughts of being better off dead or of hurting yourself.")),
         Reason("safety_question", CLINICAL, WELFARE_CONTACT,
                _("You told us you have had thoughts of harming yourself.")),
+        Reason(SELF_REFERRAL_URGENT, CLINICAL, WELFARE_CONTACT,
+               _("You asked to talk to someone and said it was urgent.")),
     ]
 }
+
+# Reasons a supervisor never sees in any form, not even as "welfare contact recommended": an urgent
+# request for help (wellbeing/talk) is the officer's confidential act, and a welfare-contact flag
+# appearing on the line's inbox the moment it was sent would tell the supervisor that the officer asked
+# (docs/clinical-safety.md, H11). Every supervisor page, notification, count and export leaves them out
+# (`wellbeing.risk.flags.SUPERVISOR_SEES`); OH owns and handles them like any urgent clinical flag.
+HIDDEN_FROM_SUPERVISOR = frozenset({SELF_REFERRAL_URGENT})
 
 
 def reason(code: str) -> Reason:
@@ -62,7 +74,27 @@ OH_LABELS = {
     "pulse_falling": _("Post-shift pulse scores falling"),
     "phq9_item9": _("PHQ-9 item 9 answered above 0"),
     "safety_question": _("PHQ-4 safety question answered yes"),
+    SELF_REFERRAL_URGENT: _("Asked to talk to someone, marked urgent"),
 }
+
+
+# The kind of each screen, as a supervisor may read it when the officer chose to share which screen
+# is above its cut-off (issue 21: `portal.access.CLINICAL_CATEGORY`). Never a score, band or answer.
+SCREEN_CATEGORIES = {
+    "phq9": _("low mood (PHQ-9)"),
+    "gad7": _("anxiety (GAD-7)"),
+    "phq4": _("anxiety or low mood (PHQ-4)"),
+    "pcl5": _("post-traumatic stress (PCL-5)"),
+}
+SCREEN_SHARED = _("Screen above cut-off: %(category)s")
+
+
+def shared_screen_labels(numbers: dict | None) -> list[str]:
+    """What a supervisor reads of a screen-over-cut-off reason the officer chose to share: one label
+    per kind of screen above its cut-off, in a fixed order. Pure."""
+    found = (numbers or {}).get("instruments") or []
+    return [str(SCREEN_SHARED) % {"category": SCREEN_CATEGORIES[code]}
+            for code in SCREEN_CATEGORIES if code in found]
 
 
 def oh_label(code: str) -> str:

@@ -18,19 +18,40 @@ DEFAULT_RULES: dict = {
     "pulse_drop": 3.0,
     # Check-ins overdue while exposure continues
     "checkin_overdue_days": 14,
-    # Critical incident follow-ups (hours after the incident)
-    "critical_incident_followup_hours": [72, 672],
-    # CSE review: minutes of viewing in one entry without a logged break
+    # CSE review: minutes of viewing without a break, in one self-logged entry or one stretch the
+    # viewing timer recorded
     "viewing_minutes_without_break": 60,
+    # Call handling (issue 18): a shift counts when the officer took at least this many calls in a row
+    # without a break (the shift form's "most calls in a row without a break"), and the reason fires
+    # when at least this many such shifts fall in the recent window (RECENT_DAYS). Both numbers are
+    # this organisation's choice, not a published threshold: 20 calls is roughly two hours of
+    # back-to-back calls, and three such shifts in two weeks is a pattern rather than one bad day.
+    "calls_in_a_row_without_break": 20,
+    "shifts_with_calls_without_break": 3,
     # Flags not acknowledged within this many hours escalate to occupational health
     "acknowledge_within_hours": 48,
 }
+
+# Rules a saved rule set may still hold from an earlier version, no longer read by anything:
+# "critical_incident_followup_hours" gave the follow-up timings until each TRiM case held its own
+# due dates (issue 20: the organisation's TRiM timings are the one source).
+RETIRED: dict[str, str] = {
+    "critical_incident_followup_hours": "critical_incident_followup_hours is no longer a rule: follow-ups are due "
+                                        "when each TRiM case says (the organisation's TRiM timings).",
+}
+
+
+def with_defaults(saved: dict | None) -> dict:
+    """A saved rule set over the defaults, without the retired rules it may still hold. Pure."""
+    return {**DEFAULT_RULES, **{k: v for k, v in (saved or {}).items() if k not in RETIRED}}
+
 
 _POSITIVE_NUMBERS = [
     "dose_half_life_days", "peer_ratio_amber", "peer_ratio_red", "own_ratio_amber", "pulse_drop",
     "checkin_overdue_days", "viewing_minutes_without_break", "acknowledge_within_hours",
 ]
-_POSITIVE_INTS = ["min_peers", "pulse_trend_window"]
+_POSITIVE_INTS = ["min_peers", "pulse_trend_window", "calls_in_a_row_without_break",
+                  "shifts_with_calls_without_break"]
 
 
 def validate_rules(rules: dict) -> list[str]:
@@ -41,7 +62,8 @@ def validate_rules(rules: dict) -> list[str]:
     missing = sorted(set(DEFAULT_RULES) - set(rules))
     if missing:
         problems.append("Missing: " + ", ".join(missing) + ".")
-    unknown = sorted(set(rules) - set(DEFAULT_RULES))
+    problems.extend(RETIRED[key] for key in sorted(set(rules) & set(RETIRED)))
+    unknown = sorted(set(rules) - set(DEFAULT_RULES) - set(RETIRED))
     if unknown:
         problems.append("Not a rule: " + ", ".join(unknown) + ".")
     for key in _POSITIVE_NUMBERS:
@@ -61,11 +83,4 @@ def validate_rules(rules: dict) -> list[str]:
             problems.append("instrument_cutoffs must give exactly: " + ", ".join(sorted(expected)) + ".")
         elif any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in cutoffs.values()):
             problems.append("Each instrument cut-off must be a whole number of at least 1.")
-    hours = rules.get("critical_incident_followup_hours")
-    if "critical_incident_followup_hours" in rules and (
-        not isinstance(hours, list) or not hours
-        or any(isinstance(h, bool) or not isinstance(h, (int, float)) or h <= 0 for h in hours)
-        or hours != sorted(hours)
-    ):
-        problems.append("critical_incident_followup_hours must be a list of increasing positive numbers.")
     return problems

@@ -26,7 +26,7 @@ from wellbeing.models import Flag, RiskAssessment, RoleBaseline, RuleSet
 from wellbeing.risk import engine as risk
 from wellbeing.risk import inputs as risk_inputs
 from wellbeing.risk.flags import FlagWanted, flags_raise_many, flags_raise_severity
-from wellbeing.risk.rules import DEFAULT_RULES
+from wellbeing.risk.rules import DEFAULT_RULES, with_defaults
 from wellbeing.risk.selectors import rules_in_force
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def current_rules() -> tuple[int, dict]:
     if version == 0:
         latest, _ = RuleSet.objects.get_or_create(version=1, defaults={"rules": DEFAULT_RULES,
                                                                        "note": "Initial rules"})
-        return latest.version, {**DEFAULT_RULES, **latest.rules}
+        return latest.version, with_defaults(latest.rules)
     return version, rules
 
 

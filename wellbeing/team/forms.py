@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from portal.dates import BoundedDateField
@@ -13,6 +14,7 @@ from wellbeing.models import WelfareAction
 from wellbeing.risk import engine as risk
 
 FOLLOW_UP_MAX_DAYS = 365
+NOT_ABOUT_A_FLAG = "none"
 
 
 class TeamFilterForm(forms.Form):
@@ -50,12 +52,39 @@ class WelfareActionForm(forms.Form):
         label=_("Close the flag: this is handled"), required=False, initial=True,
     )
 
-    def __init__(self, *args, with_flag: bool = True, **kwargs):
+    def __init__(self, *args, with_flag: bool = True, open_flags: list | None = None, **kwargs):
         """`with_flag`: the supervisor may close the flag (one of their own, still active). Never for
-        occupational health's flags (clinical, urgent, escalated): those only OH closes."""
+        occupational health's flags (clinical, urgent, escalated): those only OH closes.
+
+        `open_flags` (the person's page): the person's active flags this supervisor may see, as
+        (flag, supervisor-safe label) pairs, fetched through `portal.access`. One: the action is
+        linked to it (`linked_flag`; the page says so). Several: a required choice between them and
+        "Not about a flag"; a flag not offered (another team's, say) is refused as an invalid
+        choice. None: no link."""
         super().__init__(*args, **kwargs)
         if not with_flag:
             del self.fields["close_flag"]
+        self.open_flags = {str(f.pk): f for f, _label in open_flags or []}
+        self.linked_flag = open_flags[0][0] if open_flags and len(open_flags) == 1 else None
+        if open_flags and len(open_flags) > 1:
+            self.fields["about_flag"] = forms.ChoiceField(
+                label=_("Which flag is this about?"), widget=forms.RadioSelect,
+                choices=[*((str(f.pk), _("%(label)s, raised %(day)s") % {
+                    "label": label, "day": date_format(timezone.localtime(f.raised_at), "j M Y")})
+                    for f, label in open_flags), (NOT_ABOUT_A_FLAG, _("Not about a flag"))],
+                error_messages={"required": _("Choose the flag this action is about, or \"Not about a flag\".")})
+
+    def clean_about_flag(self):
+        """The chosen flag (only one of those offered), or None for "Not about a flag"."""
+        value = self.cleaned_data.get("about_flag")
+        return None if value == NOT_ABOUT_A_FLAG else self.open_flags[value]
+
+    def flag_to_link(self):
+        """The flag this action is recorded against (after is_valid()): the only one, the chosen
+        one, or None."""
+        if "about_flag" in self.fields:
+            return self.cleaned_data.get("about_flag")
+        return self.linked_flag
 
     def clean_follow_up_on(self):
         day = self.cleaned_data.get("follow_up_on")
@@ -67,3 +96,8 @@ class WelfareActionForm(forms.Form):
         if day > today + timedelta(days=FOLLOW_UP_MAX_DAYS):
             raise forms.ValidationError(_("Choose a date within the next year."))
         return day
+
+
+class DeploymentFilterForm(forms.Form):
+    to_do = forms.BooleanField(label=_("Only those still to do"), required=False,
+                               widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))

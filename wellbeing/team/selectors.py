@@ -20,13 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from exposure.models import Exposure, ShiftLog
+from exposure.models import Exposure, OutcomeRequest, ShiftLog
 from portal import access
+from portal.language import in_active_language
 from portal.models import Team, User
 from wellbeing.models import CheckIn, Flag, RiskAssessment, WelfareAction
 from wellbeing.risk import engine as risk
-from wellbeing.risk.flags import OH, flag_owner, supervisor_label, supervisor_status
-from wellbeing.risk.reasons import CLINICAL, REASONS, WELFARE_CONTACT
+from wellbeing.risk.flags import OH, SUPERVISOR_SEES, flag_owner, supervisor_label, supervisor_sees, supervisor_status
+from wellbeing.risk.reasons import CLINICAL, REASONS, WELFARE_CONTACT, shared_screen_labels
 from wellbeing.team.summary import person_ids, summaries
 
 CHART_WEEKS = 12
@@ -142,6 +143,7 @@ class PersonRow:
     last_action: LastAction | None = None
     outcomes: int = 0  # calls whose outcome the person wants to hear, not yet shared
     follow_ups: int = 0  # welfare follow-ups due (today or earlier) and not done
+    shares_category: bool = False  # the person chose to share which kind of screen is above its cut-off
     attention: tuple = ()
 
     @property
@@ -175,10 +177,13 @@ class PersonRow:
         return [f for f in self.flags if f.status == Flag.Status.OPEN and not f.with_oh]
 
 
-def reason_categories(reasons: list[dict], labels: dict | None = None) -> list[str]:
+def reason_categories(reasons: list[dict], labels: dict | None = None, *, shared: bool = False) -> list[str]:
     """What a supervisor may read of an assessment's reasons: each operational category once, and
-    clinical reasons only as "welfare contact recommended" (once, last). Pure. `labels` caches the
-    translated categories across many calls (see `category_labels`)."""
+    clinical reasons only as "welfare contact recommended" (once, last). `shared`: the officer chose
+    to let their supervisor see which kind of screen is above its cut-off (`portal.access`); then that
+    is shown too, before "welfare contact recommended" (which stays, so that nobody can tell whether
+    there is another clinical reason). Pure. `labels` caches the translated categories across many
+    calls (see `category_labels`)."""
     labels = labels if labels is not None else category_labels()
     seen: list[str] = []
     clinical = False
@@ -188,6 +193,8 @@ def reason_categories(reasons: list[dict], labels: dict | None = None) -> list[s
             continue
         if known.kind == CLINICAL:
             clinical = True
+            if shared and known.code == "screen_over_cutoff":
+                seen += [label for label in shared_screen_labels(item.get("numbers")) if label not in seen]
             continue
         label = labels[known.code]
         if label not in seen:
@@ -228,6 +235,7 @@ def team_rows(people: QuerySet, *, now: datetime | None = None) -> list[PersonRo
     today = timezone.localdate(now)
     rows: list[PersonRow] = []
     labels = category_labels()
+    shared = access.clinical_category_shared(people)  # the officers' own choices: one query
     flag_labels: dict[str, str] = {}  # supervisor label per reason code, translated once
     for (pk, first_name, last_name, username, role, level, reasons, last_checkin, pulses, shifts, action_kind,
          action_at, outcomes, follow_ups, exposure, flags) in summaries(people, now=now):
@@ -238,10 +246,14 @@ def team_rows(people: QuerySet, *, now: datetime | None = None) -> list[PersonRo
             last_action=LastAction(action_kind, action_at) if action_kind else None,
             outcomes=outcomes or 0, follow_ups=follow_ups or 0,
             ratio_usual=exposure.get("own_ratio"), ratio_role=exposure.get("role_ratio"))
+        row.shares_category = pk in shared
         if level:
             row.level = supervisor_level(level)
-            row.categories = reason_categories(json.loads(reasons) if isinstance(reasons, str) else reasons, labels)
+            row.categories = reason_categories(json.loads(reasons) if isinstance(reasons, str) else reasons, labels,
+                                               shared=row.shares_category)
         for flag_pk, code, urgent, status, due in flags:
+            if not supervisor_sees(code):  # an urgent request for help: never the line's (H11)
+                continue
             label = flag_labels.get(code)
             if label is None:
                 label = flag_labels[code] = supervisor_label(Flag(reason_code=code))
@@ -314,7 +326,7 @@ def flag_inbox(people) -> list[InboxItem]:
     """Active flags of these people: welfare contacts recommended first (clinical flags, urgent or
     not alike, oldest first), then the supervisor's open ones by time left before escalation, then
     escalated and acknowledged ones by age. One query."""
-    flags = (Flag.objects.filter(officer_id__in=person_ids(people), status__in=Flag.ACTIVE)
+    flags = (Flag.objects.filter(SUPERVISOR_SEES, officer_id__in=person_ids(people), status__in=Flag.ACTIVE)
              .select_related("officer").annotate(n_actions=Count("welfare_actions")))
     status_order = {Flag.Status.OPEN: 0, Flag.Status.ESCALATED: 1, Flag.Status.ACKNOWLEDGED: 2}
     items = [InboxItem(flag=f, label=supervisor_label(f), actions=f.n_actions) for f in flags]
@@ -340,8 +352,35 @@ def outcomes_pending(people):
                                     outcome_shared_at__isnull=True)
             .select_related("officer", "category").only(
                 "id", "shift_date", "officer__id", "officer__first_name", "officer__last_name", "officer__username",
-                "category__id", "category__name")
+                "category__id", "category__name", "category__name_cy")
             .order_by("shift_date", "pk"))
+
+
+def outcome_requests_open(people):
+    """Open outcome requests of the people (issue 18), oldest first, with what the list shows."""
+    return (OutcomeRequest.objects.filter(officer_id__in=person_ids(people), status=OutcomeRequest.Status.OPEN)
+            .select_related("officer", "shift", "category").order_by("created_at", "pk"))
+
+
+# Deployments logged without a defined task (issue 18): firearms and counter-terrorism only, the
+# roles whose form asks the question. An operational list, to debrief and check in with people.
+DEPLOYMENT_ROLES = ("firearms", "counter_terrorism")
+DEPLOYMENT_WINDOW_DAYS = 14
+
+
+def deployments_without_task(people, *, today: date, days: int = DEPLOYMENT_WINDOW_DAYS, to_do_only: bool = False):
+    """Deployments of `people` logged without a defined task whose shift fell in the last `days` days
+    (today included), newest first, each with its follow-up mark if any. Person, date, role and category
+    only: never the intensity, minutes, detail, mitigations or dose (the query does not select them)."""
+    rows = Exposure.objects.filter(officer_id__in=person_ids(people), role__in=DEPLOYMENT_ROLES, defined_task=False,
+                                   shift_date__gt=today - timedelta(days=days), shift_date__lte=today)
+    if to_do_only:
+        rows = rows.filter(follow_up__isnull=True)
+    return (rows.select_related("officer", "category", "follow_up", "follow_up__done_by").only(
+        "id", "shift_date", "role", "officer__id", "officer__first_name", "officer__last_name", "officer__username",
+        "category__id", "category__name", "category__name_cy", "follow_up__id", "follow_up__done_at",
+        "follow_up__done_by__id", "follow_up__done_by__first_name", "follow_up__done_by__last_name",
+        "follow_up__done_by__username").order_by("-shift_date", "-pk"))
 
 
 # Charts ------------------------------------------------------------------------------------------
@@ -359,11 +398,12 @@ def _as_date(value) -> date:
 def exposure_by_category(ids: list[int], weeks: list[date], *, top: int = 6) -> dict:
     """Dose logged per week by category (the `top` largest categories, the rest as "Other"). One query."""
     rows = (Exposure.objects.filter(officer_id__in=ids, shift_date__gte=weeks[0])
-            .annotate(week=TruncWeek("shift_date")).values("week", "category__name")
+            .annotate(week=TruncWeek("shift_date")).values("week", "category__name", "category__name_cy")
             .annotate(dose=Sum("dose")).order_by())
     by_category: dict[str, dict[date, float]] = defaultdict(lambda: defaultdict(float))
     for row in rows:
-        by_category[row["category__name"]][_as_date(row["week"])] += row["dose"] or 0.0
+        name = in_active_language(row["category__name"], row["category__name_cy"])
+        by_category[name][_as_date(row["week"])] += row["dose"] or 0.0
     totals = sorted(by_category, key=lambda c: (-sum(by_category[c].values()), c))
     kept, rest = totals[:top], totals[top:]
     series = [{"name": c, "values": [round(by_category[c].get(w, 0.0), 1) for w in weeks]} for c in kept]
@@ -417,9 +457,12 @@ def levels_by_week(ids: list[int], weeks: list[date], *, today: date) -> list[di
     return out
 
 
-def person_levels(person: User, *, since: datetime) -> list[RiskAssessment]:
+def person_levels(person: User, *, since: datetime, shared: bool | None = None) -> list[RiskAssessment]:
     """The person's level changes since `since` (plus the one in force then), oldest first: only
-    the rows where the level changed, and only level, time and reasons (for their categories)."""
+    the rows where the level changed, and only level, time and reasons (for their categories, with
+    the kind of screen where the person shares it now: a withdrawal hides it from the past too)."""
+    if shared is None:
+        shared = bool(access.clinical_category_shared([person.pk]))
     rows = list(RiskAssessment.objects.filter(officer=person, computed_at__gte=since)
                 .only("id", "computed_at", "level", "reasons").order_by("computed_at", "pk"))
     previous = (RiskAssessment.objects.filter(officer=person, computed_at__lt=since)
@@ -429,7 +472,7 @@ def person_levels(person: User, *, since: datetime) -> list[RiskAssessment]:
     changes = []
     labels = category_labels()
     for row in rows:
-        cats = reason_categories(row.reasons, labels)
+        cats = reason_categories(row.reasons, labels, shared=shared)
         level = supervisor_level(row.level)
         if changes and changes[-1]["level"] == level and changes[-1]["categories"] == cats:
             continue

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from exposure.models import Exposure
 from portal import audit
-from wellbeing.models import Flag, WelfareAction
+from wellbeing.models import DeploymentFollowUp, Flag, WelfareAction
 from wellbeing.risk.flags import (
     ACKNOWLEDGE,
     CLOSE,
@@ -68,6 +68,18 @@ def outcome_mark_shared(*, exposure: Exposure, by, now=None) -> bool:
         if changed:
             audit.record("outcome_shared", actor=by, subject=exposure.officer, obj=exposure)
     return bool(changed)
+
+
+def deployment_mark_followed_up(*, exposure: Exposure, by, now=None) -> bool:
+    """The supervisor has debriefed and checked in with the person after a deployment without a
+    defined task. Returns False if it was already marked (by them or anyone else): one mark each."""
+    with transaction.atomic():
+        mark, created = DeploymentFollowUp.objects.get_or_create(
+            exposure=exposure, defaults={"officer_id": exposure.officer_id, "done_by": by,
+                                         "done_at": now or timezone.now()})
+        if created:
+            audit.record("deployment_followed_up", actor=by, subject=exposure.officer, obj=exposure)
+    return created
 
 
 def follow_up_mark_done(*, action: WelfareAction, by) -> bool:

@@ -18,7 +18,7 @@ from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from exposure.models import Exposure, ShiftLog
+from exposure.models import Exposure, OutcomeRequest, ShiftLog
 from wellbeing.models import CheckIn, Flag, RiskAssessment, WelfareAction
 
 COMPLETION_DAYS = 30
@@ -61,7 +61,9 @@ def with_summary_columns(people: QuerySet, *, now: datetime) -> QuerySet:
         t_shifts=_per_person_count(ShiftLog.objects.filter(shift_date__gt=timezone.localdate(since))),
         t_action_kind=_per_person_latest(actions, "-recorded_at", "kind"),
         t_action_at=_per_person_latest(actions, "-recorded_at", "recorded_at"),
-        t_outcomes=_per_person_count(Exposure.objects.filter(outcome_wanted=True, outcome_shared_at__isnull=True)),
+        # Both kinds of outcome still to share: the per-call requests and the older per-type ticks.
+        t_outcomes=_per_person_count(Exposure.objects.filter(outcome_wanted=True, outcome_shared_at__isnull=True))
+        + _per_person_count(OutcomeRequest.objects.filter(status=OutcomeRequest.Status.OPEN)),
         t_follow_ups=_per_person_count(WelfareAction.objects.filter(follow_up_on__lte=today, follow_up_done=False)),
     )
 
@@ -83,7 +85,8 @@ SELECT u.id, u.first_name, u.last_name, u.username, u.high_risk_role, a.level, a
        (SELECT COUNT(*) FROM exposure_shiftlog s WHERE s.officer_id = u.id AND s.shift_date > %s),
        w.kind, w.recorded_at,
        (SELECT COUNT(*) FROM exposure_exposure o
-         WHERE o.officer_id = u.id AND o.outcome_wanted AND o.outcome_shared_at IS NULL),
+         WHERE o.officer_id = u.id AND o.outcome_wanted AND o.outcome_shared_at IS NULL)
+       + (SELECT COUNT(*) FROM exposure_outcomerequest r WHERE r.officer_id = u.id AND r.status = 'open'),
        (SELECT COUNT(*) FROM wellbeing_welfareaction f
          WHERE f.officer_id = u.id AND NOT f.follow_up_done AND f.follow_up_on <= %s),
        a.exposure, g.ids, g.codes, g.urgent, g.statuses, g.due

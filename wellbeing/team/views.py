@@ -1,5 +1,5 @@
-"""The supervisor's team pages (`/team/`): the dashboard, trends, the flag inbox, one flag, one
-person, calls whose outcome to share, and the CSV export.
+"""The supervisor's team pages (`/team/`): the dashboard, trends, the flag inbox, one flag, calls
+whose outcome to share, and the CSV export (one person's page is `person_views`).
 
 Every page fetches through `portal.access`: people with `people_visible_to(user, TEAM_SUMMARY)`,
 one person with `get_person_or_404`, flags, exposures and welfare actions with `scope(...,
@@ -7,13 +7,11 @@ TEAM_SUMMARY)`. Someone of another team answers 404 everywhere, exactly like nob
 
 from __future__ import annotations
 
-from datetime import datetime
 from html import escape
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,13 +23,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from exposure.models import Exposure
-from exposure.selectors import load_summary
+from exposure.load import explanation
 from portal import access, audit, exports
 from portal.access import TEAM_SUMMARY, area_required
 from portal.fetch_site import same_origin_reads
 from portal.models import User
 from wellbeing.models import Flag, WelfareAction
+from wellbeing.review.forms import FlagDismissForm
 from wellbeing.risk import engine as risk
 from wellbeing.risk import flags as flag_life
 from wellbeing.risk.flags import supervisor_label, supervisor_status
@@ -233,7 +231,7 @@ def trends(request: HttpRequest) -> HttpResponse:
     level_names = {**{k: str(v) for k, v in team_selectors.LEVEL_LABELS.items()},
                    team_selectors.NO_ASSESSMENT: _("Not assessed")}
     charts = [
-        {"id": "chart-exposure", "kind": "bar", "x": labels, "yTitle": _("Dose logged"),
+        {"id": "chart-exposure", "kind": "bar", "x": labels, "yTitle": _("Exposure logged"),
          "series": [{"name": s["name"], "y": s["values"]} for s in exposure["series"]]},
         {"id": "chart-completion", "kind": "line", "x": labels, "yTitle": _("Check-in completion (%)"),
          "yRange": [0, 100],
@@ -244,8 +242,9 @@ def trends(request: HttpRequest) -> HttpResponse:
                     for level in [*team_selectors.SUPERVISOR_LEVELS, team_selectors.NO_ASSESSMENT]]},
     ]
     audit.list_viewed(page="team_trends", rows=len(people), team=team.pk if team else None)
+    _version, rules = rules_in_force()
     return render(request, "wellbeing/team/trends.html", {
-        "teams": teams, "team": team, "team_query": _team_query(team), "people": people,
+        "how": explanation(rules), "teams": teams, "team": team, "team_query": _team_query(team), "people": people,
         "exposure": exposure, "exposure_rows": [(label, [(s["name"], s["values"][i]) for s in exposure["series"]])
                                                for i, label in enumerate(labels)],
         "completion": completion, "levels": levels, "level_names": level_names,
@@ -274,17 +273,19 @@ def flags(request: HttpRequest) -> HttpResponse:
 
 def _flag_or_404(request, pk) -> Flag:
     try:
-        return access.scope(request.user, Flag.objects.select_related("officer"), TEAM_SUMMARY).get(pk=pk)
+        return access.scope(request.user, Flag.objects.filter(flag_life.SUPERVISOR_SEES).select_related("officer"),
+                            TEAM_SUMMARY).get(pk=pk)
     except (Flag.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 
-def _render_flag(request: HttpRequest, flag: Flag, form, status: int = 200) -> HttpResponse:
+def _render_flag(request: HttpRequest, flag: Flag, form, status: int = 200, dismiss_form=None) -> HttpResponse:
     actions = WelfareAction.objects.filter(flag=flag).select_related("recorded_by").order_by("-recorded_at", "-pk")
     owned = flag_life.flag_owner(flag) == flag_life.SUPERVISOR
     return render(request, "wellbeing/team/flag.html", {
         "flag": flag, "label": supervisor_label(flag), "status": supervisor_status(flag), "form": form,
-        "actions": actions, "with_oh": not owned,
+        "actions": actions, "with_oh": not owned, "dismiss_form": (dismiss_form or FlagDismissForm(prefix="dismiss"))
+        if flag_life.flag_permitted(flag, flag_life.SUPERVISOR, flag_life.DISMISS) else None,
         "can_acknowledge": flag_life.flag_permitted(flag, flag_life.SUPERVISOR, flag_life.ACKNOWLEDGE),
         "can_close": flag_life.flag_permitted(flag, flag_life.SUPERVISOR, flag_life.CLOSE),
         "time_left": flag.acknowledge_by - timezone.now() if owned and flag.status == Flag.Status.OPEN else None,
@@ -353,120 +354,6 @@ def flag_close(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("team:flag", pk=flag.pk)
     messages.success(request, _("Flag closed.") if closed else _("This flag was already closed."))
     return redirect("team:flag", pk=flag.pk)
-
-
-@area_required("team")
-@same_origin_reads
-def person(request: HttpRequest, pk: int) -> HttpResponse:
-    officer = access.get_person_or_404(request.user, pk, TEAM_SUMMARY)
-    if request.method == "POST":
-        form = WelfareActionForm(request.POST, with_flag=False)
-        if form.is_valid():
-            team_services.welfare_action_record(officer=officer, by=request.user, kind=form.cleaned_data["kind"],
-                                                follow_up_on=form.cleaned_data["follow_up_on"])
-            messages.success(request, _("Welfare action recorded."))
-            return redirect("team:person", pk=officer.pk)
-    else:
-        form = WelfareActionForm(with_flag=False)
-        audit.record("team_person_viewed", subject=officer)
-    today = timezone.localdate()
-    now = timezone.now()
-    weeks = team_selectors.week_starts(today)
-    since = timezone.make_aware(datetime.combine(weeks[0], datetime.min.time()))
-    levels = team_selectors.person_levels(officer, since=since)
-    _version, rules = rules_in_force()
-    load = load_summary(access.scope(request.user, Exposure.objects.filter(officer=officer), TEAM_SUMMARY),
-                        today=today, half_life=rules["dose_half_life_days"])
-    completion = team_selectors.completion_by_week([officer.pk], weeks)
-    row = team_selectors.team_rows(
-        access.people_visible_to(request.user, TEAM_SUMMARY).filter(pk=officer.pk), now=now)[0]
-    actions = Paginator(WelfareAction.objects.filter(officer=officer).select_related("recorded_by", "flag")
-                        .order_by("-recorded_at", "-pk"), 20).get_page(request.GET.get("page"))
-    flags = (Flag.objects.filter(officer=officer).annotate(n_actions=Count("welfare_actions"))
-             .order_by("-raised_at", "-pk")[:20])
-    level_points = _level_points(levels, today, since)
-    charts = [
-        {"id": "chart-person-levels", "kind": "step", "x": [p[0] for p in level_points],
-         "xRange": [timezone.localtime(since).date().isoformat(), today.isoformat()],
-         "yTitle": _("Level"), "yTicks": {"values": list(range(len(team_selectors.SUPERVISOR_LEVELS))),
-                                            "labels": [str(team_selectors.LEVEL_LABELS[lv])
-                                                       for lv in team_selectors.SUPERVISOR_LEVELS]},
-         "series": [{"name": _("Level"), "y": [p[1] for p in level_points]}]},
-        {"id": "chart-person-load", "kind": "line", "x": [d.isoformat() for d, _v in load.days], "dates": True,
-         "yTitle": _("Exposure load"),
-         "series": [{"name": _("Exposure load"), "y": [round(v, 2) for _d, v in load.days]}]},
-        {"id": "chart-person-completion", "kind": "line", "x": _week_labels(weeks), "yRange": [0, 100],
-         "yTitle": _("Check-in completion (%)"),
-         "series": [{"name": _("Completion"), "y": [w["percent"] for w in completion]}]},
-    ]
-    return render(request, "wellbeing/team/person.html", {
-        "person": officer, "row": row, "levels": levels, "load": load, "completion": completion,
-        "actions": actions, "flags": [(f, supervisor_label(f), supervisor_status(f)) for f in flags], "form": form,
-        "team_query": urlencode({"team": officer.team_id}) if officer.team_id else "",
-        "summaries": {
-            "levels": _person_level_summary(levels), "load": _person_load_summary(row),
-            "completion": _summary_completion(completion),
-        },
-        "charts": {"charts": charts},
-    }, status=400 if request.method == "POST" else 200)
-
-
-def _level_points(levels: list[dict], today, since) -> list[tuple[str, int]]:
-    """The level chart's points, by day only (never the time of day: a level that changed at the
-    minute of a check-in would say which check-in changed it). The level in force when the chart
-    starts is drawn from its left edge."""
-    start = timezone.localtime(since).date()
-    points = [(max(c["at"], start).isoformat(), risk.RANK[c["level"]]) for c in levels]
-    if points:
-        points.append((today.isoformat(), points[-1][1]))
-    return points
-
-
-def _person_level_summary(levels: list[dict]) -> str:
-    if not levels:
-        return _("There is no assessment in the last twelve weeks.")
-    return _("Their level is %(level)s now and changed %(n)d times in the last twelve weeks.") % {
-        "level": levels[-1]["label"], "n": max(0, len(levels) - 1)}
-
-
-def _person_load_summary(row) -> str:
-    """The person's load as their current assessment stored it (no second computation)."""
-    if row.level == team_selectors.NO_ASSESSMENT:
-        return _("Their exposure load has not been compared yet: they have no risk assessment.")
-    if row.ratio_usual is None and row.ratio_role is None:
-        return _("There is not yet enough history to compare their exposure load.")
-    parts = []
-    if row.ratio_usual is not None:
-        parts.append(_("%(r)s times their own usual") % {"r": row.ratio_usual})
-    if row.ratio_role is not None:
-        parts.append(_("%(r)s times the median of their role") % {"r": row.ratio_role})
-    return _("Their exposure load is %(parts)s.") % {"parts": _(" and ").join(parts)}
-
-
-@area_required("team")
-def outcomes(request: HttpRequest) -> HttpResponse:
-    teams, team, people = _team_context(request)
-    page = Paginator(team_selectors.outcomes_pending(people), PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.list_viewed(page="team_outcomes", rows=len(page.object_list), team=team.pk if team else None,
-                    page_number=page.number)
-    return render(request, "wellbeing/team/outcomes.html", {
-        "teams": teams, "team": team, "team_query": _team_query(team), "page": page, "query": _team_query(team),
-    })
-
-
-@require_POST
-@area_required("team")
-def outcome_shared(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        exposure = access.scope(request.user, Exposure.objects.filter(outcome_wanted=True).select_related("officer"),
-                                TEAM_SUMMARY).get(pk=pk)
-    except (Exposure.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-    if team_services.outcome_mark_shared(exposure=exposure, by=request.user):
-        messages.success(request, _("Marked as shared with %(name)s.") % {"name": exposure.officer})
-    else:
-        messages.info(request, _("This outcome was already marked as shared."))
-    return redirect(reverse("team:outcomes") + "?" + urlencode({"team": exposure.officer.team_id}))
 
 
 @require_POST

@@ -34,9 +34,12 @@ LIST_PAGES = [
     ("supervisor", "/team/trends/", "team_trends"),
     ("supervisor", "/team/flags/", "team_flags"),
     ("supervisor", "/team/outcomes/", "team_outcomes"),
+    ("supervisor", "/team/deployments/", "team_deployments"),
     ("oh", "/oh/", "oh_queue"),
     ("oh", "/oh/people/", "oh_people"),
     ("oh", "/oh/audit/", "audit_log"),
+    ("supervisor", "/screening/team/", "team_screening"),
+    ("oh", "/screening/oh/", "oh_screening"),
 ]
 
 
@@ -82,8 +85,14 @@ def test_audit_completeness_a_name_searched_for_is_never_recorded(login, oh, off
 
 
 def record_urls(officer):
+    from exposure.tests.factories import ExposureFactory
+
     team_flag = flag(officer, "checkins_overdue")
-    return [("supervisor", f"/team/people/{officer.pk}/", "team_person_viewed"),
+    call = ExposureFactory(officer=officer, role="call_handling")
+    outcome_request = call.shift.outcome_requests.create(officer=officer, category=call.category,
+                                                         reference="CAD-1000-26")
+    return [("supervisor", f"/team/outcomes/requests/{outcome_request.pk}/", "outcome_request_viewed"),
+            ("supervisor", f"/team/people/{officer.pk}/", "team_person_viewed"),
             ("supervisor", f"/team/flags/{team_flag.pk}/", "team_flag_viewed"),
             ("oh", f"/oh/people/{officer.pk}/", "oh_case_view")]
 
@@ -111,9 +120,12 @@ def test_audit_completeness_another_site_cannot_open_a_record_and_forge_a_view(
 def test_audit_completeness_every_get_that_records_a_view_refuses_other_sites():
     """Every view that writes an audit event naming a subject on GET is guarded (a new one must be)."""
     from wellbeing.oh import views as oh_views
+    from wellbeing.screening import views as screening_views
+    from wellbeing.team import outcome_views, person_views
     from wellbeing.team import views as team_views
 
-    for view in (oh_views.case, team_views.person, team_views.flag_detail):
+    for view in (oh_views.case, person_views.person, team_views.flag_detail, screening_views.oh_record,
+                 outcome_views.outcome_request):
         inner = view
         while hasattr(inner, "__wrapped__"):
             if inner.__code__.co_name == "wrapped" and "from_elsewhere" in inner.__code__.co_names:

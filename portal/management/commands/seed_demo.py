@@ -32,6 +32,6 @@ class Command(BaseCommand):
             + " with the password from DEMO_PASSWORD."
         ))
         self.stdout.write(
-            "Supervisor, trainer, OH and admin also need a two-factor code: add DEMO_TOTP_SECRET to an "
-            "authenticator app, or run `manage.py demo_totp <username>` for the current code."
+            "Supervisor, trainer, OH, wellbeing lead, peer supporter and admin also need a two-factor code: add "
+            "DEMO_TOTP_SECRET to an authenticator app, or run `manage.py demo_totp <username>` for the current code."
         )

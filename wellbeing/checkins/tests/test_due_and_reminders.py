@@ -1,5 +1,5 @@
-"""The due list on /wellbeing/ from real rows (schedules, check-ins, critical incidents, shifts),
-the daily reminder task, and query counts that do not grow with rows."""
+"""The due list on /wellbeing/ from real rows (schedules, check-ins, TRiM cases, shifts), the daily
+reminder task, and query counts that do not grow with rows."""
 
 from datetime import time, timedelta
 
@@ -15,9 +15,12 @@ from wellbeing.checkins.selectors import due_for, due_for_officers
 from wellbeing.models import CheckInSchedule
 from wellbeing.tasks import send_checkin_reminders
 from wellbeing.tests.helpers import make_checkin
+from wellbeing.trim.tests.factories_integ import open_case
 
 
 def log_shift(officer, day, *, critical=False, start=time(8, 0), minutes=480):
+    """A shift with one exposure; a critical one opens a TRiM case from the shift's start (as the log
+    of a critical incident does), which is what the follow-ups come from."""
     shift = ShiftLog.objects.create(officer=officer, shift_date=day, start_time=start, duration_minutes=minutes,
                                     role="call_handling")
     category, _ = ExposureCategory.objects.get_or_create(role="call_handling", code="test", defaults={"name": "Test"})
@@ -25,6 +28,8 @@ def log_shift(officer, day, *, critical=False, start=time(8, 0), minutes=480):
 
     ExposureFactory(shift=shift, officer=officer, shift_date=day, role="call_handling", category=category,
                     intensity=4, minutes=None, critical_incident=critical)
+    if critical:
+        open_case(officer, at=shift.starts_at, shift_key=str(shift.pk))
     return shift
 
 
@@ -40,8 +45,8 @@ def test_the_index_says_what_is_due_and_why(client, officer):
     log_shift(officer, day, critical=True, start=time(7, 0))
     client.force_login(officer)
     html = client.get("/wellbeing/").content.decode()
-    assert f"72 hours after the critical incident you logged on {date_format(day, 'j F')}" in html
-    assert "28 days after the critical incident" in html  # listed under "Coming up"
+    assert f"72 hours after the incident on {date_format(day, 'j F')}" in html
+    assert "28 days after the incident" in html  # listed under "Coming up"
     assert 'href="/wellbeing/checkin/pcl5/"' in html
 
 
@@ -104,7 +109,7 @@ def test_the_index_runs_the_same_queries_however_many_check_ins(client, officer,
     log_shift(officer, timezone.localdate() - timedelta(days=2), critical=True)
     client.force_login(officer)
     client.get("/wellbeing/")  # warm the session
-    # session, user, schedules, last completions, recent completions, incidents, shifts, count, trends,
+    # session, user, schedules, TRiM cases, last completions, recent completions, shifts, count, trends,
     # unread notifications (navigation), page, and the session save (savepoint, update, release)
     with django_assert_num_queries(15):  # 14 + the current risk level
         response = client.get("/wellbeing/")
@@ -153,5 +158,5 @@ def test_a_night_shift_across_a_clock_change_is_timed_in_real_hours(officer, day
     assert [i.due_at for i in pulse] == [ends]
     assert date_format(shift_date, "j F") in pulse[0].reason  # counted on the date it started
     followup = datetime(*followup_utc, tzinfo=UTC)
-    items = [i for i in due_for(officer, now=followup) if i.trigger == "critical_incident"]
+    items = [i for i in due_for(officer, now=followup) if i.trigger == "trim_assessment"]
     assert followup in [i.due_at for i in items]

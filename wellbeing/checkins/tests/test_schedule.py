@@ -16,8 +16,16 @@ from wellbeing.instruments.schedule import (
 NOW = datetime(2026, 4, 20, 12, 0, tzinfo=UTC)
 JOINED = datetime(2025, 1, 1, tzinfo=UTC)
 PHQ9_EVERY_4_WEEKS = Rule("phq9", "every", every_days=28, grace_days=7)
-PCL5_72H = Rule("pcl5", "critical_incident", hours_after=72, grace_days=2)
-PCL5_28D = Rule("pcl5", "critical_incident", hours_after=672, grace_days=7)
+PCL5_72H = Rule("pcl5", "trim_assessment", grace_days=2)
+PCL5_28D = Rule("pcl5", "trim_followup", grace_days=7)
+
+
+def case(key=7, at=datetime(2026, 3, 12, 9, 0, tzinfo=UTC), on=None, hours=72, days=28):
+    """A TRiM case for an incident at `at`, due as the organisation's timings say."""
+    return Incident(key=key, at=at, on=on or at.date(), assessment_due_at=at + timedelta(hours=hours),
+                    followup_due_at=at + timedelta(days=days))
+
+
 PULSE_AFTER_SHIFT = Rule("pulse", "after_shift", grace_days=2)
 
 
@@ -52,25 +60,24 @@ def test_the_reminder_key_stays_the_same_while_the_item_is_not_done():
 
 
 def test_trim_follow_ups_are_due_72_hours_and_28_days_after_a_critical_incident():
-    incident = Incident(key=7, at=datetime(2026, 3, 12, 9, 0, tzinfo=UTC), logged_on=date(2026, 3, 12))
+    incident = case()
     at = incident.at
     # 24 hours after: both follow-ups are still to come
     assert [i.status for i in run([PCL5_72H, PCL5_28D], incidents=[incident], now=at + timedelta(hours=24))] == [
         UPCOMING, UPCOMING]
     # 48 hours after: the 72-hour follow-up is open (a third of the delay early)
     items = run([PCL5_72H], incidents=[incident], now=at + timedelta(hours=48))
-    assert [(i.status, i.reason) for i in items] == [
-        (DUE, "72 hours after the critical incident you logged on 12 March")]
+    assert [(i.status, i.reason) for i in items] == [(DUE, "72 hours after the incident on 12 March")]
     # overdue 2 days after it was due
     assert run([PCL5_72H], incidents=[incident], now=at + timedelta(hours=72 + 48))[0].status == OVERDUE
     # 28 days: the reason says days
     [item] = run([PCL5_28D], incidents=[incident], now=at + timedelta(days=28))
-    assert item.reason == "28 days after the critical incident you logged on 12 March" and item.status == DUE
-    assert item.key == "ci:7:pcl5:672"
+    assert item.reason == "28 days after the incident on 12 March" and item.status == DUE
+    assert item.key == "trim_followup:7:pcl5"
 
 
 def test_a_follow_up_is_done_by_a_check_in_once_it_opens_but_not_before():
-    incident = Incident(key=7, at=NOW - timedelta(hours=80), logged_on=date(2026, 4, 17))
+    incident = case(at=NOW - timedelta(hours=80), on=date(2026, 4, 17))
     too_early = incident.at + timedelta(hours=10)
     assert run([PCL5_72H], {"pcl5": [too_early]}, incidents=[incident])[0].status == DUE
     in_window = incident.at + timedelta(hours=50)
@@ -78,9 +85,9 @@ def test_a_follow_up_is_done_by_a_check_in_once_it_opens_but_not_before():
 
 
 def test_a_follow_up_stops_being_shown_three_weeks_after_it_was_due():
-    incident = Incident(key=7, at=NOW - timedelta(hours=72) - timedelta(days=21), logged_on=date(2026, 3, 27))
+    incident = case(at=NOW - timedelta(hours=72) - timedelta(days=21), on=date(2026, 3, 27))
     assert run([PCL5_72H], incidents=[incident]) == []
-    incident = Incident(key=7, at=NOW - timedelta(hours=72) - timedelta(days=20), logged_on=date(2026, 3, 28))
+    incident = case(at=NOW - timedelta(hours=72) - timedelta(days=20), on=date(2026, 3, 28))
     assert run([PCL5_72H], incidents=[incident])[0].status == OVERDUE
 
 
@@ -99,9 +106,9 @@ def test_overdue_items_come_first():
     assert [i.instrument for i in items] == ["phq9", "pulse"]
 
 
-def row(instrument="phq9", trigger="every", every_days=28, hours_after=None, org=None, role="", active=True):
+def row(instrument="phq9", trigger="every", every_days=28, org=None, role="", active=True):
     return {"organisation_id": org, "role": role, "instrument": instrument, "trigger": trigger,
-            "every_days": every_days, "hours_after": hours_after, "grace_days": 7, "active": active}
+            "every_days": every_days, "grace_days": 7, "active": active}
 
 
 def test_the_most_specific_schedule_row_wins_and_can_switch_a_default_off():
@@ -116,6 +123,9 @@ def test_the_most_specific_schedule_row_wins_and_can_switch_a_default_off():
         ("gad7", 28), ("phq9", 28)]
 
 
-def test_follow_ups_at_different_times_are_separate_rules():
-    rows = [row("pcl5", "critical_incident", None, 72), row("pcl5", "critical_incident", None, 672)]
-    assert [r.hours_after for r in resolve_rules(rows, organisation_id=None, role="")] == [72, 672]
+def test_the_initial_and_the_follow_up_check_ins_are_separate_rules_a_force_can_switch_off():
+    rows = [row("pcl5", "trim_assessment", None), row("pcl5", "trim_followup", None),
+            row("pcl5", "trim_followup", None, org=1, active=False)]
+    assert [r.trigger for r in resolve_rules(rows, organisation_id=None, role="")] == [
+        "trim_assessment", "trim_followup"]
+    assert [r.trigger for r in resolve_rules(rows, organisation_id=1, role="")] == ["trim_assessment"]

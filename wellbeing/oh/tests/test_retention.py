@@ -81,7 +81,8 @@ def test_a_leaver_past_six_years_is_erased_and_the_audit_trail_is_kept(officer, 
     assert audit_after[: len(audit_before)] == audit_before
     assert report.people == 1
     assert report.counts == {"flags": 1, "checkins": 1, "assessments": 1, "exposures": 1, "shifts": 1,
-                             "referrals": 1, "case_notes": 1, "welfare_actions": 0}
+                             "referrals": 1, "case_notes": 1, "welfare_actions": 0, "help_requests": 0,
+                             "help_contacts": 0, "screenings": 0}
     event = AuditEvent.objects.get(action="retention_erasure")
     assert event.detail == {"people": 1, "counts": report.counts} and event.subject is None
 
@@ -137,3 +138,53 @@ def test_the_retention_sweep_is_on_the_beat_schedule():
 
     entry = BEAT_SCHEDULE["retention-sweep"]
     assert entry["task"] == "wellbeing.retention_sweep" and entry["options"]["expires"] > 0
+
+
+# ----------------------------------------------------------------------------- help requests
+
+
+def help_requests(person, peer):
+    """One closed request with a contact, and one still open, of `person` to `peer`."""
+    from wellbeing.models import HelpContact, HelpRequest
+
+    closed = HelpRequest.objects.create(officer=person, organisation_id=person.organisation_id, peer=peer,
+                                        status=HelpRequest.Status.CLOSED, closed_at=datetime(2024, 3, 1, tzinfo=tz.utc))
+    HelpContact.objects.create(request=closed, on=date(2024, 2, 20), kind=HelpContact.Kind.values[0],
+                               recorded_by=peer)
+    still_open = HelpRequest.objects.create(officer=person, organisation_id=person.organisation_id, peer=peer)
+    return closed, still_open
+
+
+def test_help_requests_have_a_six_year_policy_and_old_closed_ones_are_erased_with_their_contacts(
+        officer, teammate, oh):
+    from wellbeing.models import HelpContact, HelpRequest
+
+    assert RetentionPolicy.objects.get(record_type="help_requests").years_after_employment == 6
+    closed, still_open = help_requests(officer, oh)
+    kept, _open = help_requests(teammate, oh)
+    User.objects.filter(pk=officer.pk).update(employment_ended_on=date(2025, 6, 14))  # 6 years + 1 day
+    User.objects.filter(pk=teammate.pk).update(employment_ended_on=date(2025, 6, 15))  # exactly 6 years
+    report = retention_erase(now=NOW)
+    assert report.counts["help_requests"] == 1 and report.counts["help_contacts"] == 1
+    assert not HelpRequest.objects.filter(pk=closed.pk).exists()
+    assert not HelpContact.objects.filter(request_id=closed.pk).exists()
+    # one still open is in someone's queue: kept until it is closed there
+    assert HelpRequest.objects.filter(pk=still_open.pk).exists()
+    assert HelpContact.objects.filter(request=kept).count() == 1 and HelpRequest.objects.filter(
+        officer=teammate).count() == 2
+    HelpRequest.objects.filter(pk=still_open.pk).update(status=HelpRequest.Status.CLOSED)
+    assert retention_erase(now=NOW).counts["help_requests"] == 1
+    assert not HelpRequest.objects.filter(officer=officer).exists()
+
+
+def test_a_legal_hold_keeps_help_requests_until_it_is_lifted(officer, oh):
+    from wellbeing.models import HelpRequest
+
+    closed, _open = help_requests(officer, oh)
+    User.objects.filter(pk=officer.pk).update(employment_ended_on=date(2020, 1, 1))
+    hold = LegalHold.objects.create(person=officer, reason="claim", placed_by=oh)
+    assert retention_erase(now=NOW).counts["help_requests"] == 0
+    assert HelpRequest.objects.filter(pk=closed.pk).exists()
+    LegalHold.objects.filter(pk=hold.pk).update(lifted_at=NOW)
+    assert retention_erase(now=NOW + timedelta(days=1)).counts["help_requests"] == 1
+    assert not HelpRequest.objects.filter(pk=closed.pk).exists()

@@ -102,3 +102,22 @@ def test_subject_access_export_by_oh_accepts_a_forty_character_reference(login, 
     assert checkins_in(login(oh).post(f"/oh/people/{officer.pk}/subject-access-export/",
                                       {"sar-reference": reference, "sar-purpose": "ico_inquiry"})) == []
     assert AuditEvent.objects.get(action="subject_access_export").detail["reference"] == reference
+
+
+def test_subject_access_export_holds_outcome_requests_with_reference_and_answer_in_the_own_copy_only(
+        client, login, oh, officer, supervisor):
+    from exposure.models import OutcomeRequest
+    from exposure.tests.factories import ExposureFactory
+
+    call = ExposureFactory(officer=officer, role="call_handling")
+    OutcomeRequest.objects.create(officer=officer, shift=call.shift, category=call.category, reference="CAD-7777-26",
+                                  status="shared", answer="Home and well.", answered_by=supervisor)
+    own = zipfile.ZipFile(io.BytesIO(login(officer).post("/wellbeing/privacy/export/").content))
+    [row] = json.loads(own.read("outcome_requests.json"))
+    assert (row["reference"], row["answer"], row["status"]) == ("CAD-7777-26", "Home and well.", "shared")
+    client.logout()
+    oh_copy = zipfile.ZipFile(io.BytesIO(login(oh).post(f"/oh/people/{officer.pk}/subject-access-export/",
+                                                        SAR).content))
+    [row] = json.loads(oh_copy.read("outcome_requests.json"))
+    assert row["status"] == "shared" and "reference" not in row and "answer" not in row
+    assert "CAD-7777-26" not in oh_copy.read("outcome_requests.csv").decode()

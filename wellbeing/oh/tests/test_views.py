@@ -126,8 +126,8 @@ def test_the_queue_query_count_does_not_grow_with_flags(login, oh, force, django
         client.get("/oh/")
 
 
-QUEUE_QUERIES = 13  # session, user, two-factor, permissions, count, page, notifications, the list_viewed audit
-# event (issue 15 item 6), base page
+QUEUE_QUERIES = 15  # session, user, two-factor, permissions, count, page, notifications, the list_viewed audit
+# event (issue 15 item 6), base page, TRiM follow-ups overdue (two: issue 20)
 
 
 # ----------------------------------------------------------------------------- case
@@ -218,7 +218,8 @@ def test_the_case_query_count_does_not_grow_with_records(login, oh, officer, dja
         client.get(f"/oh/people/{officer.pk}/")
 
 
-CASE_QUERIES = 22  # with welfare actions, read once the WelfareAction model landed
+CASE_QUERIES = 25  # with welfare actions (once the WelfareAction model landed), whether all comments are shared,
+# the person's screenings and TRiM cases (issue 20)
 
 
 # ----------------------------------------------------------------------------- casework

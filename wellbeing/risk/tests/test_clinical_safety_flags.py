@@ -57,8 +57,10 @@ def test_clinical_flag_closed_by_non_clinician_ownership_and_every_permission(ki
                if flag_life.flag_permitted(f, role, action)}
     active = status != "closed"
     if owner == "oh":
-        # the supervisor may only record a welfare conversation; only OH closes; nobody escalates
-        assert allowed == ({("supervisor", "record_action"), ("oh", "close")} if active else set())
+        # the supervisor may only record a welfare conversation; only OH closes; nobody escalates;
+        # OH acknowledges an open flag (it stops an urgent flag's on-call chain, issue 21)
+        want = {("supervisor", "record_action"), ("oh", "close")} if active else set()
+        assert allowed == want | ({("oh", "acknowledge")} if status == "open" else set())
     else:
         want = {"open": {("supervisor", "acknowledge"), ("supervisor", "record_action"), ("supervisor", "close"),
                          ("system", "escalate")},

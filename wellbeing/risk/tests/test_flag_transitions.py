@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from portal.models import AuditEvent
 from wellbeing.models import Flag, WelfareAction
-from wellbeing.oh.views import action_label
+from wellbeing.oh.labels import action_label
 from wellbeing.risk import flags as flag_life
 from wellbeing.tests.team_helpers import flag
 

@@ -52,7 +52,7 @@ def _random_history(rng: random.Random, officer, now) -> None:
 
 def _comparable(inputs):
     return {pk: (i.role, round(i.load_now, 9), round(i.recent_dose, 9), round(i.usual_daily_dose, 9),
-                 sorted(set(i.critical_incidents)), i.long_viewing_without_breaks, i.last_checkin_at,
+                 sorted(set(i.followups)), i.long_viewing_without_breaks, sorted(i.call_runs), i.last_checkin_at,
                  sorted((s.instrument, s.completed_at, s.total, sorted(s.subscales.items()), s.dsm5_provisional,
                          s.checkin_id) for s in i.screens),
                  i.pulses, i.urgent_at, i.urgent_code if i.urgent_at else None, i.urgent_checkin_id)

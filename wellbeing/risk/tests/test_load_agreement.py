@@ -18,7 +18,8 @@ from wellbeing.risk.inputs import exposure_loads
 from wellbeing.risk.rules import DEFAULT_RULES
 from wellbeing.risk.service import risk_recompute
 from wellbeing.team import selectors as team_selectors
-from wellbeing.team.views import _person_load_summary, _table_rows
+from wellbeing.team.person_views import _person_load_summary
+from wellbeing.team.views import _table_rows
 from wellbeing.tests.team_helpers import exposure
 
 SENTENCE = re.compile(r'<p id="load-summary" class="lead">(.*?)</p>', re.DOTALL)

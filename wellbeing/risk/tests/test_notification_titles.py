@@ -2,6 +2,7 @@
 name nobody and carry no clinical word; the link leads to the page that says who, behind sign-in.
 OH still learns that an urgent item must be acted on today (the title says so, the row is urgent)."""
 
+import re
 from datetime import date, timedelta
 
 from django.core import mail
@@ -17,12 +18,17 @@ CLINICAL_WORDS = ("phq", "gad", "pcl", "suicid", "self-harm", "harm", "screen", 
                   "exposure", "check-in answer")
 
 
+def names_in(text: str, person, parts=("first_name", "last_name", "username", "email")) -> list[str]:
+    """The person's names found in text as whole words, as written: a random first name such as
+    "Anne" must not match inside "planned" (a real CI failure), nor "Amber" the word amber."""
+    values = [getattr(person, part) for part in parts]
+    return [value for value in values
+            if value and re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text)]
+
+
 def _leaks(text: str, person) -> list[str]:
     lowered = text.lower()
-    found = [word for word in CLINICAL_WORDS if word in lowered]
-    found += [part for part in (person.first_name, person.last_name, person.username, person.email)
-              if part and part.lower() in lowered]
-    return found
+    return [word for word in CLINICAL_WORDS if word in lowered] + names_in(text, person)
 
 
 def test_logs_and_email_notification_titles_and_subjects_name_nobody_and_no_clinical_word(

@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -18,7 +19,7 @@ from wellbeing.risk.engine import (
     evaluate,
     steady_state_load,
 )
-from wellbeing.risk.reasons import REASONS
+from wellbeing.risk.reasons import REASONS, SELF_REFERRAL_URGENT
 from wellbeing.risk.rules import DEFAULT_RULES, validate_rules
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -76,18 +77,26 @@ def test_load_well_above_their_own_usual_is_amber():
     assert run(calm(load_now=usual * 1.49), peer_median=None).reasons == ()
 
 
+def case_followups(incident: date, *, at: datetime | None = None, hours: int = 72, days: int = 28):
+    """The two follow-ups of a TRiM case (as `risk.inputs` reads them from the case's due dates) for an
+    incident on `incident`, at London midnight unless `at` is given."""
+    at = at or datetime.combine(incident, datetime.min.time(), tzinfo=UTC)
+    return [(incident, at + timedelta(hours=hours)), (incident, at + timedelta(days=days))]
+
+
 def test_a_critical_incident_follow_up_is_due_after_72_hours_until_a_check_in():
     incident = (NOW - timedelta(days=4)).date()
-    result = run(calm(critical_incidents=[incident], last_checkin_at=NOW - timedelta(days=5)))
+    result = run(calm(followups=case_followups(incident), last_checkin_at=NOW - timedelta(days=5)))
     reason = next(r for r in result.reasons if r.code == "critical_incident_followup")
     due = (incident + timedelta(days=3)).isoformat()
     assert reason.numbers["due"] == [{"incident": incident.isoformat(), "due": due}]
-    done = run(calm(critical_incidents=[incident], last_checkin_at=NOW - timedelta(hours=2)))
+    done = run(calm(followups=case_followups(incident), last_checkin_at=NOW - timedelta(hours=2)))
     assert "critical_incident_followup" not in codes(done)
     # a check-in up to 12 hours before the follow-up was due counts as the follow-up
     due_at = datetime.combine(incident, datetime.min.time(), tzinfo=UTC) + timedelta(hours=72)
-    early = run(calm(critical_incidents=[incident], last_checkin_at=due_at - timedelta(hours=12)))
-    too_early = run(calm(critical_incidents=[incident], last_checkin_at=due_at - timedelta(hours=12, seconds=1)))
+    early = run(calm(followups=case_followups(incident), last_checkin_at=due_at - timedelta(hours=12)))
+    too_early = run(calm(followups=case_followups(incident),
+                         last_checkin_at=due_at - timedelta(hours=12, seconds=1)))
     assert "critical_incident_followup" not in codes(early)
     assert "critical_incident_followup" in codes(too_early)
 
@@ -95,10 +104,44 @@ def test_a_critical_incident_follow_up_is_due_after_72_hours_until_a_check_in():
 def test_the_28_day_follow_up_comes_due_and_expires_after_the_grace_period():
     incident = (NOW - timedelta(days=29)).date()
     checked_after_72h = datetime.combine(incident, datetime.min.time(), tzinfo=UTC) + timedelta(hours=80)
-    due = run(calm(critical_incidents=[incident], last_checkin_at=checked_after_72h))
+    due = run(calm(followups=case_followups(incident), last_checkin_at=checked_after_72h))
     assert "critical_incident_followup" in codes(due)
-    stale = run(calm(critical_incidents=[(NOW - timedelta(days=60)).date()], last_checkin_at=None))
+    stale = run(calm(followups=case_followups((NOW - timedelta(days=60)).date()), last_checkin_at=None))
     assert "critical_incident_followup" not in codes(stale)
+
+
+def test_trim_deadline_missed_the_follow_ups_are_due_when_the_case_says_with_the_organisations_timings():
+    """48 hours and 30 days (the organisation's own timings, held on the case): due then, not at
+    72 hours or 28 days, which no rule defines any more."""
+    at = NOW - timedelta(hours=49)
+    followups = case_followups(at.date(), at=at, hours=48, days=30)
+    result = run(calm(followups=followups, last_checkin_at=None))
+    reason = next(r for r in result.reasons if r.code == "critical_incident_followup")
+    assert reason.numbers["due"] == [{"incident": at.date().isoformat(), "due": "2026-11-26"}]
+    assert "critical_incident_followup" not in codes(run(calm(followups=followups, last_checkin_at=None),
+                                                         now=at + timedelta(hours=47)))
+    month = run(calm(followups=followups, last_checkin_at=at + timedelta(days=3)), now=at + timedelta(days=30))
+    assert "critical_incident_followup" in codes(month)
+    assert "critical_incident_followup" not in codes(run(
+        calm(followups=followups, last_checkin_at=at + timedelta(days=3)), now=at + timedelta(days=29, hours=23)))
+
+
+def test_duplicate_reminder_two_cases_with_the_same_dates_give_one_follow_up_entry():
+    incident = (NOW - timedelta(days=4)).date()
+    result = run(calm(followups=case_followups(incident) * 2, last_checkin_at=None))
+    reason = next(r for r in result.reasons if r.code == "critical_incident_followup")
+    assert len(reason.numbers["due"]) == 1
+
+
+def test_the_follow_up_hours_are_no_longer_a_rule():
+    assert "critical_incident_followup_hours" not in DEFAULT_RULES
+    problems = validate_rules(dict(DEFAULT_RULES, critical_incident_followup_hours=[72, 672]))
+    assert problems == ["critical_incident_followup_hours is no longer a rule: follow-ups are due when each "
+                        "TRiM case says (the organisation's TRiM timings)."]
+    from wellbeing.risk.rules import with_defaults
+
+    assert with_defaults({"critical_incident_followup_hours": [72, 672], "min_peers": 4}) == dict(
+        DEFAULT_RULES, min_peers=4)
 
 
 def test_long_viewing_without_breaks_is_an_operational_amber():
@@ -163,13 +206,15 @@ def test_an_urgent_answer_makes_the_level_urgent(code):
 
 def test_every_reason_code_the_engine_can_give_is_known_and_routed():
     produced = set()
-    everything = calm(load_now=40.0, usual_daily_dose=0.2, critical_incidents=[(NOW - timedelta(days=4)).date()],
-                      long_viewing_without_breaks=1, last_checkin_at=None,
+    everything = calm(load_now=40.0, usual_daily_dose=0.2, followups=case_followups((NOW - timedelta(days=4)).date()),
+                      long_viewing_without_breaks=1, call_runs=[20, 25, 30], last_checkin_at=None,
                       screens=[ScreenResult("phq9", NOW, 15)], pulses=[18] * 4 + [10] * 4,
                       urgent_at=NOW)
     produced |= set(codes(run(everything)))
     produced |= set(codes(run(calm(urgent_at=NOW, urgent_code="safety_question"))))
-    assert produced == set(REASONS)
+    # an urgent "Talk to someone" request is raised by the request itself (wellbeing/talk), never by the engine
+    assert produced == set(REASONS) - {SELF_REFERRAL_URGENT}
+    assert SELF_REFERRAL_URGENT in REASONS and SELF_REFERRAL_URGENT not in produced
 
 
 def test_reasons_are_ordered_most_serious_first_and_the_score_sorts_people_by_need():
@@ -201,8 +246,11 @@ inputs_strategy = st.builds(
     load_now=st.floats(0, 200),
     usual_daily_dose=st.floats(0, 10),
     recent_dose=st.floats(0, 100),
-    critical_incidents=st.lists(st.dates(date(2026, 9, 1), date(2026, 11, 26)), max_size=4),
+    followups=st.lists(st.tuples(st.dates(date(2026, 9, 1), date(2026, 11, 26)),
+                                 st.datetimes(datetime(2026, 9, 1), datetime(2026, 12, 26), timezones=st.just(UTC))),
+                       max_size=4),
     long_viewing_without_breaks=st.integers(0, 3),
+    call_runs=st.lists(st.integers(0, 60), max_size=6),
     last_checkin_at=st.none() | st.datetimes(datetime(2026, 8, 1), datetime(2026, 11, 26), timezones=st.just(UTC)),
     screens=st.lists(st.builds(ScreenResult, instrument=st.sampled_from(["phq9", "gad7", "pcl5"]),
                                completed_at=st.just(NOW - timedelta(days=3)), total=st.integers(0, 27)),
@@ -227,7 +275,7 @@ def test_the_order_of_the_inputs_does_not_matter(inputs, seed):
     def mix(items):
         return seed.sample(items, len(items))
 
-    shuffled = replace(inputs, critical_incidents=mix(inputs.critical_incidents),
+    shuffled = replace(inputs, followups=mix(inputs.followups), call_runs=mix(inputs.call_runs),
                        screens=mix(inputs.screens))
     assert run(shuffled) == run(inputs)
 
@@ -241,21 +289,23 @@ def test_the_default_rules_are_valid_and_broken_ones_are_explained():
     assert "dose_half_life_days must be a number above 0" in problems
     assert "must be a JSON object" in validate_rules([])[0]
     assert validate_rules(dict(DEFAULT_RULES, instrument_cutoffs={"phq9": 10}))
-    assert validate_rules(dict(DEFAULT_RULES, critical_incident_followup_hours=[672, 72]))
     assert "peer_ratio_red must be above" in " ".join(validate_rules(dict(DEFAULT_RULES, peer_ratio_red=1.2)))
 
 
-@pytest.mark.parametrize("incident,now,due", [
-    # A critical incident on the night shift of Saturday 28 March 2026 (clocks forward on the
-    # Sunday): 72 real hours from that midnight (GMT) is 00:00 UTC on the 31st, 01:00 BST.
-    (date(2026, 3, 28), datetime(2026, 3, 31, 9, tzinfo=UTC), "2026-03-31"),
-    # Saturday 24 October 2026 (clocks back on the Sunday): from midnight BST (23:00 UTC on the
-    # 23rd), due 23:00 UTC on the 26th, which is the 26th in London; UTC midnight would say the 27th.
-    (date(2026, 10, 24), datetime(2026, 10, 26, 23, 30, tzinfo=UTC), "2026-10-26"),
-    # In summer: from midnight BST, due at 23:00 UTC on the 6th, which is midnight on the 7th in London.
-    (date(2026, 7, 4), datetime(2026, 7, 6, 23, 30, tzinfo=UTC), "2026-07-07"),
+@pytest.mark.parametrize("at,now,due", [
+    # An incident at 20:00 GMT on Saturday 28 March 2026 (clocks forward on the Sunday): the case's
+    # assessment is due 72 real hours later, 20:00 UTC on the 31st (21:00 BST), on the 31st in London.
+    (datetime(2026, 3, 28, 20, tzinfo=UTC), datetime(2026, 3, 31, 21, tzinfo=UTC), "2026-03-31"),
+    # 23:30 BST on Saturday 24 October 2026 (22:30 UTC; clocks back on the Sunday): due 22:30 UTC on
+    # the 27th, 22:30 GMT, the 27th in London.
+    (datetime(2026, 10, 24, 22, 30, tzinfo=UTC), datetime(2026, 10, 27, 23, tzinfo=UTC), "2026-10-27"),
+    # In summer, 23:30 BST on 4 July (22:30 UTC): due 22:30 UTC on the 7th, 23:30 BST, the 7th in London;
+    # 00:30 BST on the 5th (23:30 UTC on the 4th) is due 23:30 UTC on the 7th, the 8th in London.
+    (datetime(2026, 7, 4, 22, 30, tzinfo=UTC), datetime(2026, 7, 7, 23, tzinfo=UTC), "2026-07-07"),
+    (datetime(2026, 7, 4, 23, 30, tzinfo=UTC), datetime(2026, 7, 7, 23, 45, tzinfo=UTC), "2026-07-08"),
 ])
-def test_follow_ups_count_from_the_london_date_the_shift_started(incident, now, due):
-    result = run(calm(critical_incidents=[incident], last_checkin_at=None), now=now)
+def test_follow_ups_are_due_real_hours_after_the_incident_and_shown_on_the_london_date(at, now, due):
+    incident = at.astimezone(ZoneInfo("Europe/London")).date()
+    result = run(calm(followups=case_followups(incident, at=at), last_checkin_at=None), now=now)
     reason = next(r for r in result.reasons if r.code == "critical_incident_followup")
     assert reason.numbers["due"] == [{"incident": incident.isoformat(), "due": due}]

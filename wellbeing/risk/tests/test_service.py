@@ -186,7 +186,10 @@ def test_only_the_latest_result_of_each_questionnaire_counts(officer, supervisor
 
 
 def test_a_check_in_after_a_critical_incident_covers_its_72_hour_follow_up(officer, supervisor):
+    from wellbeing.trim.tests.factories_integ import open_case
+
     add_exposure(officer, days_ago=4, critical_incident=True)
+    open_case(officer, at=timezone.now() - timedelta(days=4))  # the case the log opens
     [before] = risk_recompute(officer_ids=[officer.pk])
     assert "critical_incident_followup" in {r["code"] for r in before.reasons}
     _checkin(officer, "pulse", 15, days_ago=0)

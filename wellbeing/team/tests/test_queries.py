@@ -7,6 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from exposure.models import OutcomeRequest
+from portal import access, disclosure
 from tests.factories import OfficerFactory
 from wellbeing.models import WelfareAction
 from wellbeing.tests.helpers import make_checkin
@@ -17,8 +19,13 @@ def grow_team(team, force, supervisor, size):
     for n in range(size):
         person = OfficerFactory(organisation=force, team=team, high_risk_role="call_handling")
         assess(person, "red" if n % 3 == 0 else "green")
-        exposure(person, days_ago=n % 20 + 1, outcome_wanted=n % 4 == 0)
+        call = exposure(person, days_ago=n % 20 + 1, outcome_wanted=n % 4 == 0)
+        if n % 4 == 1:  # an outcome asked for per call (issue 18): the list shows its shift and call type
+            OutcomeRequest.objects.create(officer=person, shift=call.shift, category=call.category,
+                                          reference=f"CAD-{n:04d}-26")
         make_checkin(person)
+        if n % 2 == 1:  # the kind of screen shared with the supervisor (issue 21): no query per person either
+            disclosure.choose(officer=person, audience=access.SUPERVISOR, choice=access.CLINICAL_CATEGORY)
         if n % 2 == 0:
             f = flag(person)
             WelfareAction.objects.create(officer=person, flag=f, recorded_by=supervisor, kind="other",
@@ -41,7 +48,8 @@ def test_query_count_does_not_grow_with_the_team(login, supervisor, team_a, forc
     grow_team(team_a, force, supervisor, 90)
     large = count_queries(client, url)
     assert small == large
-    assert large <= 15
+    # trends reads the rules in force once more, for "How is this worked out?"
+    assert large <= (16 if "trends" in url else 15)
 
 
 FORBIDDEN_COLUMNS = re.compile(r"\b(answers|total|band|positive|result|comment|share_comment_with_oh|score|detail|"

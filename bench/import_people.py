@@ -1,0 +1,219 @@
+"""HR import benchmark (issue 19, goals H1-H3): `portal.hr` reading, planning and applying an HR
+file, against PostgreSQL's COPY of the same rows into a plain table, measured in the same run.
+
+  python bench/import_people.py                 # 50,000 people
+  python bench/import_people.py --rows 5000     # quicker
+
+H1  import of N people into an empty force (read_file + build_plan + apply_plan, full) /
+    COPY of the same CSV into a plain table of text columns                           goal <= 20
+H2  re-import of the same people with 2% movers and 1% leavers / COPY of that file      goal <= 20
+H3  peak RSS of an import of N people - of 5,000 people, each in a fresh process        goal < 50 MB
+A missed goal is printed, not fatal. Needs PostgreSQL (BENCH_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/portal_bench_hrcore). Not part of the test suite.
+
+Last measured 30 November 2026, three runs on a shared 2-CPU machine (load average 1.7-5.4 from
+other work; the COPY baseline is one 0.07-0.14 s statement, so the ratios swing with the load):
+H1 42-66x (import 3.2-5.3 s), H2 14.6-27x (1.8-2.2 s), H3 48.1-48.4 MB. About half of H1 is the
+database's own work on the user table (COPY into it with its six indexes, then the deferred
+foreign-key checks at commit), which the plain-table baseline does not do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ensure_database, setup_django  # noqa: E402
+
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/portal_bench_hrcore"
+SLUG_PREFIX = "hr-bench"
+UNITS, TEAMS_PER_UNIT = 50, 20
+SMALL_ROWS = 5_000
+HEADER = ["staff_number", "given_name", "family_name", "email", "organisation", "unit", "team", "roles",
+          "supervises", "high_risk_role", "high_risk_role_since", "employment_ended_on"]
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS (VmHWM; see bench/export.py for why not getrusage)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
+def people_rows(count: int, slug: str, *, movers: float = 0.0, leavers: float = 0.0) -> list[list[str]]:
+    """`count` invented people, 50 a team; every 50th supervises their team. With `movers` and
+    `leavers`, that share of people (spread evenly) moves to the next team or has left."""
+    rows = []
+    teams = UNITS * TEAMS_PER_UNIT
+    move_every = int(1 / movers) if movers else 0
+    leave_every = int(1 / leavers) if leavers else 0
+    for n in range(count):
+        team = (n // 50) % teams
+        supervisor = n % 50 == 0
+        if move_every and n % move_every == 1:
+            team = (team + 1) % teams
+        unit_name, team_name = f"Unit {team // TEAMS_PER_UNIT:02d}", f"Team {team % TEAMS_PER_UNIT:02d}"
+        ended = "2026-01-31" if leave_every and n % leave_every == 2 else ""
+        rows.append([f"S{n:07d}", f"Given{n}", f"Family{n}", f"person{n}@bench.invalid", slug, unit_name, team_name,
+                     "officer;supervisor" if supervisor else "officer",
+                     f"{unit_name} / {team_name}" if supervisor else "",
+                     "call_handling" if n % 7 == 0 else "", "2024-05-01" if n % 7 == 0 else "", ended])
+    return rows
+
+
+def csv_file(rows) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def fresh_organisation(slug: str):
+    from portal.models import Organisation
+
+    return Organisation.objects.create(name=f"HR bench {slug}", slug=slug)
+
+
+def clear_previous() -> None:
+    """Remove the people, teams and units of earlier runs (raw SQL: nothing else refers to them)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT id FROM portal_organisation WHERE slug LIKE %s", [f"{SLUG_PREFIX}%"])
+        ids = [row[0] for row in cur.fetchall()]
+        if not ids:
+            return
+        cur.execute("DELETE FROM portal_team_supervisors WHERE user_id IN "
+                    "(SELECT id FROM portal_user WHERE organisation_id = ANY(%s))", [ids])
+        cur.execute("DELETE FROM portal_user WHERE organisation_id = ANY(%s)", [ids])
+        cur.execute("DELETE FROM portal_team WHERE unit_id IN (SELECT id FROM portal_unit WHERE organisation_id = "
+                    "ANY(%s))", [ids])
+        cur.execute("DELETE FROM portal_unit WHERE organisation_id = ANY(%s)", [ids])
+        cur.execute("DELETE FROM portal_organisation WHERE id = ANY(%s)", [ids])
+        # An empty force's tables have no dead rows: without this, every later run's inserts would
+        # check the unique indexes against the deleted people of the runs before.
+        for table in ("portal_user", "portal_team_supervisors", "portal_team", "portal_unit"):
+            cur.execute(f"VACUUM ANALYZE {table}")
+
+
+def import_file(data, name: str = "people.csv") -> tuple[float, dict]:
+    from portal.hr import apply_plan, build_plan, read_file
+
+    start = time.perf_counter()
+    result = read_file(data, name)
+    if result.errors:
+        raise SystemExit(f"read errors: {[str(e) for e in result.errors[:5]]}")
+    read = time.perf_counter()
+    plan = build_plan(result.records, full=True, file_sha256=result.sha256)
+    if plan.errors:
+        raise SystemExit(f"plan errors: {[str(e) for e in plan.errors[:5]]}")
+    planned = time.perf_counter()
+    counts = apply_plan(plan, by=None)
+    end = time.perf_counter()
+    counts["phases"] = f"read {read - start:.2f} s, plan {planned - read:.2f} s, apply {end - planned:.2f} s"
+    return end - start, counts
+
+
+def copy_baseline(data: bytes) -> float:
+    """COPY of the same CSV into a plain table of text columns (in a transaction, as the import)."""
+    from django.db import connection, transaction
+
+    columns = ", ".join(f"{name} text" for name in HEADER)
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_hr_copy")
+        cur.execute(f"CREATE TABLE bench_hr_copy ({columns})")
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cur:
+        raw = cur.cursor if hasattr(cur, "cursor") else cur
+        raw.copy_expert("COPY bench_hr_copy FROM STDIN WITH CSV HEADER", io.BytesIO(data))
+    return time.perf_counter() - start
+
+
+def quiet_queries() -> None:
+    """DEBUG keeps every query's SQL (megabytes for bulk inserts): off, so memory and time are the import's."""
+    from django.conf import settings
+    from django.db import connection
+
+    settings.DEBUG = False
+    connection.force_debug_cursor = False
+
+
+def child_import(path: str, url: str) -> None:
+    """In a fresh process: import the file at `path` into a new organisation; print the peak RSS."""
+    setup_django(url)
+    quiet_queries()
+    slug = Path(path).stem
+    fresh_organisation(slug)
+    idle = peak_rss_mb()
+    with open(path, "rb") as handle:
+        seconds, counts = import_file(handle)
+    print(json.dumps({"idle_mb": idle, "peak_mb": peak_rss_mb(), "seconds": seconds, "creates": counts["creates"]}))
+
+
+def measure_memory(rows: int, url: str, folder: str) -> dict:
+    slug = f"{SLUG_PREFIX}-mem-{rows}-{os.getpid()}-{time.monotonic_ns()}"
+    path = Path(folder) / f"{slug}.csv"
+    path.write_bytes(csv_file(people_rows(rows, slug)))
+    out = subprocess.run([sys.executable, __file__, "--child-import", str(path), "--db", url],
+                         capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"the import of {rows:,} people failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--db", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
+    parser.add_argument("--child-import", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_import:
+        child_import(args.child_import, args.db)
+        return 0
+    ensure_database(args.db)
+    setup_django(args.db)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    quiet_queries()
+    clear_previous()
+    slug = f"{SLUG_PREFIX}-{os.getpid()}"
+    fresh_organisation(slug)
+    first = csv_file(people_rows(args.rows, slug))
+    second = csv_file(people_rows(args.rows, slug, movers=0.02, leavers=0.01))
+    print(f"HR file: {args.rows:,} people, {len(first) / 1e6:.1f} MB")
+    h1_seconds, counts1 = import_file(first)
+    h1_copy = copy_baseline(first)
+    h2_seconds, counts2 = import_file(second)
+    h2_copy = copy_baseline(second)
+    h1, h2 = h1_seconds / h1_copy, h2_seconds / h2_copy
+    print(f"H1 import into an empty force {h1_seconds:.2f} s ({counts1['creates']:,} created) vs COPY "
+          f"{h1_copy:.3f} s: ratio {h1:.1f} (goal <= 20); {counts1['phases']}")
+    print(f"H2 re-import {h2_seconds:.2f} s ({counts2['moves']:,} moved, {counts2['leavers']:,} leaving) vs COPY "
+          f"{h2_copy:.3f} s: ratio {h2:.1f} (goal <= 20); {counts2['phases']}")
+    with tempfile.TemporaryDirectory() as folder:
+        small, large = measure_memory(min(SMALL_ROWS, args.rows), args.db, folder), measure_memory(args.rows,
+                                                                                                  args.db, folder)
+    growth = large["peak_mb"] - small["peak_mb"]
+    print(f"H3 peak RSS {small['peak_mb']:.0f} MB at {min(SMALL_ROWS, args.rows):,} people, {large['peak_mb']:.0f} MB "
+          f"at {args.rows:,}: growth {growth:.1f} MB (goal < 50)")
+    clear_previous()
+    missed = [name for name, ok in (("H1", h1 <= 20), ("H2", h2 <= 20), ("H3", growth < 50)) if not ok]
+    print("all goals met" if not missed else "goals missed: " + ", ".join(missed))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
