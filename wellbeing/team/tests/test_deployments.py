@@ -16,6 +16,7 @@ from exposure.tests.factories import ExposureFactory
 from portal.models import AuditEvent
 from tests.factories import OfficerFactory
 from wellbeing.models import DeploymentFollowUp
+from wellbeing.risk.tests.test_notification_titles import names_in as words_in
 from wellbeing.team.selectors import DEPLOYMENT_WINDOW_DAYS
 from wellbeing.tests.helpers import make_checkin
 
@@ -165,7 +166,7 @@ def test_the_list_view_writes_one_content_free_audit_event(login, supervisor, of
     assert event.actor == supervisor and event.subject is None
     assert event.detail == {"page": "team_deployments", "rows": 1, "team": team_a.pk, "to_do": True, "page_number": 1}
     text = json.dumps(event.detail)
-    assert officer.last_name not in text and officer.username not in text
+    assert not words_in(text, officer, ("last_name", "username"))
 
 
 def grow(team, force, size):
