@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exposure.models import ExposureCategory, OutcomeRequest, ShiftLog
-from portal import audit
+from portal import access, audit
 from portal.language import user_language
 from portal.notify import notification_send
 
@@ -48,12 +48,19 @@ def reference_error(organisation, value: str) -> str | None:
 def outcome_request_create(*, shift: ShiftLog, category: ExposureCategory, reference: str,
                            detail_wanted: str) -> OutcomeRequest:
     """The call handler asks for the outcome of one call of `shift` (already theirs, checked by the
-    caller through `portal.access`; the reference already validated by the form)."""
+    caller through `portal.access`; the reference already validated by the form). Their supervisors
+    are told that there is a request to answer, with nothing about the call or the person."""
     with transaction.atomic():
         request = OutcomeRequest.objects.create(officer_id=shift.officer_id, shift=shift, category=category,
                                                 reference=reference, detail_wanted=detail_wanted)
         audit.record("outcome_requested", actor=shift.officer, subject=shift.officer_id, obj=request,
                      detail={"shift": shift.pk, "category": category.code, "detail_wanted": detail_wanted})
+        link = reverse("team:outcome-request", args=[request.pk])
+        for supervisor in access.supervisors_of(shift.officer):
+            with user_language(supervisor):
+                title = _("Someone in your team asked about the outcome of a call")
+            notification_send(user=supervisor, title=title, link=link,
+                              dedupe_key=f"outcome_request:{request.pk}:asked", email=True)
     return request
 
 

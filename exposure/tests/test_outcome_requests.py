@@ -159,3 +159,16 @@ def test_a_reference_too_long_gets_the_format_message(login, officer, cad_force)
     response = ask(login(officer), shift, reference="CAD-1234-22" * 5)
     assert response.status_code == 400
     assert "for example CAD-1234-22" in response.content.decode()
+
+
+def test_asking_tells_the_supervisors_of_the_team_and_nobody_else(login, officer, teammate, supervisor, cad_force):
+    shift = ShiftLogFactory(officer=officer, role="call_handling")
+    assert ask(login(officer), shift).status_code == 302
+    request = OutcomeRequest.objects.get()
+    notes = list(Notification.objects.all())
+    assert [note.user for note in notes] == [supervisor]
+    note = notes[0]
+    assert note.title == "Someone in your team asked about the outcome of a call"
+    assert note.link == f"/team/outcomes/requests/{request.pk}/" and note.email_wanted
+    assert "CAD" not in note.title + note.body
+    assert login(supervisor).get(note.link).status_code == 200
