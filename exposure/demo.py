@@ -161,8 +161,12 @@ def _save(plans, rng, tz) -> None:
         return
     ShiftLog.objects.bulk_create([shift for shift, _entries in plans], batch_size=500)
     exposures, changes, sessions = [], [], []
+    # Supervisors have shared the outcomes asked for on older shifts (the per-call-type tick): only the
+    # last week's are still waiting, as on a team that keeps up with them.
+    shared_before = timezone.now() - timedelta(days=7)
     for shift, entries in plans:
         rows = []
+        shared_at = shift.created_at + timedelta(days=2) if shift.created_at < shared_before else None
         for e in entries:
             rows.append(Exposure(
                 shift=shift, officer_id=shift.officer_id, shift_date=shift.shift_date, role=shift.role,
@@ -170,6 +174,7 @@ def _save(plans, rng, tz) -> None:
                 critical_incident=e.critical_incident, defined_task=e.defined_task,
                 mitigations=sorted(set(e.mitigations)), outcome_known=e.outcome_known,
                 outcome_wanted=e.outcome_wanted, detail=e.detail, dose=e.dose(), created_at=shift.created_at,
+                outcome_shared_at=shared_at if e.outcome_wanted else None,
             ))
         exposures.extend(rows)
         changes.append(ShiftChange(shift_id=shift.pk, officer_id=shift.officer_id, actor_id=shift.officer_id,
