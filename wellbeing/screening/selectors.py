@@ -107,15 +107,10 @@ def oh_screenings(user, *, state: str = "", kind: str = "", role: str = "", toda
 
 
 def oh_screening_or_404(user, pk) -> Screening:
-    from django.http import Http404
-
     from portal import access
 
-    try:
-        return Screening.objects.select_related("person__team__unit").get(
-            pk=pk, person__in=access.people_visible_to(user, access.CLINICAL_DETAIL))
-    except (Screening.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    return access.get_scoped_or_404(user, Screening.objects.select_related("person__team__unit"), pk,
+                                    access.CLINICAL_DETAIL, owner_field="person")
 
 
 def for_person(person: User) -> list[Screening]:

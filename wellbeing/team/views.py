@@ -272,11 +272,8 @@ def flags(request: HttpRequest) -> HttpResponse:
 
 
 def _flag_or_404(request, pk) -> Flag:
-    try:
-        return access.scope(request.user, Flag.objects.filter(flag_life.SUPERVISOR_SEES).select_related("officer"),
-                            TEAM_SUMMARY).get(pk=pk)
-    except (Flag.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    return access.get_scoped_or_404(
+        request.user, Flag.objects.filter(flag_life.SUPERVISOR_SEES).select_related("officer"), pk, TEAM_SUMMARY)
 
 
 def _render_flag(request: HttpRequest, flag: Flag, form, status: int = 200, dismiss_form=None) -> HttpResponse:
@@ -359,10 +356,8 @@ def flag_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @area_required("team")
 def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        action = access.scope(request.user, WelfareAction.objects.select_related("officer"), TEAM_SUMMARY).get(pk=pk)
-    except (WelfareAction.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    action = access.get_scoped_or_404(request.user, WelfareAction.objects.select_related("officer"), pk,
+                                      TEAM_SUMMARY)
     if team_services.follow_up_mark_done(action=action, by=request.user):
         messages.success(request, _("Follow-up marked as done."))
     return redirect(reverse("team:flags") + "?" + urlencode({"team": action.officer.team_id}))
