@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install browser run test test-fast lint typecheck check worker beat web clean messages
+.PHONY: install browser run test test-fast lint typecheck check worker beat web clean messages backup-drill
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -67,3 +67,8 @@ web worker beat: install
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
+
+# Backup and restore drill (docs/operations.md): a scratch PostgreSQL cluster with WAL archiving, the
+# demo data, a base backup, a point-in-time restore into a new cluster, every table compared.
+backup-drill: install
+	$(BIN)/python deploy/backup_drill.py
