@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STATE = Path(os.environ.get("CLUSTER_DIR", "/tmp/portal-cluster"))
+STATE = Path(os.environ.get("CLUSTER_DIR", "/tmp/portal-cluster"))  # noqa: S108 - root-only test hosts
 NET = "10.77.0"
 BRIDGE = "pcl0"
 HOSTS = {"lb": 10, "db1": 11, "db2": 12, "cache": 13, "web1": 21, "web2": 22, "work1": 31, "work2": 32, "beat": 33}
@@ -194,6 +194,13 @@ def postgres_replica() -> None:
     postgres_start("db2")
 
 
+def pgbouncer_stop() -> None:
+    """Stop PgBouncer and wait until its port is free (a new one started too soon cannot listen)."""
+    run("pkill", "-f", f"pgbouncer {STATE / 'pgbouncer.ini'}", check=False)
+    wait_for(lambda: not port_open("db1", 6432), "PgBouncer's stop", seconds=30)
+    (STATE / ".s.PGSQL.6432").unlink(missing_ok=True)
+
+
 def pgbouncer() -> None:
     conf = STATE / "pgbouncer.ini"
     conf.write_text(
@@ -286,16 +293,22 @@ def prepare_database() -> None:
     subprocess.run([PYTHON, "manage.py", "seed_demo"], check=True, cwd=ROOT, env=env, capture_output=True)
 
 
+def supervised(command: str) -> list[str]:
+    """As a process supervisor runs it (systemd's Restart=always, compose's restart: unless-stopped):
+    started again a second after it exits. Killing the host kills the supervisor too."""
+    return ["bash", "-c", f"while true; do {command}; echo 'exited with '$?', restarting'; sleep 1; done"]
+
+
 def app_host(host: str) -> None:
     env = app_env()
     if host.startswith("web"):
         static = STATE / f"static-{host}"
         static.mkdir(exist_ok=True)
-        spawn(host, host, ["bin/web"], {**env, "BIND": f"{addr(host)}:8000", "STATIC_ROOT": str(static)})
+        spawn(host, host, supervised("bin/web"), {**env, "BIND": f"{addr(host)}:8000", "STATIC_ROOT": str(static)})
     elif host.startswith("work"):
-        spawn(host, host, ["bin/worker"], {**env, "WORKER_NAME": f"worker@{host}"})
+        spawn(host, host, supervised("bin/worker"), {**env, "WORKER_NAME": f"worker@{host}"})
     else:
-        spawn(host, host, ["bin/beat"], {**env, "BEAT_SCHEDULE_FILE": str(STATE / "celerybeat-schedule")})
+        spawn(host, host, supervised("bin/beat"), {**env, "BEAT_SCHEDULE_FILE": str(STATE / "celerybeat-schedule")})
 
 
 def web_ready(host: str) -> bool:
