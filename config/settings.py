@@ -103,6 +103,28 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A read replica for reports (portal/replica.py, docs/operations.md): OH cohort reports, trainer and
+# other aggregate reports and their exports read from it while it lags no more than
+# REPLICA_MAX_LAG_SECONDS (checked at most every REPLICA_CHECK_SECONDS per process); otherwise, and
+# for everything else, the primary. Unset: one database.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["portal.replica.ReplicaRouter"]
+REPLICA_READS = "replica" in DATABASES  # the test settings add a mirror alias but leave this off
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=5.0)
+# Behind PgBouncer in transaction mode a server connection serves another client between
+# transactions, so nothing may outlive a transaction: no session advisory locks (the sweep takes a
+# lease row instead), no SET outside SET LOCAL, and no server-side cursors (QuerySet.iterator()
+# would open a named cursor in one transaction and fetch from it in the next).
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured('DATABASE_POOLER must be "pgbouncer" or unset.')
+if DATABASE_POOLER == "pgbouncer":
+    for _alias in DATABASES:
+        DATABASES[_alias]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
