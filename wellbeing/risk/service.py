@@ -246,7 +246,7 @@ def _collector_paused():
 
 def risk_sweep(*, now=None) -> int | None:
     """Recompute every active officer in one pass. Returns how many assessments changed (new or
-    refreshed), or None when another sweep holds the lock."""
+    refreshed), or None when another sweep holds the lease."""
     now = now or timezone.now()
     with _sweep_lock() as got, _collector_paused():
         if not got:
