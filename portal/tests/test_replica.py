@@ -115,3 +115,22 @@ def test_an_officers_save_and_own_pages_use_the_primary(replica_on, client, offi
             officer.save(update_fields=["first_name"])  # a write inside a reporting block still goes to default
         assert client.get("/wellbeing/").status_code in (200, 302)
     assert not on_replica.captured_queries
+
+
+@MIRRORED
+def test_the_oh_cohort_export_streams_its_rows_from_the_replica(replica_on, client, oh, force):
+    from tests.factories import OfficerFactory, TeamFactory, UnitFactory
+    from wellbeing.tests.helpers import make_checkin
+
+    team = TeamFactory(unit=UnitFactory(organisation=force, name="North"))
+    for _ in range(5):
+        make_checkin(OfficerFactory(organisation=force, team=team, high_risk_role="call_handling"), "phq9", [1] * 9)
+    client.force_login(oh)
+    with CaptureQueriesContext(connections["replica"]) as on_replica:
+        response = client.get("/oh/reports/export/", {"report": "checkins", "format": "csv"})
+        assert response.status_code == 200
+        before_streaming = len(on_replica.captured_queries)
+        rows = b"".join(response.streaming_content).decode().splitlines()
+    assert len(rows) == 6  # the header and five check-ins
+    assert len(on_replica.captured_queries) > before_streaming, "the streamed rows were read from the replica"
+    assert AuditEvent.objects.using("default").filter(action="oh_cohort_export").exists()
