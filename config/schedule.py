@@ -8,6 +8,13 @@ MINUTE = 60
 HOUR = 60 * MINUTE
 
 BEAT_SCHEDULE: dict = {
+    # Every minute: a worker records that it runs tasks, and the beat that it sent this one
+    # (portal/heartbeats.py); /readyz and /metrics report how long ago each was.
+    "heartbeat": {
+        "task": "portal.heartbeat",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},
+    },
     # Re-enqueue risk recomputes whose enqueue was lost (broker down or flushed) or never ran.
     "requeue-pending-recomputes": {
         "task": "wellbeing.requeue_pending_recomputes",

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_prometheus",
     "portal",
     "exposure",
     "wellbeing",
@@ -62,9 +63,11 @@ INSTALLED_APPS = [
 
 # SecurityHeadersMiddleware comes first so that static files answered by WhiteNoise (which never
 # calls the middleware below it) get the same headers as pages. Two-factor enforcement runs after
-# authentication and the session timeouts; axes last, as its documentation requires.
+# authentication and the session timeouts; axes last, as its documentation requires. Prometheus's
+# pair (django-prometheus: request counts and latencies by view name, for /metrics) brackets the rest.
 MIDDLEWARE = [
     "portal.middleware.SecurityHeadersMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,6 +82,7 @@ MIDDLEWARE = [
     "portal.twofactor.OTPSessionMiddleware",
     "portal.twofactor.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -103,10 +107,28 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-# Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator()) may be fetched on
-# another server connection than the one that declared it (docs/operations.md).
-if env.str("DATABASE_POOLER", default="") == "pgbouncer":
-    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# A read replica for reports (portal/replica.py, docs/operations.md): OH cohort reports, trainer and
+# other aggregate reports and their exports read from it while it lags no more than
+# REPLICA_MAX_LAG_SECONDS (checked at most every REPLICA_CHECK_SECONDS per process); otherwise, and
+# for everything else, the primary. Unset: one database.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["portal.replica.ReplicaRouter"]
+REPLICA_READS = "replica" in DATABASES  # the test settings add a mirror alias but leave this off
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=5.0)
+# Behind PgBouncer in transaction mode a server connection serves another client between
+# transactions, so nothing may outlive a transaction: no session advisory locks (the sweep takes a
+# lease row instead), no SET outside SET LOCAL, and no server-side cursors (QuerySet.iterator()
+# would open a named cursor in one transaction and fetch from it in the next).
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured('DATABASE_POOLER must be "pgbouncer" or unset.')
+if DATABASE_POOLER == "pgbouncer":
+    for _alias in DATABASES:
+        DATABASES[_alias]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
@@ -344,8 +366,9 @@ if not DEBUG and len(PSEUDONYM_KEY) < PSEUDONYM_KEY_MIN_LENGTH:
 # The public address of the site, for links in emails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
-# Load balancers and container health checks call /healthz over plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Load balancers and container health checks call /healthz over plain HTTP inside the network, and
+# the monitoring system /readyz and /metrics.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 # Only these client networks (REMOTE_ADDR, CIDR) are told the database and broker state; anyone
 # else gets the bare {"status": ...} with 200 or 503, which says nothing about the internals.
 HEALTHZ_ALLOWED_NETWORKS = env.list("HEALTHZ_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
@@ -353,6 +376,14 @@ try:
     [ipaddress.ip_network(net, strict=False) for net in HEALTHZ_ALLOWED_NETWORKS]
 except ValueError as exc:
     raise ImproperlyConfigured(f"HEALTHZ_ALLOWED_NETWORKS: {exc}") from exc
+
+# /readyz (portal/ops_views.py): the most seconds since the worker ran, and the beat sent, the
+# minute heartbeat task, and since the nightly risk sweep finished, before it answers 503.
+READYZ_WORKER_MAX_AGE = env.int("READYZ_WORKER_MAX_AGE", default=3 * 60)
+READYZ_BEAT_MAX_AGE = env.int("READYZ_BEAT_MAX_AGE", default=3 * 60)
+READYZ_SWEEP_MAX_AGE = env.int("READYZ_SWEEP_MAX_AGE", default=26 * 60 * 60)
+# /metrics (portal/metrics.py): the Celery queues whose depth is reported (Redis list names).
+METRICS_CELERY_QUEUES = env.list("METRICS_CELERY_QUEUES", default=["celery"])
 
 # The cache holds the password-reset and sign-in rate counters (portal/ratelimit.py). With Redis
 # every web worker shares them; without it (development, tests) each process counts alone.
@@ -376,6 +407,9 @@ SIGNIN_SLOWDOWN_MAX = env.int("SIGNIN_SLOWDOWN_MAX", default=5 * 60)
 
 # Officers per transaction in the nightly risk sweep (also bounds the advisory locks one holds).
 RISK_SWEEP_CHUNK = env.int("RISK_SWEEP_CHUNK", default=2000)
+# The sweep's lease (portal/leases.py) lapses this long after its last renewal (one per chunk), so
+# a sweep whose worker died is taken over by the next night's, or by a rerun after this long.
+RISK_SWEEP_LEASE_SECONDS = env.int("RISK_SWEEP_LEASE_SECONDS", default=15 * 60)
 
 # SCIM 2.0 provisioning from the force's identity provider (portal/scim, docs/onboarding.md), on
 # django-scim2: its views, error bodies and filter parser; our bearer token per organisation, our

@@ -25,3 +25,6 @@ STORAGES = {  # noqa: F405
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# A second alias on the same test database (Django's TEST MIRROR), so the replica router can be
+# tested (portal/tests/test_replica.py turns REPLICA_READS on); off, every read uses "default".
+DATABASES.setdefault("replica", {**DATABASES["default"], "TEST": {"MIRROR": "default"}})  # noqa: F405

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import security_views, views
+from portal import ops_views, security_views, views
 from portal.forms import SignInForm
 from portal.language import language_set
 from portal.oidc import views as oidc_views
@@ -12,6 +12,9 @@ handler403 = "portal.security_views.permission_denied"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # for the monitoring network only (HEALTHZ_ALLOWED_NETWORKS; docs/operations.md)
+    path("readyz", ops_views.readyz, name="readyz"),
+    path("metrics", ops_views.metrics_view, name="metrics"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications-read"),
     path("accessibility/", views.accessibility, name="accessibility"),

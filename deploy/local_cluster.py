@@ -86,6 +86,7 @@ def network_up() -> None:
         if ns(host) in existing.split():
             continue
         veth = f"v{host}"
+        run("ip", "link", "del", veth, check=False)  # left from a namespace removed a moment ago
         run("ip", "netns", "add", ns(host))
         run("ip", "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", ns(host))
         run("ip", "link", "set", veth, "master", BRIDGE, "up")
@@ -279,7 +280,7 @@ def app_env() -> dict[str, str]:
         "BEHIND_TLS_PROXY": "true",
         "FORWARDED_ALLOW_IPS": addr("lb"),
         "EMAIL_URL": "smtp://127.0.0.1:25",  # never reached: the cluster sends no mail in its tests
-        "MONITORING_NETWORKS": f"{NET}.0/24",
+        "HEALTHZ_ALLOWED_NETWORKS": f"127.0.0.1/32,{NET}.0/24",
         "WEB_WORKERS": "3",
         "WORKER_CONCURRENCY": "2",
     }

@@ -12,6 +12,14 @@ class PortalConfig(AppConfig):
 
         record_audit.connect()
         audit.connect_celery()
+        from celery.signals import before_task_publish, task_failure
+
+        from portal import heartbeats, metrics
+
+        before_task_publish.connect(heartbeats.beat_published_receiver, dispatch_uid="portal-beat-heartbeat",
+                                    weak=False)
+        task_failure.connect(metrics.task_failure_receiver, dispatch_uid="portal-task-failure-count", weak=False)
+        metrics.register()
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -347,6 +347,30 @@ class TaskFailure(models.Model):
         return f"{self.task_name} failed at {self.failed_at:%Y-%m-%d %H:%M}"
 
 
+class Heartbeat(models.Model):
+    """When a part of the system last showed it is alive (/readyz, /metrics; portal/heartbeats.py):
+    the worker ran its minute task, the beat sent it, the nightly risk sweep finished. A name and a
+    time, nothing else."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class Lease(models.Model):
+    """A named lease that outlives one transaction (portal/leases.py): the holder's token and when
+    it lapses. Unlike a session advisory lock it works through PgBouncer in transaction mode."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    holder = models.CharField(max_length=64, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"lease {self.name}"
+
+
 class Disclosure(models.Model):
     """One choice an officer made to share more than the default with one audience (issue 21), kept
     for ever as history: who chose what, when, and when it was withdrawn. The choice in force for an

@@ -54,3 +54,11 @@ def resend_pending_notification_emails(older_than_seconds: int = 60) -> int:
     from portal.notify import notifications_email_resend
 
     return notifications_email_resend(older_than_seconds=older_than_seconds)
+
+
+@shared_task(name="portal.heartbeat", ignore_result=True)
+def heartbeat() -> None:
+    """Every minute (beat): the worker that runs this is alive (/readyz, /metrics)."""
+    from portal.heartbeats import WORKER, heartbeat_record
+
+    heartbeat_record(WORKER)

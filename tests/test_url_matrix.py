@@ -56,6 +56,10 @@ POLICY: dict[str, Rule] = {
     # public and account pages
     "home": Rule(SIGNED_IN),
     "healthz": Rule(PUBLIC),
+    # the monitoring network's, whoever is signed in (the test client calls from loopback, inside it);
+    # from outside, /readyz tells only its status and /metrics answers 404 (portal/tests/test_ops_endpoints.py)
+    "readyz": Rule(PUBLIC),
+    "metrics": Rule(PUBLIC),
     "accessibility": Rule(PUBLIC),
     "language-set": Rule(PUBLIC, method="post"),
     "login": Rule(PUBLIC),

@@ -19,6 +19,7 @@ from portal import access, audit, exports
 from portal.access import area_required
 from portal.fetch_site import same_origin_reads
 from portal.models import HighRiskRole
+from portal.replica import reporting_view
 from training import selectors, services
 from training.content import quiz_to_text
 from training.forms import AssignForm, CopyForm, EnrolForm, LessonForm, ModuleForm, QuizTextForm, RuleForm, StatusForm
@@ -377,6 +378,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @area_required("training_manage")
+@reporting_view
 def reports(request: HttpRequest) -> HttpResponse:
     completion = selectors.completion_report(request.user)
     evaluation = selectors.evaluation_report(request.user)
@@ -451,6 +453,7 @@ def _export_rows(trainer, report: str):
 
 
 @area_required("training_manage")
+@reporting_view
 def export(request: HttpRequest, report: str, fmt: str) -> HttpResponse:
     if report not in EXPORTS or fmt not in {"csv", "xlsx"}:
         raise Http404

@@ -41,3 +41,8 @@ class WellbeingConfig(AppConfig):
         post_save.connect(trim_recommend.case_opened_receiver, sender="wellbeing.TrimCase",
                           dispatch_uid="wellbeing.trim.recommend")
         recent_critical_incidents.connect(trim_recommend.recent_cases_receiver, dispatch_uid="wellbeing.trim.recent")
+        # The overdue-flags gauge of /metrics.
+        from portal.metrics import add_collector
+        from wellbeing.risk.metrics import overdue_flags
+
+        add_collector(overdue_flags)

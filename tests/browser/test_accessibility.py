@@ -17,7 +17,8 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 MAX_PAGES = 40
 # Not followed: actions with side effects or downloads, and Django's own admin (not our markup).
-SKIP = ("/accounts/logout", "/admin/", "/export", ".csv", ".xlsx", ".zip", "/static/", "/healthz")
+SKIP = ("/accounts/logout", "/admin/", "/export", ".csv", ".xlsx", ".zip", "/static/", "/healthz", "/readyz",
+        "/metrics")
 DEMO_PASSWORD = "a11y-demo-password"
 # Elements on the page that scroll sideways within themselves, with how far.
 SIDEWAYS_INSIDE = """() => [...document.querySelectorAll('body *')].filter(el => {

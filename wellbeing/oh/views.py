@@ -25,6 +25,7 @@ from portal import access, audit, disclosure, exports
 from portal.access import area_required
 from portal.fetch_site import same_origin_reads
 from portal.models import User
+from portal.replica import reporting_view
 from wellbeing.exports import Pseudonymiser, export_key
 from wellbeing.models import Flag, LegalHold, Referral
 from wellbeing.oh import selectors as oh_selectors
@@ -329,6 +330,7 @@ def _zip_response(content: bytes, filename: str) -> HttpResponse:
 
 
 @area_required("oh")
+@reporting_view
 def reports(request: HttpRequest) -> HttpResponse:
     form = CohortForm(organisation_ids=access.organisation_ids(request.user))
     return render(request, "wellbeing/oh/reports.html", {
@@ -359,6 +361,7 @@ def report_notes(plan: exports.DisclosurePlan, longitudinal: bool) -> list[str]:
 
 
 @area_required("oh")
+@reporting_view
 def report_export(request: HttpRequest) -> HttpResponse:
     form = CohortForm(request.GET, organisation_ids=access.organisation_ids(request.user))
     if not form.is_valid():

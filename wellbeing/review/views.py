@@ -20,6 +20,7 @@ from portal import access, audit, exports
 from portal.access import area_required
 from portal.exports import SUPPRESS_BELOW, SUPPRESSED
 from portal.fetch_site import same_origin_reads
+from portal.replica import reporting_view
 from wellbeing.models import Flag
 from wellbeing.review import selectors, services
 from wellbeing.review.forms import FlagContextForm, FlagDismissForm
@@ -115,6 +116,7 @@ def _figure(value, unit: str = "") -> str:
 
 
 @area_required("lead")
+@reporting_view
 def rules_report_page(request: HttpRequest) -> HttpResponse:
     report, flags = _report(request)
     audit.list_viewed(page="rules_report", rows=len(report))
@@ -128,6 +130,7 @@ def rules_report_page(request: HttpRequest) -> HttpResponse:
 
 
 @area_required("lead")
+@reporting_view
 def rules_report_export(request: HttpRequest) -> HttpResponse:
     report, _flags = _report(request)
     audit.record("rules_report_exported", detail={"reasons": len(report), "format": "csv"})

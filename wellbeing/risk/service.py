@@ -22,6 +22,8 @@ from django.utils import timezone
 
 from exposure import shift_times
 from portal import audit
+from portal.heartbeats import RISK_SWEEP, heartbeat_record
+from portal.leases import lease_held
 from wellbeing.models import Flag, RiskAssessment, RoleBaseline, RuleSet
 from wellbeing.risk import engine as risk
 from wellbeing.risk import inputs as risk_inputs
@@ -31,7 +33,8 @@ from wellbeing.risk.selectors import rules_in_force
 
 logger = logging.getLogger(__name__)
 
-SWEEP_LOCK_KEY = 0x52495348  # any constant; one sweep at a time across every beat and worker
+SWEEP_LOCK_KEY = 0x52495348  # any constant; a session holding it keeps every sweep off
+SWEEP_LEASE = "risk_sweep"  # the portal.Lease row: one sweep at a time across every beat and worker
 
 
 def current_rules() -> tuple[int, dict]:
@@ -206,20 +209,13 @@ def risk_recompute(*, officer_ids, now=None) -> list[RiskAssessment]:
 
 @contextmanager
 def _sweep_lock():
-    """One sweep at a time: a session-level advisory lock on PostgreSQL (a second beat's sweep, or an
-    overlapping run, skips). SQLite is single-process development: no lock needed."""
-    if connection.vendor != "postgresql":
-        yield True
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [SWEEP_LOCK_KEY])
-        got = cursor.fetchone()[0]
-    try:
-        yield got
-    finally:
-        if got:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [SWEEP_LOCK_KEY])
+    """One sweep at a time across every beat and worker: a lease row (portal/leases.py) taken in a
+    short transaction and renewed with each chunk, so it works through PgBouncer in transaction
+    mode (a session advisory lock would not). A session holding SWEEP_LOCK_KEY (an operator's
+    maintenance hold) also keeps the sweep off: taking the lease tries it, transaction-scoped.
+    Yields the held lease, or None when somebody else has it."""
+    with lease_held(SWEEP_LEASE, seconds=settings.RISK_SWEEP_LEASE_SECONDS, advisory_key=SWEEP_LOCK_KEY) as held:
+        yield held
 
 
 @contextmanager
@@ -250,7 +246,7 @@ def _collector_paused():
 
 def risk_sweep(*, now=None) -> int | None:
     """Recompute every active officer in one pass. Returns how many assessments changed (new or
-    refreshed), or None when another sweep holds the lock."""
+    refreshed), or None when another sweep holds the lease."""
     now = now or timezone.now()
     with _sweep_lock() as got, _collector_paused():
         if not got:
@@ -274,10 +270,14 @@ def risk_sweep(*, now=None) -> int | None:
         for start in range(0, len(ids), size):
             chunk = {pk: inputs[pk] for pk in ids[start:start + size]}
             with transaction.atomic():
+                if not got.renew():  # the lease lapsed and another sweep took it: it does the rest
+                    logger.warning("risk sweep stopped: its lease lapsed and another sweep holds it")
+                    return changed
                 _lock_officers(chunk)
                 created, refreshed = _save(chunk, now=now, rules=rules, rules_version=rules_version,
                                            baselines=medians, current=current, active=active)
                 changed += len(created) + refreshed
+        heartbeat_record(RISK_SWEEP, at=timezone.now())
         return changed
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from portal import audit, exports
 from portal.access import area_required
 from portal.exports import SUPPRESS_BELOW, SUPPRESSED
+from portal.replica import reporting_view
 from wellbeing.trim import stats
 from wellbeing.trim.report_forms import ReportExportForm, ReportFilterForm
 from wellbeing.trim.report_selectors import report_rows
@@ -57,6 +58,7 @@ def _values(figures: stats.Figures) -> list:
 
 
 @area_required("trim_coordinate")
+@reporting_view
 def reports(request: HttpRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET or None)
     invalid = form.is_bound and not form.is_valid()
@@ -98,6 +100,7 @@ def export_notes(start: date, end: date) -> list[str]:
 
 
 @area_required("trim_coordinate")
+@reporting_view
 def report_export(request: HttpRequest) -> HttpResponse:
     """The page's two tables in one file: a "Table" column says which (month or unit)."""
     form = ReportExportForm(request.GET)

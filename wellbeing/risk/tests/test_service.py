@@ -1,6 +1,7 @@
 """Recompute and sweep against the database: one code path, idempotent, flags raised once."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.db import OperationalError, connection
@@ -87,6 +88,30 @@ def test_the_sweep_is_skipped_while_another_holds_its_lock(officer):
         assert risk_sweep() is not None
     finally:
         other.close()
+
+
+def test_a_sweep_is_skipped_while_another_holds_the_lease_and_records_its_finish(officer):
+    from portal.leases import lease_release, lease_take
+    from portal.models import Heartbeat
+    from wellbeing.risk.service import SWEEP_LEASE
+
+    other = lease_take(SWEEP_LEASE, seconds=600)  # another worker's sweep, still running
+    assert risk_sweep() is None
+    assert not Heartbeat.objects.filter(name="risk_sweep").exists()
+    lease_release(other)
+    assert risk_sweep() is not None
+    assert Heartbeat.objects.get(name="risk_sweep").at > timezone.now() - timedelta(minutes=1)
+
+
+def test_a_sweep_whose_lease_was_taken_over_stops(officer, settings):
+    from portal.leases import Held
+    from portal.models import Heartbeat
+
+    settings.RISK_SWEEP_CHUNK = 1
+    with mock.patch.object(Held, "renew", return_value=False):
+        assert risk_sweep() == 0
+    assert not RiskAssessment.objects.exists()
+    assert not Heartbeat.objects.filter(name="risk_sweep").exists()
 
 
 def test_the_task_clears_the_pending_mark_only_for_requests_it_covered(officer):
