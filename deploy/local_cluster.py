@@ -240,11 +240,18 @@ def certificate() -> Path:
 
 def haproxy() -> None:
     conf = STATE / "haproxy.cfg"
-    servers = "\n".join(f"    server {h} {addr(h)}:8000 check inter 1s fall 2 rise 2" for h in ("web1", "web2"))
+    # maxconn per server = its gunicorn workers: the balancer queues the rest (timeout queue) instead
+    # of piling them on a busy host, where the health check would wait behind them and time out. A
+    # refused connection marks the host down at once and the request goes to the other one.
+    workers = app_env()["WEB_WORKERS"]
+    servers = "\n".join(f"    server {h} {addr(h)}:8000 check inter 1s fall 3 rise 2 maxconn {workers}"
+                         " observe layer4 error-limit 1 on-error mark-down"
+                         for h in ("web1", "web2"))
     conf.write_text(
-        "global\n    maxconn 2000\n"
-        "defaults\n    mode http\n    timeout connect 2s\n    timeout client 60s\n    timeout server 60s\n"
-        "    retries 3\n    option redispatch\n"
+        "global\n    maxconn 2000\n    log stdout format raw local0\n"
+        "defaults\n    mode http\n    log global\n    option httplog\n    timeout connect 2s\n    timeout client 60s\n    timeout server 60s\n"
+        "    timeout queue 30s\n    timeout check 5s\n"
+        "    retries 3\n    option redispatch 1\n"
         "frontend portal\n"
         f"    bind {addr('lb')}:443 ssl crt {certificate()}\n"
         "    http-request set-header X-Forwarded-Proto https\n"
