@@ -230,7 +230,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 3600,
+    # How long a message taken by a worker that then dies (its host lost) waits before Redis hands it
+    # to another worker: the nightly sweep resumes after at most this (docs/operations.md).
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     "socket_timeout": 2,
     "socket_connect_timeout": 2,
     "max_retries": 1,

@@ -224,11 +224,120 @@ def scenario_services_restarted(sessions) -> list[str]:
     return check_saved(tally, "Redis and PgBouncer restarted")
 
 
+def oh_signed_in() -> requests.Session:
+    """demo.oh through the real sign-in and two-factor pages (the code read from the demo device)."""
+    session = signed_in("demo.oh", os.environ.get("DEMO_PASSWORD", "demo-portal-2026"))
+    page = session.get(f"{BASE}/accounts/two-factor/", timeout=10)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    code = manage_shell("from django_otp.plugins.otp_totp.models import TOTPDevice; "
+                        "from portal.twofactor import current_code; "
+                        "print(current_code(TOTPDevice.objects.get(user__username='demo.oh', confirmed=True)))")
+    answer = session.post(f"{BASE}/accounts/two-factor/", data={"csrfmiddlewaretoken": token, "otp_token": code},
+                          timeout=10, allow_redirects=False)
+    if answer.status_code != 302:
+        raise RuntimeError(f"demo.oh's two-factor step answered {answer.status_code}")
+    return session
+
+
+def export_rows(session: requests.Session) -> int:
+    answer = session.get(f"{BASE}/oh/reports/export/", params={"report": "summary", "format": "csv"}, timeout=60)
+    if answer.status_code != 200 or "text/csv" not in answer.headers.get("Content-Type", ""):
+        raise RuntimeError(f"OH export answered {answer.status_code}")
+    return len(answer.text.splitlines())
+
+
+def replica_caught_up() -> bool:
+    primary = sql("SELECT pg_current_wal_lsn()")
+    return sql(f"SELECT pg_last_wal_replay_lsn() >= '{primary}'::pg_lsn", host="db2") == "t"
+
+
+def scenario_replica_stopped(_sessions) -> list[str]:
+    problems = []
+    oh = oh_signed_in()
+    before = export_rows(oh)
+    cluster.host_kill("db2")
+    print("replica stopped (its host killed)")
+    try:
+        during = export_rows(oh)
+    except RuntimeError as exc:
+        problems.append(f"replica stopped: the OH export failed: {exc}")
+        during = -1
+    sql("INSERT INTO portal_auditevent (at, action, object_type, object_id, detail, reason) "
+        "SELECT now(), 'cluster_test_while_replica_down', '', '', '{}'::jsonb, '' FROM generate_series(1, 100)")
+    cluster.start("db2")
+    started = time.monotonic()
+    cluster.wait_for(replica_caught_up, "the replica catching up", seconds=120)
+    caught_up = time.monotonic() - started
+    copied = sql("SELECT count(*) FROM portal_auditevent WHERE action = 'cluster_test_while_replica_down'", host="db2")
+    if copied != sql("SELECT count(*) FROM portal_auditevent WHERE action = 'cluster_test_while_replica_down'"):
+        problems.append("replica stopped: after its restart the replica lacks rows written meanwhile")
+    print(f"replica stopped: OH export {before} lines before, {during} while the replica was down (from the "
+          f"primary); restarted, it caught up in {caught_up:.1f} s with the {copied} rows written meanwhile")
+    return problems
+
+
+def send_sweep() -> None:
+    env = {**os.environ, **cluster.app_env()}
+    subprocess.run([cluster.PYTHON, "-m", "celery", "-A", "config", "call", "wellbeing.sweep_all_risk"],
+                   check=True, cwd=cluster.ROOT, env=env, capture_output=True, text=True)
+
+
+def sweeping_host(seconds: float = 60) -> str:
+    """The worker host whose log shows it took the sweep."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for host in ("work1", "work2"):
+            if "wellbeing.sweep_all_risk" in (cluster.STATE / "logs" / f"{host}.log").read_text(errors="replace"):
+                return host
+        time.sleep(0.2)
+    raise RuntimeError("no worker took the sweep")
+
+
+def scenario_worker_killed_mid_sweep(_sessions) -> list[str]:
+    """Enough synthetic officers (bench/synth.py, invented) for the sweep to take a while; the worker
+    that takes it is killed part-way; Redis hands the message to the other after the visibility
+    timeout, the lease has lapsed by then, and it sweeps everyone once."""
+    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": PRIMARY}
+    build = ("import sys; sys.path.insert(0, 'bench'); import synth, json; "
+             "print(json.dumps(synth.build(officers=20000, rows=200000)))")
+    subprocess.run([cluster.PYTHON, "manage.py", "shell", "-c", build], check=True, cwd=cluster.ROOT, env=env,
+                   capture_output=True, text=True)
+    officers = int(sql("SELECT count(*) FROM portal_user WHERE is_active AND is_officer"))
+    for host in ("work1", "work2"):
+        (cluster.STATE / "logs" / f"{host}.log").write_text("")
+    started = sql("SELECT now()")
+    send_sweep()
+    victim = sweeping_host()
+    time.sleep(3)
+    done_before_kill = int(sql(f"SELECT count(*) FROM wellbeing_riskassessment WHERE refreshed_at >= '{started}' "
+                               f"OR computed_at >= '{started}'"))
+    print(f"worker killed mid-sweep: {victim}, {cluster.host_kill(victim)} processes, after "
+          f"{done_before_kill} of {officers} officers")
+    survivor = "work2" if victim == "work1" else "work1"
+    finished = cluster.STATE / "logs" / f"{survivor}.log"
+    cluster.wait_for(lambda: re.search(r"wellbeing\.sweep_all_risk\[[^]]+\] succeeded", finished.read_text(
+        errors="replace")) is not None, f"the sweep on {survivor}", seconds=400)
+    cluster.start(victim)
+    problems = []
+    twice = sql("SELECT count(*) FROM (SELECT officer_id FROM wellbeing_riskassessment WHERE is_current "
+                "GROUP BY officer_id HAVING count(*) > 1) AS t")
+    swept = int(sql(f"SELECT count(DISTINCT officer_id) FROM wellbeing_riskassessment WHERE is_current AND "
+                    f"(refreshed_at >= '{started}' OR computed_at >= '{started}')"))
+    if twice != "0":
+        problems.append(f"worker killed mid-sweep: {twice} officers have more than one current assessment")
+    if swept != officers:
+        problems.append(f"worker killed mid-sweep: {swept} of {officers} officers assessed by the finished sweep")
+    print(f"worker killed mid-sweep: {survivor} finished it; {swept} of {officers} officers hold one current "
+          "assessment from this sweep")
+    return problems
+
+
 def scenario_steady(sessions) -> list[str]:
     return check_saved(under_load(sessions, 10), "steady load (no fault)")
 
 
-SCENARIOS = {"steady": scenario_steady, "web": scenario_web_host_killed, "services": scenario_services_restarted}
+SCENARIOS = {"steady": scenario_steady, "web": scenario_web_host_killed, "services": scenario_services_restarted,
+             "replica": scenario_replica_stopped, "sweep": scenario_worker_killed_mid_sweep}
 
 
 def main() -> int:

@@ -249,7 +249,8 @@ def haproxy() -> None:
                          for h in ("web1", "web2"))
     conf.write_text(
         "global\n    maxconn 2000\n    log stdout format raw local0\n"
-        "defaults\n    mode http\n    log global\n    option httplog\n    timeout connect 2s\n    timeout client 60s\n    timeout server 60s\n"
+        "defaults\n    mode http\n    log global\n    option httplog\n"
+        "    timeout connect 2s\n    timeout client 60s\n    timeout server 60s\n"
         "    timeout queue 30s\n    timeout check 5s\n"
         "    retries 3\n    option redispatch 1\n"
         "frontend portal\n"
@@ -289,6 +290,11 @@ def app_env() -> dict[str, str]:
         "EMAIL_URL": "smtp://127.0.0.1:25",  # never reached: the cluster sends no mail in its tests
         "HEALTHZ_ALLOWED_NETWORKS": f"127.0.0.1/32,{NET}.0/24",
         "WEB_WORKERS": "3",
+        # A worker host lost mid-task: Redis hands its message to another worker after this; the
+        # sweep's lease (renewed every chunk) lapses sooner, so the other worker can take over.
+        "CELERY_VISIBILITY_TIMEOUT": "60",
+        "NOTIFY_EMAIL_RETRY_MAX_DELAY": "30",
+        "RISK_SWEEP_LEASE_SECONDS": "30",
         "WORKER_CONCURRENCY": "2",
     }
 
