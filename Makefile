@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install browser run test test-fast lint typecheck check worker beat web clean messages backup-drill
+.PHONY: install browser run test test-fast lint typecheck check worker beat web clean messages backup-drill cluster-up cluster-down cluster-test
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -72,3 +72,18 @@ clean:
 # demo data, a base backup, a point-in-time restore into a new cluster, every table compared.
 backup-drill: install
 	$(BIN)/python deploy/backup_drill.py
+
+# Several hosts on this machine (docs/operations.md): network namespaces on a private bridge, HAProxy,
+# two web hosts, two workers, one beat, PostgreSQL primary + streaming replica, PgBouncer, Redis. Root only.
+cluster-up: install
+	$(BIN)/python deploy/local_cluster.py up
+
+cluster-down:
+	$(BIN)/python deploy/local_cluster.py purge
+
+# Fault tests on it: a web host killed during shift saves, Redis and PgBouncer restarted under load,
+# the replica stopped, a worker host killed mid-sweep (about 10 minutes with the cluster's start).
+cluster-test: install
+	$(BIN)/python deploy/local_cluster.py purge
+	$(BIN)/python deploy/local_cluster.py up
+	$(BIN)/python deploy/cluster_test.py; rc=$$?; $(BIN)/python deploy/local_cluster.py purge; exit $$rc
