@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 # authentication and the session timeouts; axes last, as its documentation requires. Prometheus's
 # pair (django-prometheus: request counts and latencies by view name, for /metrics) brackets the rest.
 MIDDLEWARE = [
+    "portal.logjson.RequestIdMiddleware",
     "portal.middleware.SecurityHeadersMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -331,11 +332,17 @@ if OIDC_ISSUER and not DEBUG and not OIDC_ISSUER.startswith("https://"):
 if OIDC_MFA_CLAIM not in ("", "amr", "acr"):
     raise ImproperlyConfigured('OIDC_MFA_CLAIM must be "amr", "acr" or unset.')
 
+# LOG_FORMAT=json: one JSON object a line with the request's id (portal/logjson.py, docs/operations.md).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured('LOG_FORMAT must be "plain" or "json".')
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "portal.logjson.RequestIdFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+                   "json": {"()": "portal.logjson.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

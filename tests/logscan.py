@@ -133,9 +133,15 @@ def find_leaks(records: list[tuple[str, str]] | list[Record], secrets: dict[str,
 
 
 class CaptureHandler(logging.Handler):
+    """Every record as production writes it, with the request id that LOG_FORMAT=json adds (the JSON
+    form escapes quotes and backslashes, so the scan reads the same fields unescaped)."""
+
     def __init__(self):
         super().__init__(level=logging.DEBUG)
-        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        from portal.logjson import RequestIdFilter
+
+        self.addFilter(RequestIdFilter())
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s"))
 
     def emit(self, record):
         try:
