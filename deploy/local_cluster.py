@@ -254,6 +254,8 @@ def haproxy() -> None:
         "    timeout queue 30s\n    timeout check 5s\n"
         "    retries 3\n    option redispatch 1\n"
         "frontend portal\n"
+        "    unique-id-format %{+X}o%ci:%cp_%fi:%fp_%Ts_%rt:%pid\n"
+        "    unique-id-header X-Request-ID\n"
         f"    bind {addr('lb')}:443 ssl crt {certificate()}\n"
         "    http-request set-header X-Forwarded-Proto https\n"
         "    default_backend web\n"
@@ -290,6 +292,7 @@ def app_env() -> dict[str, str]:
         "EMAIL_URL": "smtp://127.0.0.1:25",  # never reached: the cluster sends no mail in its tests
         "HEALTHZ_ALLOWED_NETWORKS": f"127.0.0.1/32,{NET}.0/24",
         "WEB_WORKERS": "3",
+        "LOG_FORMAT": "json",
         # A worker host lost mid-task: Redis hands its message to another worker after this; the
         # sweep's lease (renewed every chunk) lapses sooner, so the other worker can take over.
         "CELERY_VISIBILITY_TIMEOUT": "60",
