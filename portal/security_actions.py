@@ -58,7 +58,7 @@ def strike(request: HttpRequest, action: str, detail: dict | None = None) -> boo
     logger.warning("confirmation refused user_id=%s failures=%s", user.pk, failures)
     if failures >= CONFIRM_FAILURE_LIMIT:
         logout(request)
-        messages.error(request, _("You were signed out after too many wrong passwords. Sign in again."))
+        messages.error(request, _("You were signed out because confirming failed too many times. Sign in again."))
         return True
     return False
 

@@ -192,6 +192,8 @@ def test_oidc_reconfirm_the_fifth_wrong_person_ends_the_session(oidc_on, olly, s
     for _attempt in range(4):
         assert confirm(client, oidc_on, EVERYWHERE, "sup")["Location"] == SECURITY
     assert confirm(client, oidc_on, EVERYWHERE, "sup")["Location"] == "/accounts/login/"
+    # the message fits a provider sign-in as well as a typed password or code
+    assert "signed out because confirming failed too many times" in client.get("/accounts/login/").content.decode()
     assert client.get("/exposure/").status_code == 302
 
 
