@@ -144,7 +144,13 @@ def choices(organisation_id: int | None = None) -> list[tuple[str, str]]:
 
 def holdable_choices(organisation_id: int | None = None) -> list[tuple[str, str]]:
     """The values a person's high-risk role may take: the roles offered and "Other"."""
-    return [*choices(organisation_id), (OTHER, str(_("Other")))]
+    return [*choices(organisation_id), (OTHER, str(HighRiskRole.OTHER.label))]
+
+
+def admin_choices() -> list[tuple[str, str]]:
+    """Every role (inactive ones too, so a stored value stays valid) and "Other", for admin forms."""
+    return [("", "---------"), *((r.code, r.display_name) for r in Role.objects.order_by("order", "name")),
+            (OTHER, str(HighRiskRole.OTHER.label))]
 
 
 def codes_with_kind(kind: str):
