@@ -44,7 +44,7 @@ class RoleForm(forms.ModelForm):
 
     class Meta:
         model = Role
-        fields = ["code", "name", "name_cy", "organisation", "field_kinds", "checkin_every_days", "default_minutes",
+        fields = ["code", "name", "name_cy", "organisation", "field_kinds", "questionnaire_every_days", "default_minutes",
                   "defined_task_factor", "critical_incident_factor", "mitigation_step", "mitigation_floor",
                   "active", "order"]
 
@@ -62,7 +62,7 @@ class RoleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["code", "name", "name_cy", "organisation", "active", "order"]}),
         (_("Shift form"), {"fields": ["field_kinds", "categories", "new_categories"]}),
-        (_("Check-ins"), {"fields": ["checkin_every_days"]}),
+        (_("Check-ins"), {"fields": ["questionnaire_every_days"]}),
         (_("Dose weights (for occupational health to review)"), {"fields": [
             "default_minutes", "defined_task_factor", "critical_incident_factor", "mitigation_step",
             "mitigation_floor"]}),

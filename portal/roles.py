@@ -77,7 +77,7 @@ class Role(models.Model):
         verbose_name=_("organisation"), help_text=_("Leave empty for a role every organisation uses."))
     field_kinds = models.JSONField(
         _("what the shift form asks"), default=list, blank=True, validators=[validate_field_kinds])
-    checkin_every_days = models.PositiveSmallIntegerField(
+    questionnaire_every_days = models.PositiveSmallIntegerField(
         _("questionnaires every (days)"), null=True, blank=True,
         validators=[MinValueValidator(7), MaxValueValidator(365)],
         help_text=_("How often people in this role are asked the regular questionnaires. Leave empty "

@@ -25,7 +25,7 @@ def _old_dose(e: Exposure) -> float:
 def test_the_shipped_roles_are_seeded_with_todays_constants():
     for code in ("call_handling", "cse_review", "firearms", "counter_terrorism"):
         role = Role.objects.get(code=code)
-        assert role.active and role.organisation_id is None and role.checkin_every_days is None
+        assert role.active and role.organisation_id is None and role.questionnaire_every_days is None
         assert role_weights(code) == DoseWeights() == DoseWeights(
             default_minutes=dose.DEFAULT_MINUTES, defined_task_factor=dose.DEFINED_TASK_FACTOR,
             critical_incident_factor=dose.CRITICAL_INCIDENT_FACTOR, mitigation_step=dose.MITIGATION_STEP,

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 ROLE_FORM = {"code": "collision_investigator", "name": "Collision investigator", "name_cy": "", "organisation": "",
              "field_kinds": ["counts", "critical"], "new_categories": "Fatal collision\r\n\r\n  Child   casualty \r\n",
-             "checkin_every_days": "", "default_minutes": "30", "defined_task_factor": "0.8",
+             "questionnaire_every_days": "", "default_minutes": "30", "defined_task_factor": "0.8",
              "critical_incident_factor": "2.0", "mitigation_step": "0.1", "mitigation_floor": "0.6",
              "active": "on", "order": "60"}
 
@@ -97,12 +97,12 @@ def _rules(role: str, organisation_id=None):
 def test_a_roles_checkin_interval_sets_its_regular_questionnaires_and_the_shipped_roles_keep_theirs(force):
     shipped = _rules("firearms", force.pk)
     assert shipped == _rules("", force.pk)  # no interval of their own: the default schedule
-    role = Role.objects.create(code="custody", name="Custody", checkin_every_days=14)
+    role = Role.objects.create(code="custody", name="Custody", questionnaire_every_days=14)
     rules = _rules("custody", force.pk)
     every = {key: days for key, days in rules.items() if key[1] == "every"}
     assert every and set(every.values()) == {14}
     assert {k: v for k, v in rules.items() if k[1] != "every"} == {k: v for k, v in shipped.items() if k[1] != "every"}
-    role.checkin_every_days = 42
+    role.questionnaire_every_days = 42
     role.save()
     assert set(v for k, v in _rules("custody", force.pk).items() if k[1] == "every") == {42}
     assert _rules("firearms", force.pk) == shipped

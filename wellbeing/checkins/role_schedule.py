@@ -17,7 +17,7 @@ EVERY = CheckInSchedule.Trigger.EVERY
 
 def role_saved_receiver(sender, instance, raw=False, **kwargs) -> None:
     """post_save of `portal.Role`: write the role's "every" rows from its interval."""
-    if raw or not instance.checkin_every_days:
+    if raw or not instance.questionnaire_every_days:
         return
     instruments = set(CheckInSchedule.objects.filter(organisation=None, role="", trigger=EVERY)
                       .values_list("instrument", flat=True))
@@ -27,6 +27,6 @@ def role_saved_receiver(sender, instance, raw=False, **kwargs) -> None:
         if row is None:
             row = CheckInSchedule(organisation_id=instance.organisation_id, role=instance.code,
                                   instrument=instrument, trigger=EVERY)
-        row.every_days = instance.checkin_every_days
+        row.every_days = instance.questionnaire_every_days
         row.active = True
         row.save()
