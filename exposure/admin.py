@@ -44,13 +44,17 @@ class RoleForm(forms.ModelForm):
 
     class Meta:
         model = Role
-        fields = ["code", "name", "name_cy", "organisation", "field_kinds", "questionnaire_every_days", "default_minutes",
-                  "defined_task_factor", "critical_incident_factor", "mitigation_step", "mitigation_floor",
-                  "active", "order"]
+        fields = ["code", "name", "name_cy", "organisation", "field_kinds", "questionnaire_every_days",
+                  "default_minutes", "defined_task_factor", "critical_incident_factor", "mitigation_step",
+                  "mitigation_floor", "active", "order"]
 
     def new_category_names(self) -> list[str]:
         names = [" ".join(line.split()) for line in self.cleaned_data.get("new_categories", "").splitlines()]
         return [name[:120] for name in names if name]
+
+
+WEIGHTS = ["default_minutes", "defined_task_factor", "critical_incident_factor", "mitigation_step",
+           "mitigation_floor"]
 
 
 @admin.register(Role)
@@ -79,8 +83,10 @@ class RoleAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = ["categories"]
         if obj is not None and obj.shipped:
-            # Their forms are made by hand and their names come with their translations.
-            fields += ["code", "name", "name_cy", "field_kinds"]
+            # Their forms are made by hand and their names come with their translations; their
+            # weights are exposure/dose.py's constants, changed only by a reviewed commit with its
+            # tests (hazard log, H5).
+            fields += ["code", "name", "name_cy", "field_kinds", *WEIGHTS]
         elif obj is not None and ShiftLog.objects.filter(role=obj.code).exists():
             fields += ["code"]  # stored on every shift logged in it
         return fields

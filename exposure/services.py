@@ -17,7 +17,7 @@ from django.utils import timezone
 from exposure.dose import STANDARD_WEIGHTS, DoseWeights, entry_dose, entry_dose_many
 from exposure.models import CorrectionNote, Exposure, ExposureCategory, ShiftChange, ShiftLog, ViewingSession
 from portal.recompute import recompute_request
-from portal.roles import Role
+from portal.roles import OTHER, SHIPPED, Role
 
 
 @dataclass
@@ -55,6 +55,15 @@ def role_weights(code: str) -> DoseWeights:
         default_minutes=role.default_minutes, defined_task_factor=role.defined_task_factor,
         critical_incident_factor=role.critical_incident_factor, mitigation_step=role.mitigation_step,
         mitigation_floor=role.mitigation_floor)
+
+
+def shown_weights(code: str) -> DoseWeights:
+    """The weights "How is this worked out?" gives a person in this role. The shipped roles' are
+    today's constants, which the admin does not let anyone change (no query); an added role's are
+    its own."""
+    if not code or code in SHIPPED or code == OTHER:
+        return STANDARD_WEIGHTS
+    return role_weights(code)
 
 
 def shift_snapshot(shift: ShiftLog, exposures: list[Exposure]) -> dict:

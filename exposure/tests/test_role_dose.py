@@ -22,7 +22,7 @@ def _old_dose(e: Exposure) -> float:
     return entry_dose_many(count=e.count, **kwargs) if e.minutes is None else entry_dose(**kwargs)
 
 
-def test_the_shipped_roles_are_seeded_with_todays_constants():
+def test_wrong_score_or_band_the_shipped_roles_are_seeded_with_todays_constants():
     for code in ("call_handling", "cse_review", "firearms", "counter_terrorism"):
         role = Role.objects.get(code=code)
         assert role.active and role.organisation_id is None and role.questionnaire_every_days is None
@@ -51,7 +51,7 @@ SHIFTS = [
 
 
 @pytest.mark.parametrize("shift", range(len(SHIFTS)))
-def test_every_shipped_role_shift_has_the_dose_the_constants_gave(login, officer, shift):
+def test_wrong_score_or_band_every_shipped_role_shift_has_the_dose_the_constants_gave(login, officer, shift):
     response = login(officer).post(URL, SHIFTS[shift]())
     assert response.status_code == 302
     exposures = list(Exposure.objects.filter(officer=officer))
@@ -63,13 +63,13 @@ def test_every_shipped_role_shift_has_the_dose_the_constants_gave(login, officer
                                    mitigations=e.mitigations).dose(role_weights(e.role))
 
 
-def test_the_hand_worked_doses_of_the_helpers_shifts_are_unchanged(login, officer):
+def test_wrong_score_or_band_the_hand_worked_doses_of_shipped_shifts_are_unchanged(login, officer):
     login(officer).post(URL, helpers.firearms())
     # intensity 5, half an hour, a defined task (x 0.8), critical (x 2): 5 x 0.5 x 0.8 x 2
     assert Exposure.objects.get(officer=officer).dose == pytest.approx(4.0)
 
 
-def test_a_roles_own_weights_change_its_doses_as_they_say(login, officer):
+def test_wrong_score_or_band_a_roles_own_weights_change_its_doses_as_they_say(login, officer):
     Role.objects.filter(code="firearms").update(default_minutes=60, defined_task_factor=0.5,
                                                 critical_incident_factor=3.0)
     login(officer).post(URL, helpers.firearms())

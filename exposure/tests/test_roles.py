@@ -152,3 +152,20 @@ def test_a_deployment_without_a_defined_task_reaches_the_supervisors_list(office
     assert [e.role for e in deployments_without_task([officer], today=date(2026, 1, 6))] == ["family_liaison"]
     officer.high_risk_role = "family_liaison"
     assert roles.asks_deployment("family_liaison") and not roles.asks_deployment("cse_review")
+
+
+def test_how_it_is_worked_out_gives_an_added_roles_weights_and_the_constants_for_a_shipped_one(login, officer):
+    from exposure.load import explanation
+    from exposure.services import shown_weights
+    from wellbeing.risk.selectors import rules_in_force
+
+    _version, rules = rules_in_force()
+    assert explanation(rules, shown_weights("firearms")) == explanation(rules)
+    _collision_role(default_minutes=45, critical_incident_factor=3.0)
+    how = explanation(rules, shown_weights("collision_investigator"))
+    assert (how["default_minutes"], how["critical_times"]) == (45, 3.0)
+    officer.high_risk_role = "collision_investigator"
+    officer.save()
+    ShiftLog.objects.create(officer=officer, shift_date="2026-01-05", start_time="07:00", duration_minutes=480,
+                            role="collision_investigator")
+    assert "counts as 45 minutes" in login(officer).get("/exposure/").content.decode()

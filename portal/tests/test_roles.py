@@ -44,10 +44,12 @@ def test_an_unknown_field_kind_or_the_code_other_is_refused(admin_client):
     assert response.status_code == 200 and not Role.objects.filter(code="other").exists()
 
 
-def test_a_shipped_role_keeps_its_code_name_and_form_and_cannot_be_deleted(admin_client):
+def test_wrong_score_or_band_a_shipped_role_keeps_its_weights_code_and_form_and_is_never_deleted(admin_client):
     role = Role.objects.get(code="firearms")
     page = admin_client.get(f"/admin/portal/role/{role.pk}/change/").content.decode()
-    assert 'name="code"' not in page and 'name="field_kinds"' not in page and 'name="default_minutes"' in page
+    fixed = ("code", "field_kinds", "default_minutes", "defined_task_factor", "critical_incident_factor")
+    assert all(f'name="{name}"' not in page for name in fixed)
+    assert 'name="questionnaire_every_days"' in page and 'name="active"' in page
     assert admin_client.post(f"/admin/portal/role/{role.pk}/delete/", {"post": "yes"}).status_code == 403
 
 
