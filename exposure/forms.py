@@ -65,7 +65,7 @@ class ShiftForm(forms.Form):
         self.now = now or timezone.now()
         # The roles offered to the officer's organisation (`portal.roles.Role` rows), and the role of
         # the shift being edited even if no longer offered.
-        choices = roles.choices(officer.organisation_id)
+        choices = roles.choices(getattr(officer, "organisation_id", None))
         if instance is not None and instance.role not in dict(choices):
             choices.append((instance.role, roles.label(instance.role)))
         self.fields["role"].choices = choices
