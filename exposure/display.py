@@ -59,5 +59,24 @@ def describe(exposure: Exposure, category_names: dict[str, str]) -> list[tuple[s
         rows.append((_("Command role"),
                      str(dict(CounterTerrorismForm.COMMAND).get(detail.get("command_role"), "-"))))
         rows.append((_("Defined task"), _yes_no(exposure.defined_task)))
+    else:
+        rows += _added_role_rows(exposure, detail, category_names)
     rows.append((_("Critical incident"), _yes_no(exposure.critical_incident)))
+    return rows
+
+
+def _added_role_rows(exposure: Exposure, detail: Any, category_names: dict[str, str]) -> list[tuple[str, str]]:
+    """The rows of an entry logged with a generated form (a role an admin added)."""
+    counts = detail.get("counts")
+    if counts:
+        rows = [(category_names.get(code, code), str(n)) for code, n in counts.items()]
+    else:
+        rows = [(_("How many"), str(exposure.count))]
+    if exposure.minutes:
+        rows.append((_("Minutes exposed"), str(exposure.minutes)))
+    if exposure.defined_task is not None:
+        rows.append((_("Defined task"), _yes_no(exposure.defined_task)))
+    for key, label in (("briefed", _("Briefed before it")), ("debriefed", _("Debriefed"))):
+        if key in detail:
+            rows.append((label, _yes_no(detail[key])))
     return rows

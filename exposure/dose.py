@@ -31,6 +31,14 @@ review, not published figures: no source gives a numeric effect size for any mit
 sourced is the direction of each effect. They are constants here so that a change is one reviewed
 commit with its tests.
 
+Per role
+--------
+
+A high-risk role (``portal.roles.Role``) carries its own weights: the default minutes, the task and
+critical-incident factors and the mitigation step and floor. Callers hand them in as a
+``DoseWeights``; its defaults are the constants above, and the four shipped roles are seeded with
+exactly those values, so their doses are unchanged (``exposure/tests/test_role_dose.py``).
+
 The load
 --------
 
@@ -41,6 +49,7 @@ are in ``exposure/load.py`` (one definition for the engine and every page).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 DEFAULT_MINUTES = 30
@@ -61,10 +70,25 @@ MITIGATIONS = (
 )
 
 
-def mitigation_factor(mitigations: Iterable[str]) -> float:
-    """1 - 0.1 per distinct recognised mitigation, never below MITIGATION_FLOOR."""
+@dataclass(frozen=True)
+class DoseWeights:
+    """The weights of one role's doses (plain values, so this module stays free of the ORM)."""
+
+    default_minutes: int = DEFAULT_MINUTES
+    defined_task_factor: float = DEFINED_TASK_FACTOR
+    critical_incident_factor: float = CRITICAL_INCIDENT_FACTOR
+    mitigation_step: float = MITIGATION_STEP
+    mitigation_floor: float = MITIGATION_FLOOR
+
+
+STANDARD_WEIGHTS = DoseWeights()
+
+
+def mitigation_factor(mitigations: Iterable[str], weights: DoseWeights = STANDARD_WEIGHTS) -> float:
+    """1 - 0.1 per distinct recognised mitigation, never below MITIGATION_FLOOR (or the role's own
+    step and floor)."""
     used = {m for m in mitigations if m in MITIGATIONS}
-    return max(MITIGATION_FLOOR, 1.0 - MITIGATION_STEP * len(used))
+    return max(weights.mitigation_floor, 1.0 - weights.mitigation_step * len(used))
 
 
 def entry_dose(
@@ -74,18 +98,20 @@ def entry_dose(
     mitigations: list[str],
     defined_task: bool | None,
     critical_incident: bool,
+    weights: DoseWeights = STANDARD_WEIGHTS,
 ) -> float:
-    """The dose of one exposure entry (see the module docstring for the formula and its sources)."""
+    """The dose of one exposure entry (see the module docstring for the formula and its sources),
+    with the role's weights (today's constants unless given)."""
     if not 1 <= intensity <= 5:
         raise ValueError("intensity must be between 1 and 5")
     if minutes is not None and minutes < 0:
         raise ValueError("minutes cannot be negative")
-    effective_minutes = DEFAULT_MINUTES if minutes is None else minutes
-    dose = intensity * (effective_minutes / 60) * mitigation_factor(mitigations)
+    effective_minutes = weights.default_minutes if minutes is None else minutes
+    dose = intensity * (effective_minutes / 60) * mitigation_factor(mitigations, weights)
     if defined_task:
-        dose *= DEFINED_TASK_FACTOR
+        dose *= weights.defined_task_factor
     if critical_incident:
-        dose *= CRITICAL_INCIDENT_FACTOR
+        dose *= weights.critical_incident_factor
     return round(dose, 6)
 
 

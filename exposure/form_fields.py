@@ -80,3 +80,12 @@ def item_count_field(category_name: str, media: str, media_label: str):
         _("%(category)s, %(media)s: items reviewed") % names, MAX_ITEMS,
         enter=_("Enter how many ‘%(category)s’ %(items)s you reviewed, or 0") % names,
         too_many=_("The number of ‘%(category)s’ %(items)s must be 100,000 or fewer: check the number.") % names)
+
+
+def event_count_field(category_name: str):
+    """The number of exposures of one category, on a form generated for an added role."""
+    names = {"category": category_name}
+    return count_field(
+        _("%(category)s: how many") % names, MAX_CALLS,
+        enter=_("Enter how many times you met ‘%(category)s’ in the shift, or 0") % names,
+        too_many=_("The number for ‘%(category)s’ must be 1,000 or fewer: check the number.") % names)

@@ -29,8 +29,9 @@ from exposure.form_fields import (
     item_count_field,
     minutes_field,
 )
-from exposure.models import LOGGABLE_ROLES, ExposureCategory, ShiftLog, ViewingPolicy
+from exposure.models import ExposureCategory, ShiftLog, ViewingPolicy
 from exposure.services import EntryData
+from portal import roles
 from portal.dates import BoundedDateField
 
 
@@ -53,7 +54,7 @@ class ShiftForm(forms.Form):
                         "max_decimal_places": _("Enter how many hours the shift lasted, for example 8 or 10.5")},
         widget=forms.NumberInput(attrs={"step": "0.25", "min": "0.25", "max": "24"}),
     )
-    role = forms.ChoiceField(label=_("Role worked"), choices=LOGGABLE_ROLES,
+    role = forms.ChoiceField(label=_("Role worked"),
                              error_messages={"required": _("Choose the role you worked"),
                                              "invalid_choice": _("Choose the role you worked")})
 
@@ -62,6 +63,12 @@ class ShiftForm(forms.Form):
         self.officer = officer
         self.instance = instance
         self.now = now or timezone.now()
+        # The roles offered to the officer's organisation (`portal.roles.Role` rows), and the role of
+        # the shift being edited even if no longer offered.
+        choices = roles.choices(getattr(officer, "organisation_id", None))
+        if instance is not None and instance.role not in dict(choices):
+            choices.append((instance.role, roles.label(instance.role)))
+        self.fields["role"].choices = choices
 
     def clean_shift_date(self):
         value = self.cleaned_data["shift_date"]
@@ -453,9 +460,13 @@ class CorrectionForm(forms.Form):
 
 
 class HistoryFilterForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=[("", _("All roles"))] + LOGGABLE_ROLES, required=False)
+    role = forms.ChoiceField(label=_("Role"), required=False)
     date_from = BoundedDateField(label=_("From"), required=False)
     date_to = BoundedDateField(label=_("To"), required=False)
+
+    def __init__(self, *args, role_choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", _("All roles")), *role_choices]
 
 
 class ViewingPreferenceForm(forms.Form):

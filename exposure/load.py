@@ -177,20 +177,21 @@ def officer_sentence(band: str | None) -> str:
     return str(OFFICER_SENTENCES.get(band or NOT_ASSESSED, OFFICER_SENTENCES[NOT_ASSESSED]))
 
 
-def explanation(rules: dict) -> dict:
+def explanation(rules: dict, weights: dose_rules.DoseWeights = dose_rules.STANDARD_WEIGHTS) -> dict:
     """The numbers behind "How is this worked out?" (officer and supervisor pages), from the dose
-    weights (`exposure.dose`), the windows here and the rules in force, so that the words never
-    drift from the arithmetic. Percentages are whole numbers; day counts as the rules give them."""
+    weights (the person's role's, `exposure.services.shown_weights`; today's constants unless given),
+    the windows here and the rules in force, so that the words never drift from the arithmetic.
+    Percentages are whole numbers; day counts as the rules give them."""
     half_life = float(rules["dose_half_life_days"])
-    minutes, weeks, peers = dose_rules.DEFAULT_MINUTES, USUAL_WINDOW_DAYS // 7, int(rules["min_peers"])
+    minutes, weeks, peers = weights.default_minutes, USUAL_WINDOW_DAYS // 7, int(rules["min_peers"])
     return {
         "half_life": half_life,
         "quarter_after": 2 * half_life,
-        "default_minutes": dose_rules.DEFAULT_MINUTES,
-        "critical_times": dose_rules.CRITICAL_INCIDENT_FACTOR,
-        "task_percent_off": round((1 - dose_rules.DEFINED_TASK_FACTOR) * 100),
-        "mitigation_percent_off": round(dose_rules.MITIGATION_STEP * 100),
-        "mitigation_most_off": round((1 - dose_rules.MITIGATION_FLOOR) * 100),
+        "default_minutes": weights.default_minutes,
+        "critical_times": weights.critical_incident_factor,
+        "task_percent_off": round((1 - weights.defined_task_factor) * 100),
+        "mitigation_percent_off": round(weights.mitigation_step * 100),
+        "mitigation_most_off": round((1 - weights.mitigation_floor) * 100),
         "recent_days": RECENT_DAYS,
         "usual_weeks": USUAL_WINDOW_DAYS // 7,
         "own_times": float(rules["own_ratio_amber"]),

@@ -21,9 +21,13 @@ from django.utils.translation import ngettext
 from exposure import shift_times
 from portal.language import in_active_language
 from portal.models import HighRiskRole
+from portal.roles import label as role_label
 
 EDIT_WINDOW_DAYS = 7
 
+# The four shipped roles (seeded as `portal.roles.Role` rows). Lists people see read the Role table
+# (`portal.roles.choices`), so that a role an admin adds appears in them; the role columns below hold
+# a Role's code, checked by the forms.
 LOGGABLE_ROLES = [
     (HighRiskRole.CALL_HANDLING.value, HighRiskRole.CALL_HANDLING.label),
     (HighRiskRole.CSE_REVIEW.value, HighRiskRole.CSE_REVIEW.label),
@@ -32,11 +36,21 @@ LOGGABLE_ROLES = [
 ]
 
 
-class ExposureCategory(models.Model):
+class RoleLabelled:
+    """`get_role_display()` for a model whose `role` holds a Role code (the columns lost their fixed
+    choices when roles became data)."""
+
+    role: str
+
+    def get_role_display(self) -> str:
+        return role_label(self.role)
+
+
+class ExposureCategory(RoleLabelled, models.Model):
     """A kind of exposure for one role (e.g. call handling: 'child at risk'). Admin-editable so a
     force can adapt the list and each category's default intensity without code."""
 
-    role = models.CharField(_("role"), max_length=30, choices=LOGGABLE_ROLES)
+    role = models.CharField(_("role"), max_length=30)
     code = models.SlugField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=120)
     name_cy = models.CharField(
@@ -64,14 +78,14 @@ class ExposureCategory(models.Model):
         return in_active_language(self.name, self.name_cy)
 
 
-class ShiftLog(models.Model):
+class ShiftLog(RoleLabelled, models.Model):
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shifts")
     shift_date = models.DateField(_("shift date"))
     start_time = models.TimeField(_("start time"))
     duration_minutes = models.PositiveIntegerField(
         _("length (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
     )
-    role = models.CharField(_("role worked"), max_length=30, choices=LOGGABLE_ROLES)
+    role = models.CharField(_("role worked"), max_length=30)
     nothing_notable = models.BooleanField(_("nothing notable"), default=False)
     # Role-level counts of the whole shift (e.g. calls taken), validated by the role's form.
     detail = models.JSONField(default=dict, blank=True)
@@ -112,12 +126,12 @@ class ShiftLog(models.Model):
         return shift_times.shift_end(self.shift_date, self.start_time, self.duration_minutes)
 
 
-class Exposure(models.Model):
+class Exposure(RoleLabelled, models.Model):
     shift = models.ForeignKey(ShiftLog, on_delete=models.CASCADE, related_name="exposures")
     # Denormalised from the shift so the risk and dashboard aggregations need no join.
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exposures")
     shift_date = models.DateField()
-    role = models.CharField(max_length=30, choices=LOGGABLE_ROLES)
+    role = models.CharField(max_length=30)
     category = models.ForeignKey(ExposureCategory, on_delete=models.PROTECT, related_name="exposures")
     intensity = models.PositiveSmallIntegerField(
         _("intensity as you felt it (1-5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -167,11 +181,11 @@ class Exposure(models.Model):
 # --- Added by the exposure-logging issue (migrations 0002+). ----------------------------------
 
 
-class IntensityRubric(models.Model):
+class IntensityRubric(RoleLabelled, models.Model):
     """What each intensity level (1-5) means for one role, shown next to the intensity choice.
     Admin-editable so a force can word its own rubric."""
 
-    role = models.CharField(_("role"), max_length=30, choices=LOGGABLE_ROLES)
+    role = models.CharField(_("role"), max_length=30)
     level = models.PositiveSmallIntegerField(_("level"), validators=[MinValueValidator(1), MaxValueValidator(5)])
     description = models.CharField(_("what this level means"), max_length=200)
     description_cy = models.CharField(

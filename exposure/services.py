@@ -14,9 +14,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from exposure.dose import entry_dose, entry_dose_many
+from exposure.dose import STANDARD_WEIGHTS, DoseWeights, entry_dose, entry_dose_many
 from exposure.models import CorrectionNote, Exposure, ExposureCategory, ShiftChange, ShiftLog, ViewingSession
 from portal.recompute import recompute_request
+from portal.roles import OTHER, SHIPPED, Role
 
 
 @dataclass
@@ -34,14 +35,35 @@ class EntryData:
     outcome_wanted: bool | None = None
     detail: dict = field(default_factory=dict)
 
-    def dose(self) -> float:
+    def dose(self, weights: DoseWeights = STANDARD_WEIGHTS) -> float:
         """Logged minutes measure the whole entry; without minutes, each counted event (a call)
-        weighs the dose module's default minutes."""
+        weighs the role's default minutes. `weights` are the role's (`role_weights`)."""
         kwargs: dict[str, Any] = {"intensity": self.intensity, "minutes": self.minutes, "mitigations": self.mitigations,
-                  "defined_task": self.defined_task, "critical_incident": self.critical_incident}
+                                  "defined_task": self.defined_task, "critical_incident": self.critical_incident,
+                                  "weights": weights}
         if self.minutes is None:
             return entry_dose_many(count=self.count, **kwargs)
         return entry_dose(**kwargs)
+
+
+def role_weights(code: str) -> DoseWeights:
+    """The dose weights of the role with this code (today's constants for a code without a row)."""
+    role = Role.objects.filter(code=code).first()
+    if role is None:
+        return STANDARD_WEIGHTS
+    return DoseWeights(
+        default_minutes=role.default_minutes, defined_task_factor=role.defined_task_factor,
+        critical_incident_factor=role.critical_incident_factor, mitigation_step=role.mitigation_step,
+        mitigation_floor=role.mitigation_floor)
+
+
+def shown_weights(code: str) -> DoseWeights:
+    """The weights "How is this worked out?" gives a person in this role. The shipped roles' are
+    today's constants, which the admin does not let anyone change (no query); an added role's are
+    its own."""
+    if not code or code in SHIPPED or code == OTHER:
+        return STANDARD_WEIGHTS
+    return role_weights(code)
 
 
 def shift_snapshot(shift: ShiftLog, exposures: list[Exposure]) -> dict:
@@ -76,6 +98,7 @@ def _write_entries(shift: ShiftLog, entries: list[EntryData]) -> list[Exposure]:
     """Make the shift's exposures equal `entries`, updating rows in place where the category
     matches so that anything pointing at an exposure (a flag, a follow-up) keeps pointing at it."""
     existing = list(shift.exposures.select_related("category").order_by("id"))
+    weights = role_weights(shift.role) if entries else STANDARD_WEIGHTS
     by_key: dict[tuple[int, bool], list[Exposure]] = {}
     for exp in existing:
         by_key.setdefault((exp.category_id, exp.critical_incident), []).append(exp)
@@ -96,7 +119,7 @@ def _write_entries(shift: ShiftLog, entries: list[EntryData]) -> list[Exposure]:
         exp.outcome_known = entry.outcome_known
         exp.outcome_wanted = entry.outcome_wanted
         exp.detail = entry.detail
-        exp.dose = entry.dose()
+        exp.dose = entry.dose(weights)
         exp.full_clean(exclude=["shift", "officer", "category"])
         exp.save()
         kept.append(exp)

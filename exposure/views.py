@@ -17,33 +17,43 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from exposure import selectors, services, shift_times
+from exposure import role_forms, selectors, services, shift_times
 from exposure.display import describe, length_text
 from exposure.forms import (
     DEFAULT_LENGTH_MINUTES,
     DEFAULT_START,
-    ROLE_FORMS,
     CorrectionForm,
     HistoryFilterForm,
     ShiftForm,
     ViewingPreferenceForm,
 )
 from exposure.models import (
-    LOGGABLE_ROLES,
     ShiftChange,
     ShiftLog,
     ViewingPolicy,
     ViewingPreference,
     ViewingSession,
 )
+from portal import roles
 from portal.access import area_required, get_own_or_404, notices_for, scope
 
 PAGE_SIZE = 20
-ROLE_CODES = [code for code, _label in LOGGABLE_ROLES]
 
 
-def _own_role(user) -> str:
-    return user.high_risk_role if user.high_risk_role in ROLE_CODES else ROLE_CODES[0]
+def _offered(user, also: str = "") -> list[roles.Role]:
+    """The roles the officer may log a shift in (their organisation's and everyone's, active), and
+    `also` (the role of a shift being edited) even if it is no longer offered."""
+    offered = list(roles.offered(user.organisation_id))
+    if also and also not in {r.code for r in offered}:
+        offered += list(roles.Role.objects.filter(code=also))
+    return offered
+
+
+def _own_role(user, offered: list[roles.Role] | None = None) -> str:
+    codes = [r.code for r in (offered if offered is not None else _offered(user))]
+    if user.high_risk_role in codes or not codes:
+        return user.high_risk_role
+    return codes[0]
 
 
 def _defaults(user) -> tuple:
@@ -57,7 +67,8 @@ def _defaults(user) -> tuple:
 @area_required("exposure")
 def index(request: HttpRequest) -> HttpResponse:
     shifts = scope(request.user, ShiftLog.objects.all())
-    filters = HistoryFilterForm(request.GET or None)
+    offered = _offered(request.user)
+    filters = HistoryFilterForm(request.GET or None, role_choices=[(r.code, r.display_name) for r in offered])
     criteria = filters.cleaned_data if filters.is_valid() else {}
     history = selectors.shift_history(shifts, role=criteria.get("role", ""), date_from=criteria.get("date_from"),
                                       date_to=criteria.get("date_to"))
@@ -70,13 +81,13 @@ def index(request: HttpRequest) -> HttpResponse:
     candidates, (start, length) = _last_shift_candidates(request.user, now)
     if candidates:
         start, length = candidates[0].start, candidates[0].minutes
-    role = _own_role(request.user)
+    role = _own_role(request.user, offered)
     # "Your recent exposure" (its sentence, chart and table) is wellbeing's `own_exposure_load` tag: the
     # sentence words the officer's current risk assessment, with the rules in force.
     return render(request, "exposure/index.html", {
         "page": page, "query": query.urlencode(), "filters": filters,
         "has_shifts": shifts.exists() if filtered else page.paginator.count > 0, "filtered": filtered,
-        "quick": {"start": start, "length": length_text(length), "role": dict(LOGGABLE_ROLES)[role],
+        "quick": {"start": start, "length": length_text(length), "role": roles.label(role),
                   "date": candidates[0].day if candidates else shift_times.likely_shift_date(now, start),
                   "ambiguous": len(candidates) > 1},
         "is_reviewer": role == "cse_review" or request.user.high_risk_role == "cse_review",
@@ -85,17 +96,19 @@ def index(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _role_forms(request, *, selected: str, data=None, initial_selected=None, shift_minutes=None):
+def _role_forms(offered, *, selected: str, data=None, initial_selected=None, shift_minutes=None):
+    """The shift form of each role offered (hand-made for the shipped ones, generated for the others)."""
     categories = selectors.categories_by_role()
     rubrics = selectors.rubrics_by_role()
     forms = {}
-    for code, form_class in ROLE_FORMS.items():
+    for role in offered:
+        code = role.code
         kwargs = {"categories": categories.get(code, []), "rubric": rubrics.get(code, {}),
                   "shift_minutes": shift_minutes}
         if code == selected and data is not None:
-            forms[code] = form_class(data, **kwargs)
+            forms[code] = role_forms.build(role, data, **kwargs)
         else:
-            forms[code] = form_class(initial=initial_selected if code == selected else None, **kwargs)
+            forms[code] = role_forms.build(role, initial=initial_selected if code == selected else None, **kwargs)
     return forms
 
 
@@ -107,13 +120,15 @@ def _session_for(request, session_id) -> ViewingSession | None:
 
 def _shift_form_page(request: HttpRequest, *, shift: ShiftLog | None) -> HttpResponse:
     user = request.user
+    offered = _offered(user, also=shift.role if shift is not None else "")
+    codes = {r.code: r for r in offered}
     if request.method == "POST":
         shift_form = ShiftForm(request.POST, officer=user, instance=shift)
-        role = request.POST.get("role") if request.POST.get("role") in ROLE_CODES else _own_role(user)
+        role = request.POST.get("role") if request.POST.get("role") in codes else _own_role(user, offered)
         nothing_notable = "nothing_notable" in request.POST
         shift_ok = shift_form.is_valid()
         minutes = shift_form.duration_minutes if shift_ok else None
-        forms = _role_forms(request, selected=role, data=request.POST, shift_minutes=minutes)
+        forms = _role_forms(offered, selected=role, data=request.POST, shift_minutes=minutes)
         role_form = forms[role]
         role_ok = nothing_notable or role_form.is_valid()
         if shift_ok and role_ok:
@@ -137,13 +152,13 @@ def _shift_form_page(request: HttpRequest, *, shift: ShiftLog | None) -> HttpRes
             return redirect(reverse("exposure:detail", args=[saved.pk]))
         # The page's error summary lists each problem (templates/portal/_error_summary.html).
     else:
-        role = request.GET.get("role") if request.GET.get("role") in ROLE_CODES else _own_role(user)
+        role = request.GET.get("role") if request.GET.get("role") in codes else _own_role(user, offered)
         role_initial = None
         if shift is not None:
             role = shift.role
             exposures = list(shift.exposures.select_related("category").order_by("id"))
             shift_initial = ShiftForm.initial_from(shift)
-            role_initial = ROLE_FORMS[role].initial_from(shift, exposures)
+            role_initial = role_forms.initial_from(codes[role], shift, exposures)
         else:
             start, length = _defaults(user)
             # The shift the officer most likely means: after a night shift, the one that started last night.
@@ -157,10 +172,10 @@ def _shift_form_page(request: HttpRequest, *, shift: ShiftLog | None) -> HttpRes
                 role_initial = {"minutes": session.viewed_minutes, "session": session.pk,
                                 "mitigations": ["breaks"] if session.break_count else []}
         shift_form = ShiftForm(initial=shift_initial, officer=user, instance=shift)
-        forms = _role_forms(request, selected=role, initial_selected=role_initial)
+        forms = _role_forms(offered, selected=role, initial_selected=role_initial)
     return render(request, "exposure/shift_form.html", {
         "shift": shift, "shift_form": shift_form, "role_forms": forms, "selected_role": role,
-        "notice": notices_for(request.user)["exposure"], "roles": LOGGABLE_ROLES,
+        "notice": notices_for(request.user)["exposure"], "roles": [(r.code, r.display_name) for r in offered],
     })
 
 
@@ -267,7 +282,7 @@ def nothing_notable(request: HttpRequest) -> HttpResponse:
         if picked is None:
             return render(request, "exposure/nothing_notable_choose.html", {
                 "choices": [(c, length_text(c.minutes)) for c in candidates], "error": chosen is not None,
-                "role": dict(LOGGABLE_ROLES)[_own_role(request.user)],
+                "role": roles.label(_own_role(request.user)),
             }, status=400 if chosen is not None else 200)
         candidates = [picked]
     if candidates:

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Disclosure, HighRiskRole, Team, User
+from portal import roles as role_table
+from portal.models import Disclosure, Team, User
 
 # Area -> the role codes that may enter it. None means any signed-in user (everyone can be
 # assigned training, including partner-agency staff who hold no role in the portal).
@@ -390,7 +391,6 @@ NOTICE_EXTRAS = {
         "so that they can debrief you."
     ),
 }
-DEBRIEFED_ROLES = {HighRiskRole.FIREARMS, HighRiskRole.COUNTER_TERRORISM}
 
 
 def notices_for(officer) -> dict[str, str]:
@@ -402,7 +402,7 @@ def notices_for(officer) -> dict[str, str]:
         notices["checkin"] = str(NOTICE_EXTRAS["checkin_category"])
     if chosen.get(OCCUPATIONAL_HEALTH) == ALL_COMMENTS:
         notices["checkin_comment"] = str(NOTICE_EXTRAS["checkin_comment_all"])
-    if officer.high_risk_role in DEBRIEFED_ROLES:
+    if role_table.asks_deployment(officer.high_risk_role):
         notices["exposure"] += " " + str(NOTICE_EXTRAS["exposure_deployment"])
     peer = current.get(PEER_SUPPORTER) if chosen.get(PEER_SUPPORTER) == LEVEL else None
     if peer is not None and peer.peer_supporter is not None:

@@ -4,10 +4,11 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from portal import access, audit
+from portal import access, audit, roles
 from portal.admin_guard import audit_role_change, audit_team_supervisors, role_snapshot
 from portal.dates import BoundedDateField
 from portal.models import AuditEvent, Notification, Organisation, ScimToken, TaskFailure, Team, Unit, User
@@ -133,6 +134,12 @@ class UserAdmin(BaseUserAdmin):
         (_("Django permissions"), {"classes": ["collapse"], "fields": ["is_superuser", "groups", "user_permissions"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "high_risk_role":  # the roles are data (portal.roles.Role), read when the form is made
+            return forms.ChoiceField(label=capfirst(db_field.verbose_name), required=False,
+                                     choices=roles.admin_choices)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         # Read the roles as stored before this save, so the audit event says what changed.

@@ -10,6 +10,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.roles import HighRiskRole, Role  # noqa: F401  (imported from here across the project)
+from portal.roles import label as role_label
+
 
 def validate_regex(value: str) -> None:
     try:
@@ -132,14 +135,6 @@ class Team(models.Model):
         return self.unit.organisation_id
 
 
-class HighRiskRole(models.TextChoices):
-    CALL_HANDLING = "call_handling", _("Call handling (999/101)")
-    CSE_REVIEW = "cse_review", _("CSE digital review")
-    FIREARMS = "firearms", _("Firearms")
-    COUNTER_TERRORISM = "counter_terrorism", _("Counter-terrorism")
-    OTHER = "other", _("Other")
-
-
 class User(AbstractUser):
     """A member of staff. Roles are flags because one person may hold several (a sergeant who
     supervises one team is also an officer in another). Admin is Django's is_staff."""
@@ -153,9 +148,8 @@ class User(AbstractUser):
     team = models.ForeignKey(
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members", verbose_name=_("team")
     )
-    high_risk_role = models.CharField(
-        _("high-risk role"), max_length=30, choices=HighRiskRole.choices, blank=True, default=""
-    )
+    # A `portal.roles.Role` code, or "other" (checked by the forms that set it: the admin, HR import).
+    high_risk_role = models.CharField(_("high-risk role"), max_length=30, blank=True, default="")
     is_officer = models.BooleanField(_("officer"), default=False, help_text=_("Logs exposures and check-ins."))
     is_supervisor = models.BooleanField(_("supervisor"), default=False, help_text=_("Sees the team dashboard."))
     is_trainer = models.BooleanField(_("trainer"), default=False, help_text=_("Authors and assigns training."))
@@ -205,6 +199,9 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def get_high_risk_role_display(self) -> str:
+        return role_label(self.high_risk_role)
 
     def clean(self):
         super().clean()

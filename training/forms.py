@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import roles
 from portal.dates import BoundedDateField
-from portal.models import HighRiskRole, Organisation, Team, Unit, User
+from portal.models import Organisation, Team, Unit, User
 from training import content as content_mod
 from training import selectors
 from training.models import AutoAssignmentRule, Feedback, Lesson, Module, ModuleVersion
@@ -82,8 +83,7 @@ class AssignForm(forms.Form):
     person = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none(), required=False)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
-    role = forms.ChoiceField(label=_("High-risk role"), choices=[("", "---------")] + HighRiskRole.choices,
-                             required=False)
+    role = forms.ChoiceField(label=_("High-risk role"), required=False)
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none(), required=False,
         help_text=_("For a whole organisation; with a role, limits the role to one organisation."),
@@ -99,6 +99,7 @@ class AssignForm(forms.Form):
         self.fields["team"].queryset = selectors.teams_of(trainer)
         self.fields["unit"].queryset = selectors.units_of(trainer)
         self.fields["organisation"].queryset = selectors.organisations_of(trainer)
+        self.fields["role"].choices = [("", "---------"), *roles.holdable_choices()]
         self.fields["person"].label_from_instance = lambda u: f"{u} ({u.organisation})"
         self.people = User.objects.none()
 
@@ -209,6 +210,8 @@ class RuleForm(forms.ModelForm):
         self.fields["organisation"].queryset = selectors.organisations_of(trainer)
         self.fields["team"].queryset = selectors.teams_of(trainer)
         self.fields["module"].queryset = selectors.modules_for(trainer).filter(status=Module.Status.PUBLISHED)
+        self.fields["high_risk_role"] = forms.ChoiceField(
+            label=_("High-risk role"), required=False, choices=[("", "---------"), *roles.holdable_choices()])
 
     def clean(self):
         data = super().clean()

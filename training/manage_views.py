@@ -16,9 +16,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from portal import access, audit, exports
+from portal import roles as role_table
 from portal.access import area_required
 from portal.fetch_site import same_origin_reads
-from portal.models import HighRiskRole
 from portal.replica import reporting_view
 from training import selectors, services
 from training.content import quiz_to_text
@@ -274,10 +274,9 @@ def assign(request: HttpRequest) -> HttpResponse:
         total, matching = form.people.count(), in_roles.count()
         if matching < total and scope not in (SCOPE_ROLES, SCOPE_ALL):
             # Nothing is assigned until the trainer says whom they meant (issue 17).
-            labels = dict(HighRiskRole.choices)
             return render(request, "training/manage/assign_confirm.html", {
                 "form": form, "total": total, "matching": matching, "outside": total - matching,
-                "roles": [labels.get(r, r) for r in roles], "scope_error": "scope" in request.POST,
+                "roles": [role_table.label(r) for r in roles], "scope_error": "scope" in request.POST,
                 "team": form.cleaned_data["team"], "module": form.cleaned_data["module"],
             }, status=400 if "scope" in request.POST else 200)
         if scope == SCOPE_ROLES:

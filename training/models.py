@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import HighRiskRole
+from portal import roles
 
 
 class Module(models.Model):
@@ -231,9 +231,8 @@ class AutoAssignmentRule(models.Model):
     organisation = models.ForeignKey("portal.Organisation", on_delete=models.CASCADE, related_name="+")
     trigger = models.CharField(_("when someone"), max_length=20, choices=Trigger.choices)
     team = models.ForeignKey("portal.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    high_risk_role = models.CharField(
-        _("high-risk role"), max_length=30, choices=HighRiskRole.choices, blank=True, default=""
-    )
+    # A `portal.roles.Role` code (the forms offer the Role table).
+    high_risk_role = models.CharField(_("high-risk role"), max_length=30, blank=True, default="")
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="rules")
     due_in_days = models.PositiveSmallIntegerField(
         _("due within (days)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(365)]
@@ -249,3 +248,6 @@ class AutoAssignmentRule(models.Model):
 
     def __str__(self):
         return f"{self.get_trigger_display()} -> {self.module}"
+
+    def get_high_risk_role_display(self) -> str:
+        return roles.label(self.high_risk_role)

@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from portal import roles
 from wellbeing.checkins.contact_links import contact_parts
 from wellbeing.models import CheckInSchedule, RuleSet, ScreeningInterval, SupportContact
 
@@ -35,6 +38,16 @@ class CheckInScheduleAdmin(admin.ModelAdmin):
     list_display = ["instrument", "trigger", "every_days", "grace_days", "organisation", "role", "active"]
     list_filter = ["instrument", "trigger", "active", "organisation", "role"]
     list_select_related = ["organisation"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "role":  # the roles are data (portal.roles.Role); empty for every role
+            return forms.ChoiceField(label=capfirst(db_field.verbose_name), required=False,
+                                     choices=role_choices, help_text=db_field.help_text)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+def role_choices():
+    return [(code, label) for code, label in roles.admin_choices() if code != roles.OTHER]
 
 
 @admin.register(SupportContact)

@@ -19,6 +19,7 @@ class WellbeingConfig(AppConfig):
         from training.signals import recent_critical_incidents
         from wellbeing import tasks
         from wellbeing.checkins import demo as checkins_demo
+        from wellbeing.checkins import role_schedule
         from wellbeing.oh import demo as oh_demo
         from wellbeing.risk import service as risk_service
         from wellbeing.screening import demo as screening_demo
@@ -40,6 +41,9 @@ class WellbeingConfig(AppConfig):
         # The critical-incident training recommendation follows the TRiM case (issue 20).
         post_save.connect(trim_recommend.case_opened_receiver, sender="wellbeing.TrimCase",
                           dispatch_uid="wellbeing.trim.recommend")
+        # A role's check-in interval becomes its schedule rows (issue 18: roles are data).
+        post_save.connect(role_schedule.role_saved_receiver, sender="portal.Role",
+                          dispatch_uid="wellbeing.checkins.role_schedule")
         recent_critical_incidents.connect(trim_recommend.recent_cases_receiver, dispatch_uid="wellbeing.trim.recent")
         # The overdue-flags gauge of /metrics.
         from portal.metrics import add_collector

@@ -72,8 +72,9 @@ def test_the_history_page_query_count_does_not_grow_with_entries(login, officer,
     # session, user, count, rule set with the current assessment's numbers, chart doses, the usual
     # start times and the shifts of the last few days for the quick button (issue 17: which shift
     # it means), unread notifications,
-    # page of shifts, their exposures with categories, and the idle-timeout session save (3)
-    with django_assert_num_queries(13):
+    # page of shifts, their exposures with categories, and the idle-timeout session save (3), and the
+    # roles offered (for the filter and the quick button: roles are data, issue 18)
+    with django_assert_num_queries(14):
         assert client.get("/exposure/").status_code == 200
 
 

@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from portal.models import HighRiskRole
+from portal.models import HighRiskRole, Role
 
 REQUIRED_COLUMNS = ("staff_number", "given_name", "family_name", "email", "organisation")
 # Optional columns: when one is not in the file, the import leaves what the portal holds for it.
@@ -149,12 +149,22 @@ def parse_date(value) -> datetime.date:
 
 @functools.cache
 def _high_risk_roles() -> dict[str, str]:
-    """Code and English label (without case) -> code."""
+    """Code and English label (without case) -> code, of the shipped roles and "other" (no query)."""
     found = {}
     with translation.override("en"):
         for code, label in HighRiskRole.choices:
             found[code.casefold()] = code
             found[str(label).casefold()] = code
+    return found
+
+
+def _added_roles() -> dict[str, str]:
+    """Code and English name (without case) -> code, of every role in the Role table (roles an admin
+    added included; read only for a value that is not a shipped role's)."""
+    found = dict(_high_risk_roles())
+    for code, name in Role.objects.values_list("code", "name"):
+        found[code.casefold()] = code
+        found[name.casefold()] = code
     return found
 
 
@@ -301,9 +311,13 @@ def _high_risk_role(row: _Row) -> str:
     known = _high_risk_roles()
     code = known.get(text.casefold()) or known.get(role_code(text))
     if code is None:
+        known = _added_roles()
+        code = known.get(text.casefold()) or known.get(role_code(text))
+    if code is None:
+        codes = list(dict.fromkeys(known.values()))
         row.error("high_risk_role", _did_you_mean(
             _("'%(value)s' is not a high-risk role (the codes are: %(codes)s)")
-            % {"value": text, "codes": ", ".join(HighRiskRole.values)}, text, list(known)))
+            % {"value": text, "codes": ", ".join(codes)}, text, list(known)))
         return ""
     return code
 

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import HighRiskRole, Organisation
+from portal.models import Organisation
 from wellbeing.instruments import CHOICES as INSTRUMENT_CHOICES
 from wellbeing.instruments import INSTRUMENTS
 
@@ -80,8 +80,8 @@ class CheckInSchedule(models.Model):
         Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="checkin_schedules",
         help_text=_("Leave empty for every organisation."),
     )
-    role = models.CharField(_("high-risk role"), max_length=30, choices=HighRiskRole.choices, blank=True,
-                            help_text=_("Leave empty for every role."))
+    # A `portal.roles.Role` code (the admin offers the Role table), or empty for every role.
+    role = models.CharField(_("high-risk role"), max_length=30, blank=True, help_text=_("Leave empty for every role."))
     instrument = models.CharField(_("questionnaire"), max_length=10, choices=INSTRUMENT_CHOICES)
     trigger = models.CharField(
         _("when"), max_length=20, choices=Trigger.choices,

@@ -6,8 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import roles
 from portal.dates import BoundedDateField
-from portal.models import HighRiskRole, Organisation, Unit
+from portal.models import Organisation, Unit
 from wellbeing.instruments import CHOICES as INSTRUMENT_CHOICES
 from wellbeing.models import Flag, OHCaseNote, Referral
 
@@ -179,8 +180,7 @@ class CohortForm(forms.Form):
                                           required=False, empty_label=_("All my organisations"))
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False,
                                   empty_label=_("All units"))
-    role = forms.ChoiceField(label=_("High-risk role"), required=False,
-                             choices=[("", _("All roles")), *HighRiskRole.choices])
+    role = forms.ChoiceField(label=_("High-risk role"), required=False)
     instrument = forms.ChoiceField(label=_("Questionnaire"), required=False,
                                    choices=[("", _("All questionnaires")), *INSTRUMENT_CHOICES])
     date_from = BoundedDateField(label=_("From"), required=False)
@@ -201,6 +201,7 @@ class CohortForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=organisation_ids)
         self.fields["unit"].queryset = Unit.objects.filter(organisation_id__in=organisation_ids).select_related(
             "organisation")
+        self.fields["role"].choices = [("", _("All roles")), *roles.holdable_choices()]
 
     def clean(self):
         data = super().clean()

@@ -55,7 +55,7 @@ def deployments(request: HttpRequest) -> HttpResponse:
 @area_required("team")
 def deployment_done(request: HttpRequest, pk: int) -> HttpResponse:
     exposure = access.get_scoped_or_404(request.user, Exposure.objects.filter(
-        defined_task=False, role__in=team_selectors.DEPLOYMENT_ROLES).select_related("officer"), pk, TEAM_SUMMARY)
+        defined_task=False, role__in=team_selectors.deployment_roles()).select_related("officer"), pk, TEAM_SUMMARY)
     if team_services.deployment_mark_followed_up(exposure=exposure, by=request.user):
         messages.success(request, _("Marked as debriefed: %(name)s, deployment of %(date)s.") % {
             "name": exposure.officer, "date": date_format(exposure.shift_date, "j M Y")})

@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from exposure.load import explanation
 from exposure.models import Exposure
 from exposure.selectors import load_summary
+from exposure.services import shown_weights
 from portal import access, audit
 from portal.access import TEAM_SUMMARY, area_required
 from portal.fetch_site import same_origin_reads
@@ -91,7 +92,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
                                             for a in actions.object_list],
         "flags": [(f, supervisor_label(f), supervisor_status(f)) for f in flags], "form": form,
         "linked_flag": (form.linked_flag, supervisor_label(form.linked_flag)) if form.linked_flag else None,
-        "how": explanation(rules),
+        "how": explanation(rules, shown_weights(officer.high_risk_role)),
         # TRiM: the stage of their latest case in three words, never its band, response or referral.
         "trim_stage": supervisor_stage(officer.pk),
         "team_query": urlencode({"team": officer.team_id}) if officer.team_id else "",

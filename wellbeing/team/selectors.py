@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from exposure.models import Exposure, OutcomeRequest, ShiftLog
-from portal import access
+from portal import access, roles
 from portal.language import in_active_language
 from portal.models import Team, User
 from wellbeing.models import CheckIn, Flag, RiskAssessment, WelfareAction
@@ -362,9 +362,13 @@ def outcome_requests_open(people):
             .select_related("officer", "shift", "category").order_by("created_at", "pk"))
 
 
-# Deployments logged without a defined task (issue 18): firearms and counter-terrorism only, the
-# roles whose form asks the question. An operational list, to debrief and check in with people.
-DEPLOYMENT_ROLES = ("firearms", "counter_terrorism")
+# Deployments logged without a defined task (issue 18): in the roles whose form asks the question
+# (firearms, counter-terrorism and any added role with deployment fields). An operational list, to
+# debrief and check in with people.
+def deployment_roles():
+    return roles.codes_with_kind(roles.DEPLOYMENT)
+
+
 DEPLOYMENT_WINDOW_DAYS = 14
 
 
@@ -372,7 +376,7 @@ def deployments_without_task(people, *, today: date, days: int = DEPLOYMENT_WIND
     """Deployments of `people` logged without a defined task whose shift fell in the last `days` days
     (today included), newest first, each with its follow-up mark if any. Person, date, role and category
     only: never the intensity, minutes, detail, mitigations or dose (the query does not select them)."""
-    rows = Exposure.objects.filter(officer_id__in=person_ids(people), role__in=DEPLOYMENT_ROLES, defined_task=False,
+    rows = Exposure.objects.filter(officer_id__in=person_ids(people), role__in=deployment_roles(), defined_task=False,
                                    shift_date__gt=today - timedelta(days=days), shift_date__lte=today)
     if to_do_only:
         rows = rows.filter(follow_up__isnull=True)

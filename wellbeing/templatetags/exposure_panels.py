@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from exposure import selectors as exposure_selectors
 from exposure.load import explanation, officer_sentence
 from exposure.models import Exposure
+from exposure.services import shown_weights
 from portal.access import scope
 from wellbeing.models import CheckIn
 from wellbeing.models.trim import TrimCase
@@ -36,7 +37,7 @@ def own_exposure_load(context, has_shifts):
     rules, numbers = own_load_panel(user)
     half_life = float(rules["dose_half_life_days"])
     out = {"has_shifts": has_shifts, "summary": officer_sentence((numbers or {}).get("band")),
-           "how": explanation(rules)}
+           "how": explanation(rules, shown_weights(user.high_risk_role))}
     if has_shifts:
         load = exposure_selectors.load_summary(scope(user, Exposure.objects.all()), today=timezone.localdate(),
                                                half_life=half_life)

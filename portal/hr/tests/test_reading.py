@@ -109,6 +109,7 @@ def test_a_fifty_megabyte_file_is_refused_without_reading_it():
     assert "50.0 MB" in messages(result)[0]
 
 
+@pytest.mark.django_db  # a value that is no shipped role is looked up in the Role table (roles are data)
 def test_bad_values_name_the_row_and_column():
     result = read_file(csv_bytes([
         row("1001", email="not-an-email"),
