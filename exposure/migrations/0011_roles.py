@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('exposure', '0010_outcomes'),
-        ('portal', '0018_roles'),
+        ('portal', '0019_roles'),
     ]
 
     operations = [

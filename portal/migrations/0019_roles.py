@@ -32,7 +32,7 @@ def unseed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0017_orgkinds'),
+        ('portal', '0018_heartbeat_lease_ops'),
     ]
 
     operations = [
