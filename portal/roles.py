@@ -3,7 +3,7 @@
 A role is a row an admin adds in the admin: its name, the kinds of field its shift form asks for,
 its check-in interval and the weights of its doses. Its exposure categories are `exposure.
 ExposureCategory` rows with its code. The four shipped roles (call handling, CSE review, firearms,
-counter-terrorism) are seeded rows (migration portal 0018) and keep their own hand-made forms; a
+counter-terrorism) are seeded rows (migration portal 0019) and keep their own hand-made forms; a
 role an admin adds gets a form built from its field kinds (exposure/role_forms.py).
 
 The model lives in the core app, beside `User.high_risk_role`, because every app lists roles
