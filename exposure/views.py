@@ -35,7 +35,8 @@ from exposure.models import (
     ViewingSession,
 )
 from portal import roles
-from portal.access import area_required, get_own_or_404, notices_for, scope
+from portal.access import area_required, get_own_or_404, scope
+from portal.notices import notices_for
 
 PAGE_SIZE = 20
 

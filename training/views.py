@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from portal import access
+from portal import access, notices
 from portal.access import area_required
 from training import selectors, services
 from training.forms import FeedbackForm, QuizForm
@@ -38,7 +38,7 @@ def index(request: HttpRequest) -> HttpResponse:
     open_ = [a for a in assignments if a.completed_at is None]
     done = [a for a in assignments if a.completed_at is not None]
     return render(request, "training/index.html", {
-        "open_assignments": open_, "done_assignments": done, "notice": access.NOTICES["training"],
+        "open_assignments": open_, "done_assignments": done, "notice": notices.NOTICES["training"],
     })
 
 
@@ -106,7 +106,7 @@ def quiz(request: HttpRequest, pk: int) -> HttpResponse:
         })
     return render(request, "training/quiz.html", {
         "assignment": assignment, "version": version, "form": form, "attempts": assignment.attempts.count(),
-        "notice": access.NOTICES["training"],
+        "notice": notices.NOTICES["training"],
     })
 
 
@@ -132,7 +132,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Thank you for your feedback."))
         return redirect("training:index")
     return render(request, "training/feedback.html", {
-        "completion": completion, "form": form, "notice": access.NOTICES["training"],
+        "completion": completion, "form": form, "notice": notices.NOTICES["training"],
     })
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from portal import access, disclosure
+from portal import notices as who_sees
 from portal.models import AuditEvent, Disclosure
 from portal.tests.factories import OfficerFactory
 
@@ -86,19 +87,19 @@ def test_the_lookup_is_one_query_however_many_people(officer, supervisor, django
 
 
 def test_misleading_result_wording_notices_say_what_the_officer_chose(officer, teammate):
-    default = access.notices_for(officer)
-    assert default == {k: str(v) for k, v in access.NOTICES.items()}
+    default = who_sees.notices_for(officer)
+    assert default == {k: str(v) for k, v in who_sees.NOTICES.items()}
     disclosure.choose(officer=officer, audience=access.SUPERVISOR, choice=access.CLINICAL_CATEGORY)
     disclosure.choose(officer=officer, audience=access.OCCUPATIONAL_HEALTH, choice=access.ALL_COMMENTS)
     disclosure.choose(officer=officer, audience=access.PEER_SUPPORTER, choice=access.LEVEL, peer_supporter=teammate)
-    notices = access.notices_for(officer)
+    notices = who_sees.notices_for(officer)
     assert "which kind of questionnaire scored above its cut-off" in notices["checkin"]
     assert "all your check-in comments" in notices["checkin_comment"]
     assert f"{teammate}, the peer supporter you named, also sees your overall level" in notices["exposure"]
     assert f"{teammate}, the peer supporter you named" in notices["checkin"]
     for audience in access.DISCLOSURE_CHOICES:
         disclosure.withdraw(officer=officer, audience=audience)
-    assert access.notices_for(officer) == default
+    assert who_sees.notices_for(officer) == default
 
 
 @pytest.mark.parametrize("role, told", [("firearms", True), ("counter_terrorism", True),
@@ -106,6 +107,6 @@ def test_misleading_result_wording_notices_say_what_the_officer_chose(officer, t
 def test_misleading_result_wording_deployment_roles_are_told_their_supervisor_sees_deployments_to_debrief(
         officer, role, told):
     officer.high_risk_role = role
-    notice = access.notices_for(officer)["exposure"]
+    notice = who_sees.notices_for(officer)["exposure"]
     assert ("your supervisor also sees its date and kind" in notice) is told
-    assert notice.startswith(str(access.NOTICES["exposure"]))
+    assert notice.startswith(str(who_sees.NOTICES["exposure"]))

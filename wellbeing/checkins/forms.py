@@ -15,7 +15,7 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from portal.access import NOTICES
+from portal.notices import NOTICES
 from wellbeing.instruments import Instrument
 
 TOKEN_SALT = "wellbeing.checkin.submission"  # noqa: S105 - a signing namespace, not a secret
@@ -72,7 +72,7 @@ class CheckInForm(forms.Form):
     def __init__(self, *args, instrument: Instrument, notices: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
-        if notices:  # who will read the comment, as true for this officer (`portal.access.notices_for`)
+        if notices:  # who will read the comment, as true for this officer (`portal.notices.notices_for`)
             self.fields["comment"].help_text = notices["checkin_comment"]
         choices = [(str(o.value), str(o.label)) for o in instrument.options]
         items = {}

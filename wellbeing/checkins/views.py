@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal import access
+from portal import notices as who_sees
 from portal.access import area_required
 from portal.language import instrument_language
 from wellbeing import instruments
@@ -78,7 +79,7 @@ def checkin(request, code: str):
     instrument = _instrument_or_404(code)
     officer = request.user  # area_required let only an officer in; a check-in is always their own
     token_problem = None
-    notices = access.notices_for(officer)
+    notices = who_sees.notices_for(officer)
     if request.method == "POST":
         form = CheckInForm(request.POST, instrument=instrument, notices=notices)
         submission = None
@@ -150,7 +151,7 @@ def _contacts(user, status: availability.OhStatus | None) -> list:
 @area_required("wellbeing")
 def result(request, pk: int):
     checkin = access.get_own_or_404(request.user, CheckIn.objects.all(), pk)
-    notices = access.notices_for(request.user)
+    notices = who_sees.notices_for(request.user)
     definition = checkin.definition
     answers = [
         {"number": item.number, "text": item.text, "answer": definition.option_label(value)}
@@ -166,7 +167,7 @@ def result(request, pk: int):
         "trends": selectors.trends(checkins, now=timezone.now(), instrument=checkin.instrument),
         "contacts": _contacts(request.user, next_steps["status"] if next_steps else None),
         "sharing_form": SharingForm(initial={"share_comment_with_oh": checkin.share_comment_with_oh}),
-        # Who sees what: the very words of the form (portal.access.notices_for), not a paraphrase.
+        # Who sees what: the very words of the form (portal.who_sees.notices_for), not a paraphrase.
         "notice": notices["checkin"], "comment_notice": notices["checkin_comment"],
         "all_comments_to_oh": access.all_comments_for_oh(request.user),
     })

@@ -1,7 +1,7 @@
 """The officer's own context on a flag about them: added, edited or withdrawn by them only.
 
 The words are theirs, shared by their choice with their supervisor and occupational health
-(`portal.access.NOTICES["flag_context"]` says so before they submit). They are kept on the flag and
+(`portal.notices.NOTICES["flag_context"]` says so before they submit). They are kept on the flag and
 nowhere else: the audit event says that context was added, changed or withdrawn, never what it says."""
 
 from __future__ import annotations

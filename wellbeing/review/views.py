@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from portal import access, audit, exports
+from portal import access, audit, exports, notices
 from portal.access import area_required
 from portal.exports import SUPPRESS_BELOW, SUPPRESSED
 from portal.fetch_site import same_origin_reads
@@ -45,7 +45,7 @@ def my_flags(request: HttpRequest) -> HttpResponse:
     flags = list(_own_flags(request.user)[:MY_FLAGS_SHOWN])
     return render(request, "wellbeing/review/my_flags.html", {
         "rows": [{"flag": f, "text": reason(f.reason_code).officer_text} for f in flags],
-        "notice": access.NOTICES["flag_context"],
+        "notice": notices.NOTICES["flag_context"],
     })
 
 
@@ -72,7 +72,7 @@ def flag_context(request: HttpRequest, pk: int) -> HttpResponse:
         form, status = FlagContextForm(initial={"text": flag.officer_context}), 200
     return render(request, "wellbeing/review/flag_context.html", {
         "flag": flag, "text": reason(flag.reason_code).officer_text, "form": form,
-        "notice": access.NOTICES["flag_context"],
+        "notice": notices.NOTICES["flag_context"],
     }, status=status)
 
 

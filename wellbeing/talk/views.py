@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import access, audit
+from portal import access, audit, notices
 from portal.access import area_required
 from wellbeing.checkins import availability
 from wellbeing.checkins.selectors import support_contacts_for
@@ -34,7 +34,7 @@ def talk(request):
             messages.success(request, _("Your request has been sent."))
             return redirect("talk:sent", pk=sent.pk)
     return render(request, "wellbeing/talk/talk.html", {
-        "form": form, "peers": peers, "notice": access.NOTICES["talk"],
+        "form": form, "peers": peers, "notice": notices.NOTICES["talk"],
         "contacts": support_contacts_for(officer), "mine": selectors.own_requests(officer),
     })
 

@@ -11,7 +11,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from portal.access import NOTICES
+from portal.notices import NOTICES
 from wellbeing.checkins.selectors import trend_summary
 from wellbeing.instruments import PHQ9, PULSE
 from wellbeing.models import CheckIn, Flag, SupportContact

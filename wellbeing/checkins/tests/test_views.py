@@ -26,7 +26,7 @@ def test_the_form_shows_the_instruments_instructions_scale_and_every_item(client
     for n in range(1, 10):
         assert f'name="q{n}"' in html
     assert "Thoughts that you would be better off dead or of hurting yourself in some way" in html
-    assert "only by you and occupational health" in html  # who sees this, from portal.access.NOTICES
+    assert "only by you and occupational health" in html  # who sees this, from portal.notices.NOTICES
 
 
 def test_completing_a_phq9_stores_answers_score_version_and_requests_a_recompute(

@@ -9,6 +9,7 @@ import zipfile
 import pytest
 
 from portal import access, disclosure
+from portal import notices as who_sees
 from portal.models import AuditEvent, Disclosure
 from wellbeing.oh.tests.test_views import open_case
 from wellbeing.tests.helpers import make_checkin
@@ -132,14 +133,14 @@ def test_oh_reads_every_comment_only_while_the_officer_shares_them_all(login, cl
 def test_misleading_result_wording_the_form_and_result_say_who_reads_now(login, officer):
     client = login(officer)
     checkin = make_checkin(officer, "pulse", comment=PRIVATE, share=False)
-    assert str(access.NOTICES["checkin_comment"]) in client.get("/wellbeing/checkin/pulse/").content.decode()
+    assert str(who_sees.NOTICES["checkin_comment"]) in client.get("/wellbeing/checkin/pulse/").content.decode()
     assert "Private to you." in client.get(f"/wellbeing/checkins/{checkin.pk}/").content.decode()
     disclosure.choose(officer=officer, audience=access.OCCUPATIONAL_HEALTH, choice=access.ALL_COMMENTS)
     disclosure.choose(officer=officer, audience=access.SUPERVISOR, choice=access.CLINICAL_CATEGORY)
     form = client.get("/wellbeing/checkin/phq9/").content.decode()
-    notices = access.notices_for(officer)
+    notices = who_sees.notices_for(officer)
     assert notices["checkin_comment"] in form and notices["checkin"] in form
-    assert str(access.NOTICES["checkin_comment"]) not in form and str(access.NOTICES["checkin"]) not in form
+    assert str(who_sees.NOTICES["checkin_comment"]) not in form and str(who_sees.NOTICES["checkin"]) not in form
     result = client.get(f"/wellbeing/checkins/{checkin.pk}/").content.decode()
     assert "because you chose to share all your comments" in result and "Private to you." not in result
 

@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from portal import access
+from portal import notices
 from portal.models import AuditEvent
 from wellbeing.models import Flag
 from wellbeing.review import services
@@ -21,7 +21,7 @@ def test_the_officer_sees_who_will_read_it_before_they_share(login, officer):
     client = login(officer)
     assert f"/wellbeing/flags/{f.pk}/context/" in client.get("/wellbeing/flags/").content.decode()
     page = client.get(f"/wellbeing/flags/{f.pk}/context/").content.decode()
-    assert str(access.NOTICES["flag_context"]) in page
+    assert str(notices.NOTICES["flag_context"]) in page
     assert page.index('id="context-notice"') < page.index('name="text"')
 
 
