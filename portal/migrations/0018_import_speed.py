@@ -5,7 +5,7 @@ no plain index serves; sign-in and SCIM look a username up exactly, through the 
 stays), and every person the HR import writes paid for it (issue 19, bench/import_people.py).
 
 Database only: Django's migration state does not model the "_like" index, so nothing changes there
-and makemigrations stays clean. Reversing recreates it as Django names it. A later AlterField of
+and makemigrations stays clean. Reversing recreates it as Django makes it. A later AlterField of
 username that changes its type would recreate it (Django drops it IF EXISTS, then creates it again):
 drop it again in that migration."""
 
@@ -23,9 +23,10 @@ def drop_like_index(apps, schema_editor):
 
 def recreate_like_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        quote = schema_editor.quote_name
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {quote(_like_index(schema_editor))} "
-                              f"ON {quote('portal_user')} ({quote('username')} varchar_pattern_ops)")
+        user = apps.get_model("portal", "User")
+        statement = schema_editor._create_like_index_sql(user, user._meta.get_field("username"))
+        if statement is not None:
+            schema_editor.execute(statement)  # as Django made it
 
 
 class Migration(migrations.Migration):
