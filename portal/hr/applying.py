@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from portal import audit
 from portal.admin_guard import ROLE_FLAGS as AUDITED_FLAGS
 from portal.admin_guard import ROLE_SETS, role_changes
+from portal.hr.bulk import collector_paused
 from portal.hr.guards import admin_problems
 from portal.hr.inserting import insert_people, update_people
 from portal.hr.planning import Plan
@@ -213,6 +214,7 @@ def _audit_roles(role_events: list, by) -> None:
                           detail=lambda user: details[user.pk], actor=by if by is not None else audit.FROM_CONTEXT)
 
 
+@collector_paused()
 def apply_plan(plan: Plan, *, by, deactivate_missing=frozenset()) -> dict:
     """Write `plan` (all of it or nothing) and return its counts. `by`: the person importing (None
     for the command run without one). `deactivate_missing`: ids of people in `plan.missing` the

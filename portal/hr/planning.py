@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.hr.bulk import collector_paused
 from portal.hr.guards import admin_problems
 from portal.hr.records import ALL_OPTIONAL, ROLE_FLAGS, PersonRecord, RowError
 from portal.hr.structure import Organisations, Structure, team_label
@@ -344,6 +345,7 @@ def _compare_supervision(plan: Plan, candidates, structure: Structure) -> None:
             change.supervises = (old, new)
 
 
+@collector_paused()
 def build_plan(records, *, full: bool, organisation=None, file_sha256: str = "", today=None, by=None) -> Plan:
     """What importing `records` would do; reads the portal, writes nothing. `full`: the file holds
     everyone of its organisation(s), so people not in it are listed as missing. `organisation`: the
