@@ -142,14 +142,15 @@ def _snapshots(fields: dict, old_teams=(), new_teams=()) -> tuple[dict, dict]:
 
 def _create_people(plan: Plan, team_ids, role_events: list) -> None:
     usernames = Usernames() if plan.creates else None
-    membership = Team.supervisors.through
     for batch in _batches(plan.creates):
         insert_people(_NEW_COLUMNS, _new_people(plan, batch, team_ids, usernames))
-        # An officer's own role gives no rights over anyone: the import's event counts them.
-        wanted = [record for record in batch if _needs_id(plan, record)]
-        ids = _ids_of(plan, wanted) if wanted else {}
+    # Ids are read back only for those who need one, once everyone is in (a query a batch of them).
+    # An officer's own role gives no rights over anyone: the import's event counts them.
+    membership = Team.supervisors.through
+    for batch in _batches([record for record in plan.creates if _needs_id(plan, record)]):
+        ids = _ids_of(plan, batch)
         links = []
-        for record in wanted:
+        for record in batch:
             pk = ids[record.row]
             supervised = [team_ids[key] for key in plan.record_supervises.get(record.row, ())]
             links += [membership(user_id=pk, team_id=team_id) for team_id in supervised]

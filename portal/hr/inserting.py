@@ -38,7 +38,10 @@ def _copy(columns: list[str], rows: list[tuple], defaults: dict) -> None:
     C): texts and dates quoted, numbers and booleans bare, None as a quoted empty field that
     FORCE_NULL reads as NULL."""
     fixed = [name for name in defaults if name not in columns]
-    constant = tuple(defaults[name] for name in fixed)
+    # The same for everyone: a date_joined (a datetime, which the csv module would turn into text
+    # on every row) is made text once, as the module would write it.
+    constant = tuple(str(value) if isinstance(value, datetime.date) else value
+                     for value in (defaults[name] for name in fixed))
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
     writer.writerows(row + constant for row in rows)
