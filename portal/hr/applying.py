@@ -5,6 +5,7 @@ person whose roles changed (ids and booleans only)."""
 
 from __future__ import annotations
 
+import base64
 import functools
 import re
 import secrets
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from portal import audit
 from portal.admin_guard import ROLE_FLAGS as AUDITED_FLAGS
 from portal.admin_guard import ROLE_SETS, role_changes
+from portal.hr.bulk import collector_paused
 from portal.hr.guards import admin_problems
 from portal.hr.inserting import insert_people, update_people
 from portal.hr.planning import Plan
@@ -75,26 +77,55 @@ class Usernames:
         return username
 
 
-def _new_user(plan: Plan, record, team_ids, usernames: Usernames) -> dict:
-    """The column values (by attname) of a person to create."""
-    team_key = plan.record_teams.get(record.row)
-    ended = record.employment_ended_on
-    return {
-        "username": usernames.new(record.email), "first_name": record.given_name, "last_name": record.family_name,
-        "email": record.email, "organisation_id": plan.record_orgs[record.row], "staff_number": record.staff_number,
-        "team_id": team_ids[team_key] if team_key else None, "high_risk_role": record.high_risk_role,
-        "high_risk_role_since": record.high_risk_role_since, "employment_ended_on": ended,
-        "is_active": not (ended is not None and ended <= plan.today),
-        # Unusable: people sign in with the force's single sign-on, or set a password from an
-        # invitation; the import itself never sends email.
-        "password": UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30),
-        **_role_flags(record.roles)}
+# The columns the import writes for a new person, in the order of the rows _new_people builds.
+_NEW_COLUMNS = ["username", "first_name", "last_name", "email", "organisation_id", "staff_number", "team_id",
+                "high_risk_role", "high_risk_role_since", "employment_ended_on", "is_active", "password",
+                *ROLE_FLAGS.values()]
+_TOKEN_BYTES = 30  # as secrets.token_urlsafe(30): 40 characters of URL-safe base64 a password
+
+
+def _unusable_passwords(count: int) -> list[str]:
+    """`count` unusable passwords (people sign in with the force's single sign-on, or set a password
+    from an invitation; the import itself never sends email): each the prefix and 30 random bytes
+    from the operating system, as URL-safe base64, drawn in one call for them all."""
+    text = base64.urlsafe_b64encode(secrets.token_bytes(_TOKEN_BYTES * count)).decode()
+    width = _TOKEN_BYTES * 4 // 3
+    return [UNUSABLE_PASSWORD_PREFIX + text[n:n + width] for n in range(0, width * count, width)]
+
+
+def _new_people(plan: Plan, records, team_ids, usernames: Usernames) -> list[tuple]:
+    """The rows (values of _NEW_COLUMNS) of people to create."""
+    rows, today = [], plan.today
+    for record, password in zip(records, _unusable_passwords(len(records)), strict=True):
+        team_key = plan.record_teams.get(record.row)
+        ended = record.employment_ended_on
+        rows.append((usernames.new(record.email), record.given_name, record.family_name, record.email,
+                     plan.record_orgs[record.row], record.staff_number, team_ids[team_key] if team_key else None,
+                     record.high_risk_role, record.high_risk_role_since, ended,
+                     not (ended is not None and ended <= today), password, *_role_flags(record.roles)))
+    return rows
 
 
 @functools.lru_cache(maxsize=512)
-def _role_flags(roles: frozenset) -> dict:
-    """The role flags of a set of role codes (a file holds few distinct sets). Read-only."""
-    return {flag: code in roles for code, flag in ROLE_FLAGS.items()}
+def _role_flags(roles: frozenset) -> tuple[bool, ...]:
+    """The values of ROLE_FLAGS' flags for a set of role codes (a file holds few distinct sets)."""
+    return tuple(code in roles for code in ROLE_FLAGS)
+
+
+def _needs_id(plan: Plan, record) -> bool:
+    """Whether a new person's id is needed after the insert: for the teams they supervise, or for
+    the role-change event of someone given more than an officer's role."""
+    return bool(plan.record_supervises.get(record.row)) or bool(record.roles - {"officer"})
+
+
+def _ids_of(plan: Plan, records) -> dict[int, int]:
+    """The ids of just-created people, by their row in the file (one query; staff numbers are
+    unique in an organisation)."""
+    keys = {(plan.record_orgs[record.row], record.staff_number): record.row for record in records}
+    found = User.objects.filter(organisation_id__in={org for org, _number in keys},
+                                staff_number__in={number for _org, number in keys}).exclude(staff_number="")
+    rows = found.order_by().values_list("pk", "organisation_id", "staff_number")
+    return {keys[(org, number)]: pk for pk, org, number in rows if (org, number) in keys}
 
 
 def _snapshots(fields: dict, old_teams=(), new_teams=()) -> tuple[dict, dict]:
@@ -111,18 +142,23 @@ def _snapshots(fields: dict, old_teams=(), new_teams=()) -> tuple[dict, dict]:
 
 def _create_people(plan: Plan, team_ids, role_events: list) -> None:
     usernames = Usernames() if plan.creates else None
-    membership = Team.supervisors.through
     for batch in _batches(plan.creates):
-        people = [_new_user(plan, record, team_ids, usernames) for record in batch]
-        ids = insert_people(people)
+        insert_people(_NEW_COLUMNS, _new_people(plan, batch, team_ids, usernames))
+    # Ids are read back only for those who need one, once everyone is in (a query a batch of them).
+    # An officer's own role gives no rights over anyone: the import's event counts them.
+    membership = Team.supervisors.through
+    for batch in _batches([record for record in plan.creates if _needs_id(plan, record)]):
+        ids = _ids_of(plan, batch)
         links = []
-        for values, record, pk in zip(people, batch, ids, strict=True):
+        for record in batch:
+            pk = ids[record.row]
             supervised = [team_ids[key] for key in plan.record_supervises.get(record.row, ())]
             links += [membership(user_id=pk, team_id=team_id) for team_id in supervised]
             if not (record.roles - {"officer"}):
-                continue  # an officer's own role gives no rights over anyone: the import's event counts them
-            fields = {flag: (False, True) for flag in ROLE_FLAGS.values() if values[flag]}
-            fields["is_active"] = (False, values["is_active"])
+                continue
+            fields = {flag: (False, True) for code, flag in ROLE_FLAGS.items() if code in record.roles}
+            ended = record.employment_ended_on
+            fields["is_active"] = (False, not (ended is not None and ended <= plan.today))
             role_events.append((pk, True, role_changes(*_snapshots(fields, (), supervised))))
         membership.objects.bulk_create(links)
 
@@ -179,6 +215,7 @@ def _audit_roles(role_events: list, by) -> None:
                           detail=lambda user: details[user.pk], actor=by if by is not None else audit.FROM_CONTEXT)
 
 
+@collector_paused()
 def apply_plan(plan: Plan, *, by, deactivate_missing=frozenset()) -> dict:
     """Write `plan` (all of it or nothing) and return its counts. `by`: the person importing (None
     for the command run without one). `deactivate_missing`: ids of people in `plan.missing` the

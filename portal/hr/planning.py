@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime
 import functools
+import operator
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.hr.bulk import collector_paused
 from portal.hr.guards import admin_problems
 from portal.hr.records import ALL_OPTIONAL, ROLE_FLAGS, PersonRecord, RowError
 from portal.hr.structure import Organisations, Structure, team_label
@@ -270,12 +272,19 @@ def _supervision(org_ids) -> dict[int, set[int]]:
     return found
 
 
-def _person(row: dict) -> Person:
-    return Person(row["pk"], row["staff_number"], row["username"], row["first_name"], row["last_name"], row["email"],
-                  row["is_active"])
+# Positions in a person's values (_VALUES): the portal's people are read as tuples, and made into
+# a dict only for the few a file changes.
+_AT = {name: n for n, name in enumerate(_VALUES)}
+_PK, _ORG, _STAFF, _ACTIVE, _ENDED, _TEAM = (_AT[name] for name in (
+    "pk", "organisation_id", "staff_number", "is_active", "employment_ended_on", "team_id"))
+_PERSON = operator.itemgetter(*(_AT[name] for name in ("pk", "staff_number", "username", "first_name", "last_name",
+                                                       "email", "is_active")))
+_SAME = operator.itemgetter(*(_AT[name] for name in ("first_name", "last_name", "email", "high_risk_role",
+                                                     "high_risk_role_since", *ROLE_FLAGS.values())))
 
 
-_FLAGS = tuple(ROLE_FLAGS.values())
+def _person(values: tuple) -> Person:
+    return Person(*_PERSON(values))
 
 
 @functools.cache
@@ -283,19 +292,18 @@ def _flags_of(roles: frozenset) -> tuple:
     return tuple(code in roles for code in ROLE_FLAGS)
 
 
-def _unchanged(record: PersonRecord, row: dict, plan: Plan, structure: Structure) -> bool:
-    """True if `record` gives every column and they all match the active person `row` (most rows
+def _unchanged(record: PersonRecord, values: tuple, plan: Plan, structure: Structure) -> bool:
+    """True if `record` gives every column and they all match the active person `values` (most rows
     of a re-import): what `_field_changes` would find, without its work. False: ask it."""
     ended = record.employment_ended_on
-    if (record.columns != ALL_OPTIONAL or not row["is_active"] or ended != row["employment_ended_on"]
+    if (record.columns != ALL_OPTIONAL or not values[_ACTIVE] or ended != values[_ENDED]
             or (ended is not None and ended <= plan.today)):
         return False
     key = plan.record_teams[record.row]
-    if row["team_id"] != (structure.team_ids.get(key, -1) if key else None):
+    if values[_TEAM] != (structure.team_ids.get(key, -1) if key else None):
         return False
-    return ((row["first_name"], row["last_name"], row["email"], row["high_risk_role"], row["high_risk_role_since"])
-            == (record.given_name, record.family_name, record.email, record.high_risk_role,
-                record.high_risk_role_since)) and tuple(map(row.__getitem__, _FLAGS)) == _flags_of(record.roles)
+    return _SAME(values) == (record.given_name, record.family_name, record.email, record.high_risk_role,
+                             record.high_risk_role_since, *_flags_of(record.roles))
 
 
 def _compare_people(plan: Plan, records, structure: Structure, org_ids) -> set:
@@ -305,45 +313,48 @@ def _compare_people(plan: Plan, records, structure: Structure, org_ids) -> set:
     people = User.objects.filter(organisation_id__in=org_ids).exclude(staff_number="").order_by()
     if not plan.full and len(by_key) <= _FEW:
         people = people.filter(staff_number__in={number for _org, number in by_key})  # SCIM: one person
-    people = people.values(*_VALUES)
     matched, supervisors = set(), []
-    for row in people.iterator(chunk_size=5000):
-        key = (row["organisation_id"], row["staff_number"])
+    for values in people.values_list(*_VALUES).iterator(chunk_size=5000):
+        key = (values[_ORG], values[_STAFF])
         record = by_key.get(key)
         if record is None:
-            if plan.full and row["is_active"]:
-                plan.missing.append(_person(row))
+            if plan.full and values[_ACTIVE]:
+                plan.missing.append(_person(values))
             continue
         matched.add(key)
         change = None
-        if not _unchanged(record, row, plan, structure):
-            fields = _field_changes(record, row, plan, structure)
+        if not _unchanged(record, values, plan, structure):
+            fields = _field_changes(record, dict(zip(_VALUES, values, strict=True)), plan, structure)
             if fields:
-                change = PersonChange(_person(row), record, fields)
+                change = PersonChange(_person(values), record, fields)
                 plan.changes.append(change)
         if record.gives("supervises"):
-            supervisors.append((row, record, change))
+            supervisors.append((values, record, change))
     _compare_supervision(plan, supervisors, structure)
     return matched
 
 
 def _compare_supervision(plan: Plan, candidates, structure: Structure) -> None:
     """Supervised teams, for the people whose file gives them (teams of their organisation only:
-    a team elsewhere that an admin gave them is left alone). `candidates`: (row, record, its
-    change or None)."""
+    a team elsewhere that an admin gave them is left alone). `candidates`: (person's values,
+    record, its change or None)."""
     held = _supervision(set(plan.record_orgs.values())) if candidates else {}
-    for row, record, change in candidates:
-        org_id = plan.record_orgs[record.row]
-        old = frozenset(structure.key_of_id[t] for t in held.get(row["pk"], ())
-                        if t in structure.key_of_id and structure.key_of_id[t][0] == org_id)
+    for values, record, change in candidates:
+        teams = held.get(values[_PK], ())
         new = plan.record_supervises.get(record.row, frozenset())
+        if not (teams or new):
+            continue  # supervises no team, before or after
+        org_id = plan.record_orgs[record.row]
+        old = frozenset(structure.key_of_id[t] for t in teams
+                        if t in structure.key_of_id and structure.key_of_id[t][0] == org_id)
         if old != new:
             if change is None:
-                change = PersonChange(_person(row), record, {})
+                change = PersonChange(_person(values), record, {})
                 plan.changes.append(change)
             change.supervises = (old, new)
 
 
+@collector_paused()
 def build_plan(records, *, full: bool, organisation=None, file_sha256: str = "", today=None, by=None) -> Plan:
     """What importing `records` would do; reads the portal, writes nothing. `full`: the file holds
     everyone of its organisation(s), so people not in it are listed as missing. `organisation`: the

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.hr.bulk import collector_paused
 from portal.hr.records import (
     COLUMNS,
     OPTIONAL_COLUMNS,
@@ -231,6 +232,7 @@ def _read_rows(rows: Iterator[tuple[int, list]], result: ReadResult, limit: int)
         result.records.append(record)
 
 
+@collector_paused()
 def read_file(data, filename: str = "", *, row_limit: int | None = None) -> ReadResult:
     """Read an HR file (bytes or a binary file object; CSV or XLSX) into typed records and errors.
     `row_limit`: stop at this many people rather than HR_IMPORT_MAX_ROWS (the admin page's smaller
