@@ -9,7 +9,7 @@ from django.db.migrations.loader import MigrationLoader
 
 from portal.models import User
 
-MIGRATION = importlib.import_module("portal.migrations.0018_import_speed")
+MIGRATION = importlib.import_module("portal.migrations.0020_import_speed")
 
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: no such index elsewhere")
 
@@ -22,8 +22,8 @@ def _indexes() -> dict[str, str]:
 
 def test_the_migration_changes_no_model_state():
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    before = loader.project_state(("portal", "0017_orgkinds"))
-    after = loader.project_state(("portal", "0018_import_speed"))
+    before = loader.project_state(("portal", "0019_roles"))
+    after = loader.project_state(("portal", "0020_import_speed"))
     assert before.models == after.models
 
 

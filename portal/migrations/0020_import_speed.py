@@ -32,7 +32,7 @@ def recreate_like_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("portal", "0017_orgkinds"),
+        ("portal", "0019_roles"),
     ]
 
     operations = [
