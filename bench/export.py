@@ -91,8 +91,8 @@ def export_csv(rows: int) -> tuple[int, int]:
     plan = exports.disclosure_plan(oh_selectors.checkin_report_groups(qs))
     key = export_key(settings.PSEUDONYM_KEY, longitudinal=False)
     sink = Sink()
-    for line in exports.csv_lines(REPORT_HEADER, oh_selectors.checkin_report_rows(
-            qs, Pseudonymiser(key), plan), neutralised=True):
+    for line in exports.csv_lines(REPORT_HEADER, oh_selectors.checkin_report_csv(
+            qs, Pseudonymiser(key), plan), written=True):
         sink.write(line)
     return plan.rows, sink.size
 
