@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.functional import Promise
@@ -81,14 +82,19 @@ def csv_lines(header: Iterable, rows: Iterable, batch: int = CSV_BATCH_ROWS,
     buffer = io.StringIO()
     csv.writer(buffer).writerow([_csv_cell(h) for h in header])
     yield "\ufeff" + buffer.getvalue()
+    if written:  # lines joined in blocks, taken from the rows by islice's C loop
+        rows = iter(rows)
+        while block := "".join(islice(rows, batch)):
+            yield block
+        return
     block: list = []
     for row in rows:
-        block.append(row if neutralised or written else [_csv_cell(v) for v in row])
+        block.append(row if neutralised else [_csv_cell(v) for v in row])
         if len(block) == batch:
-            yield "".join(block) if written else _csv_block(block)
+            yield _csv_block(block)
             block = []
     if block:
-        yield "".join(block) if written else _csv_block(block)
+        yield _csv_block(block)
 
 
 def _csv_block(rows: list) -> str:

@@ -6,9 +6,8 @@ the same neutraliser and csv writer, the same small-number plan, the same pseudo
 
 from datetime import timedelta
 
-from django.db.models import Count
-
 import pytest
+from django.db.models import Count
 from django.utils import timezone
 
 from portal import exports
