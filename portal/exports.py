@@ -84,8 +84,8 @@ def csv_lines(header: Iterable, rows: Iterable, batch: int = CSV_BATCH_ROWS,
     yield "\ufeff" + buffer.getvalue()
     if written:  # lines joined in blocks, taken from the rows by islice's C loop
         rows = iter(rows)
-        while block := "".join(islice(rows, batch)):
-            yield block
+        while text := "".join(islice(rows, batch)):
+            yield text
         return
     block: list = []
     for row in rows:
