@@ -15,7 +15,7 @@ from django.db.models import CharField, Count, Exists, Func, OuterRef, Prefetch,
 from django.utils import timezone
 
 from exposure.models import Exposure, OutcomeRequest, ShiftLog
-from portal import access, exports
+from portal import access, chunked, exports
 from portal.models import AuditEvent, Disclosure, Notification, User
 from wellbeing import instruments
 from wellbeing.models import (
@@ -247,7 +247,7 @@ def checkin_report_rows(qs: QuerySet, pseudonymise, plan: exports.DisclosurePlan
     shown: dict[tuple, tuple | None] = {}  # (org id, unit id, role, questionnaire, band) -> text cells
     names: dict[int, str] = {}  # person id -> pseudonym
     for (officer_id, org_id, unit_id, org, unit, role, instrument, day, total, band,
-         positive) in checkin_report_values(qs).iterator(chunk_size=chunk_size):
+         positive) in chunked.rows(checkin_report_values(qs), chunk_size):
         key = (org_id, unit_id, role, instrument, band)
         try:
             cells = shown[key]
@@ -284,7 +284,7 @@ def checkin_report_csv(qs: QuerySet, pseudonymise, plan: exports.DisclosurePlan,
     days, totals, flags = (exports.Remembered(lambda value: exports.csv_text([value])) for _ in range(3))
     end = exports.CSV_LINE_END
     for (officer_id, org_id, unit_id, org, unit, role, instrument, day, total, band,
-         positive) in checkin_report_values(qs).iterator(chunk_size=chunk_size):
+         positive) in chunked.rows(checkin_report_values(qs), chunk_size):
         key = (org_id, unit_id, role, instrument, band)
         try:
             text = parts[key]
