@@ -5,7 +5,8 @@
   python bench/export.py --scale full     # 1 million check-ins (synth builds 4 million exposures)
 
 E1  CSV export of N rows (pseudonymised, neutralised, streamed from a server-side cursor) /
-    PostgreSQL's `COPY (SELECT ...) TO STDOUT WITH CSV` of the same query               goal <= 5
+    PostgreSQL's `COPY (SELECT ...) TO STDOUT WITH CSV` of the same query               goal <= 3
+    (issue 22; it was 5)
 E2  peak RSS of the export at N rows - at 10,000 rows, each in a fresh process           goal < 50 MB
 E3  XLSX export of the same rows / the same COPY                                         goal <= 20
     and that sheets split at Excel's row limit (checked with a small limit; the real one is
@@ -91,8 +92,8 @@ def export_csv(rows: int) -> tuple[int, int]:
     plan = exports.disclosure_plan(oh_selectors.checkin_report_groups(qs))
     key = export_key(settings.PSEUDONYM_KEY, longitudinal=False)
     sink = Sink()
-    for line in exports.csv_lines(REPORT_HEADER, oh_selectors.checkin_report_rows(
-            qs, Pseudonymiser(key), plan), neutralised=True):
+    for line in exports.csv_lines(REPORT_HEADER, oh_selectors.checkin_report_csv(
+            qs, Pseudonymiser(key), plan), written=True):
         sink.write(line)
     return plan.rows, sink.size
 
@@ -202,12 +203,12 @@ def main() -> int:
     sheets = export_xlsx(2_500, rows_per_sheet=1_000)
 
     print(f"COPY (SELECT ...) TO STDOUT of the same query: {copy_seconds:.2f} s over {rows:,} rows")
-    print(f"E1 CSV export {median(export_times):.2f} s vs COPY {copy_seconds:.2f} s: ratio {e1:.2f} (goal <= 5)")
+    print(f"E1 CSV export {median(export_times):.2f} s vs COPY {copy_seconds:.2f} s: ratio {e1:.2f} (goal <= 3)")
     print(f"E2 export peak RSS {mem_small['peak_mb']:.0f} MB at {min(SMALL_ROWS, rows):,} rows, "
           f"{mem_large['peak_mb']:.0f} MB at {rows:,}: growth {growth:.1f} MB (goal < 50 MB)")
     print(f"E3 XLSX export {median(xlsx_times):.2f} s vs COPY {copy_seconds:.2f} s: ratio {e3:.1f} (goal <= 20); "
           f"2,500 rows at 1,000 a sheet -> sheets {sheets}")
-    missed = [name for name, ok in (("E1", e1 <= 5), ("E2", growth < 50),
+    missed = [name for name, ok in (("E1", e1 <= 3), ("E2", growth < 50),
                                     ("E3", e3 <= 20 and sheets == ["checkins", "checkins 2", "checkins 3"]))
               if not ok]
     print("all goals met" if not missed else "goals missed: " + ", ".join(missed))

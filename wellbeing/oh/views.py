@@ -373,7 +373,7 @@ def report_export(request: HttpRequest) -> HttpResponse:
         role=data["role"], date_from=data["date_from"], date_to=data["date_to"], instrument=data["instrument"])
     qs = oh_selectors.cohort_checkins(request.user, filters)
     report, fmt = data["report"], data["format"]
-    neutralised, notes = False, []
+    neutralised, written, notes = False, False, []
     detail = {"report": report, "format": fmt, "filters": filters.as_detail()}
     if report == "summary":
         header = SUMMARY_HEADER
@@ -386,14 +386,17 @@ def report_export(request: HttpRequest) -> HttpResponse:
         longitudinal = form.is_longitudinal()
         plan = exports.disclosure_plan(oh_selectors.checkin_report_groups(qs))
         key = export_key(settings.PSEUDONYM_KEY, longitudinal=longitudinal)
-        rows = oh_selectors.checkin_report_rows(qs, Pseudonymiser(key), plan)
+        # a CSV's lines are put together from remembered parts (issue 22); an XLSX takes the rows
+        written = fmt == "csv"
+        rows = (oh_selectors.checkin_report_csv if written else oh_selectors.checkin_report_rows)(
+            qs, Pseudonymiser(key), plan)
         neutralised, notes = True, report_notes(plan, longitudinal)
         detail |= plan.as_detail() | {"pseudonyms": "longitudinal" if longitudinal else "per_export"}
         if longitudinal:
             detail["longitudinal_reason"] = data["longitudinal_reason"]
     audit.record("oh_cohort_export", detail=detail)
     return exports.response(fmt, f"oh-{report}-{timezone.localdate():%Y-%m-%d}.{fmt}", header, rows, title=report,
-                            notes=notes, neutralised=neutralised)
+                            notes=notes, neutralised=neutralised, written=written)
 
 
 # ----------------------------------------------------------------------------- audit log
