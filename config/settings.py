@@ -420,6 +420,10 @@ RISK_SWEEP_CHUNK = env.int("RISK_SWEEP_CHUNK", default=2000)
 # The sweep's lease (portal/leases.py) lapses this long after its last renewal (one per chunk), so
 # a sweep whose worker died is taken over by the next night's, or by a rerun after this long.
 RISK_SWEEP_LEASE_SECONDS = env.int("RISK_SWEEP_LEASE_SECONDS", default=15 * 60)
+# A sweep that finds the lease held tries again when it lapses (wellbeing.tasks.sweep_all_risk): that
+# wait, an ETA message, must stay below the broker's visibility timeout or Redis hands it out twice.
+if RISK_SWEEP_LEASE_SECONDS + 1 >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
+    raise ImproperlyConfigured("RISK_SWEEP_LEASE_SECONDS must be below CELERY_VISIBILITY_TIMEOUT.")
 
 # SCIM 2.0 provisioning from the force's identity provider (portal/scim, docs/onboarding.md), on
 # django-scim2: its views, error bodies and filter parser; our bearer token per organisation, our

@@ -103,7 +103,9 @@ def test_a_worker_killed_mid_sweep_has_its_work_finished(transactional_db, force
     people = OfficerFactory.create_batch(400, organisation=force, team=team, high_risk_role="cse_review")
     for i, person in enumerate(people):
         add_exposure(person, days_ago=i % 20, intensity=1 + i % 5, minutes=30 + i % 200)
-    w = Worker(concurrency=1, extra_env={"RISK_SWEEP_CHUNK": "10"})  # 40 commits, so it can be caught midway
+    # 40 commits, so it can be caught midway; a short lease, so that the sweep the killed child held
+    # lapses within the test (its message comes back at once and tries again when the lease lapses)
+    w = Worker(concurrency=1, extra_env={"RISK_SWEEP_CHUNK": "10", "RISK_SWEEP_LEASE_SECONDS": "15"})
     try:
         from wellbeing.tasks import sweep_all_risk
 

@@ -55,13 +55,26 @@ def recompute_enqueue_receiver(sender, *, officer_id: int, **kwargs) -> None:
     recompute_risk.apply_async(args=[officer_id], retry=False)
 
 
-@shared_task(name="wellbeing.sweep_all_risk", base=RecordedFailureTask, acks_late=True,
-             reject_on_worker_lost=True)
-def sweep_all_risk() -> int | None:
-    """Nightly: recompute every officer in one pass (decay moves loads even with no new data)."""
-    from wellbeing.risk.service import risk_sweep
+SWEEP_RETRIES = 48  # tries while another sweep holds the lease: with 15-minute leases, half a day
 
-    return risk_sweep()
+
+@shared_task(name="wellbeing.sweep_all_risk", base=RecordedFailureTask, acks_late=True,
+             reject_on_worker_lost=True, bind=True, max_retries=SWEEP_RETRIES)
+def sweep_all_risk(self, asked_at: str | None = None) -> int | None:
+    """Nightly: recompute every officer in one pass (decay moves loads even with no new data). When
+    another sweep holds the lease and none has finished since this one was asked for (the holder's
+    worker was killed, so its lease stands until it lapses), try again once the lease lapses."""
+    from datetime import datetime
+
+    from wellbeing.risk.service import risk_sweep, sweep_retry_seconds
+
+    asked = asked_at or timezone.now().isoformat()
+    changed = risk_sweep()
+    if changed is None:
+        wait = sweep_retry_seconds(asked_at=datetime.fromisoformat(asked))
+        if wait is not None:
+            raise self.retry(args=[asked], countdown=wait)
+    return changed
 
 
 @shared_task(name="wellbeing.escalate_overdue_flags", base=RecordedFailureTask)

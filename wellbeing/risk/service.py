@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from exposure import shift_times
 from portal import audit
-from portal.heartbeats import RISK_SWEEP, heartbeat_record
+from portal.heartbeats import RISK_SWEEP, heartbeat_record, heartbeats
 from portal.leases import lease_held
 from wellbeing.models import Flag, RiskAssessment, RoleBaseline, RuleSet
 from wellbeing.risk import engine as risk
@@ -288,3 +288,21 @@ def demo_seeded_receiver(sender, **kwargs) -> None:
 
     seed_history()
     risk_sweep()
+
+
+def sweep_retry_seconds(*, asked_at) -> float | None:
+    """For a sweep that found the lease held: None when a sweep has finished since `asked_at` (its
+    work is done), otherwise how long until the lease lapses (then it may run: the holder died, or
+    has finished and released it). A sweep whose worker was killed holds the lease until it lapses,
+    and its message comes back at once (reject_on_worker_lost): without a second try the night's
+    sweep would be lost."""
+    from portal.models import Lease
+
+    finished = heartbeats().get(RISK_SWEEP)
+    if finished is not None and finished >= asked_at:
+        return None
+    lease = Lease.objects.filter(name=SWEEP_LEASE).first()
+    now = timezone.now()
+    if lease is None or lease.expires_at is None or lease.expires_at <= now:
+        return 1.0
+    return min((lease.expires_at - now).total_seconds() + 1.0, float(settings.RISK_SWEEP_LEASE_SECONDS) + 1.0)
