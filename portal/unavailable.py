@@ -19,7 +19,7 @@ OUT_OF_REACH = (OperationalError, InterfaceError, RedisConnectionError, RedisTim
 RETRY_AFTER_SECONDS = 5
 
 
-def unavailable_response(request) -> HttpResponse:
+def unavailable_response() -> HttpResponse:
     response = HttpResponse(render_to_string("portal/unavailable.html", request=None), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
@@ -37,4 +37,4 @@ class UnavailableMiddleware:
         if not isinstance(exception, OUT_OF_REACH):
             return None
         logger.warning("service out of reach: %s", type(exception).__name__)
-        return unavailable_response(request)
+        return unavailable_response()

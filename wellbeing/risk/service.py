@@ -24,6 +24,7 @@ from exposure import shift_times
 from portal import audit
 from portal.heartbeats import RISK_SWEEP, heartbeat_record, heartbeats
 from portal.leases import lease_held
+from portal.models import Lease
 from wellbeing.models import Flag, RiskAssessment, RoleBaseline, RuleSet
 from wellbeing.risk import engine as risk
 from wellbeing.risk import inputs as risk_inputs
@@ -296,8 +297,6 @@ def sweep_retry_seconds(*, asked_at) -> float | None:
     has finished and released it). A sweep whose worker was killed holds the lease until it lapses,
     and its message comes back at once (reject_on_worker_lost): without a second try the night's
     sweep would be lost."""
-    from portal.models import Lease
-
     finished = heartbeats().get(RISK_SWEEP)
     if finished is not None and finished >= asked_at:
         return None
