@@ -18,7 +18,7 @@ def test_oidc_a_supervisor_whose_provider_did_mfa_sees_their_imported_team(
     expect(page.locator("main")).to_contain_text("Imported")
     screenshot(page, "oidc-supervisor-team")
     # sign out of the portal, then of the provider too
-    page.get_by_role("button", name=supervisor.get_full_name()).click()
+    page.get_by_role("button", name=supervisor.get_full_name(), exact=True).click()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/oidc/signed-out/")
     page.get_by_role("link", name="Sign out of your organisation's account too").click()

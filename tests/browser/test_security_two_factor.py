@@ -89,7 +89,7 @@ def test_signing_out_everywhere_else_from_the_security_page(transactional_db, br
     other.goto("/team/")
     expect(other).to_have_url(re.compile("/team/"))
 
-    page.get_by_role("button", name=supervisor.get_full_name()).click()
+    page.get_by_role("button", name=supervisor.get_full_name(), exact=True).click()
     page.get_by_role("link", name="Sign-in and security").click()
     page.wait_for_url("**/accounts/security/")
     page.locator("#id_everywhere-password").fill(PASSWORD)  # the recovery-codes form asks for it too

@@ -38,7 +38,7 @@ def test_a_wrong_password_shows_a_message_on_the_form(transactional_db, page, of
 def test_a_supervisor_lands_on_the_team_page_and_signs_out(transactional_db, page, supervisor, sign_in):
     sign_in(page, supervisor)
     page.wait_for_url("**/team/")
-    page.get_by_role("button", name=supervisor.get_full_name()).click()
+    page.get_by_role("button", name=supervisor.get_full_name(), exact=True).click()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state()
     page.goto("/team/")

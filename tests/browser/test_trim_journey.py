@@ -51,7 +51,7 @@ def test_trim_deadline_missed_the_journey_from_declaring_to_oh(
     page.get_by_label("Date of the incident").fill(yesterday.isoformat())
     page.get_by_label("Time of the incident").fill("14:30")
     for person in (officer, teammate, outsider):
-        page.get_by_label(str(person.get_full_name())).check()
+        page.get_by_label(str(person.get_full_name()), exact=True).check()
     page.get_by_role("button", name="Declare the incident").click()
     page.wait_for_url(re.compile(r".*/trim/declare/\d+/$"))
     expect(page.locator("main")).to_contain_text("3 people have a TRiM case for this incident.")

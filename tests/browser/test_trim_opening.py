@@ -30,13 +30,13 @@ def test_a_supervisor_declares_an_incident_by_keyboard_on_a_phone_and_the_office
     # the filter (script, under the CSP) narrows the list; Enter there must not send the form
     page.get_by_label("Find a person or team").fill(outsider.last_name)
     page.get_by_label("Find a person or team").press("Enter")
-    expect(page.get_by_label(str(outsider.get_full_name()))).to_be_visible()
+    expect(page.get_by_label(str(outsider.get_full_name()), exact=True)).to_be_visible()
     expect(page.locator("#people-filter-count")).to_contain_text("People shown:")
     assert not TrimIncident.objects.exists()
-    page.get_by_label(str(outsider.get_full_name())).focus()
+    page.get_by_label(str(outsider.get_full_name()), exact=True).focus()
     page.keyboard.press("Space")
     page.get_by_label("Find a person or team").fill("")
-    page.get_by_label(str(officer.get_full_name())).focus()
+    page.get_by_label(str(officer.get_full_name()), exact=True).focus()
     page.keyboard.press("Space")
     scroll = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert scroll <= 1
