@@ -8,6 +8,8 @@ from portal.language import language_set
 from portal.oidc import views as oidc_views
 
 handler403 = "portal.security_views.permission_denied"
+# A database or Redis error outside a view (in a middleware) gets the try-again page, not a bare 500
+handler500 = "portal.unavailable.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -38,3 +38,28 @@ def test_the_error_pages_render_without_a_database_or_a_user():
     page = render_to_string("500.html")
     assert "Something went wrong" in page and "0300 012 0030" in page
     assert "Try again in a moment" in render_to_string("portal/unavailable.html")
+
+
+@pytest.mark.parametrize("error", [OperationalError("the pooler is restarting"),
+                                   RedisConnectionError("Connection refused")])
+def test_a_lost_database_or_redis_before_the_view_also_gets_the_try_again_page(client, db, error, caplog):
+    """PgBouncer or Redis restarting while a middleware loads the session or the signed-in user:
+    the error is raised outside any view, so the view middleware never sees it."""
+    client.force_login(OfficerFactory())
+    client.raise_request_exception = False
+    with mock.patch("django.contrib.sessions.backends.db.SessionStore.load", side_effect=error):
+        response = client.post("/exposure/log/", {"shift_date": "2026-11-30"})
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    page = response.content.decode()
+    assert "Try again in a moment" in page and "pooler" not in page and "refused" not in page
+    # (the session middleware meets the error again on the way out: logged each time, the class only)
+    assert {r.getMessage() for r in caplog.records if r.name == "portal.unavailable"} == {
+        f"service out of reach: {type(error).__name__}"}
+
+
+def test_any_other_error_before_the_view_gets_the_plain_error_page(client, db):
+    client.force_login(OfficerFactory())
+    client.raise_request_exception = False
+    with mock.patch("django.contrib.sessions.backends.db.SessionStore.load", side_effect=ValueError("bug")):
+        response = client.get("/exposure/")
+    assert response.status_code == 500 and "Something went wrong" in response.content.decode()
