@@ -285,11 +285,8 @@ def risk_sweep(*, now=None) -> int | None:
         rules_version, rules = current_rules()
         with transaction.atomic(), _aggregate_settings():
             inputs = risk_inputs.gather(None, now=now, rules=rules)
-        loads = {pk: i.load_now for pk, i in inputs.items()}
-        import pandas as pd
-
-        medians = risk_inputs.role_medians(pd.DataFrame({"load_now": pd.Series(loads, dtype=float)}),
-                                           {pk: i.role for pk, i in inputs.items()})
+        medians = risk_inputs.role_medians_of({pk: i.load_now for pk, i in inputs.items()},
+                                              {pk: i.role for pk, i in inputs.items()})
         _baselines_save(medians, now=now)
         current = _current()
         changed = 0

@@ -9,11 +9,14 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from exposure import shift_times
 from tests.factories import OfficerFactory, TeamFactory
 from wellbeing.models import Flag, RiskAssessment, RoleBaseline
 from wellbeing.risk import engine
-from wellbeing.risk.inputs import gather
+from wellbeing.risk.inputs import exposure_loads, gather, role_medians, role_medians_of
 from wellbeing.risk.rules import DEFAULT_RULES
 from wellbeing.risk.service import current_rules, risk_sweep
 from wellbeing.risk.tests.test_inputs import _checkin, _random_history
@@ -107,3 +110,41 @@ def test_sweep_equivalence_a_more_severe_result_raises_the_active_flag_in_the_sw
     flag.refresh_from_db()
     assert (flag.severity, flag.checkin_id) == (engine.SEVERITY_SEVERE, severe.pk)
     assert Flag.objects.filter(officer=person).count() == 1
+
+
+@pytest.mark.parametrize("seed", [21, 22])
+def test_sweep_equivalence_gather_takes_exactly_the_loads_of_exposure_loads(force, seed):
+    """`gather` reads the load rows without a pandas frame: the very same floats as the frame's."""
+    rng = random.Random(seed)
+    now = timezone.now()
+    people = [OfficerFactory(organisation=force, high_risk_role=rng.choice(ROLES)) for _ in range(10)]
+    for person in people[1:]:  # the first has no exposure at all
+        _random_history(rng, person, now)
+    for day in (1, 2, 90, 97, 98, 99):  # around the recent and usual windows' edges
+        add_exposure(people[1], days_ago=day, intensity=3, minutes=61)
+    gathered = gather(None, now=now, rules=DEFAULT_RULES)
+    frame = exposure_loads(None, today=shift_times.local_date(now), half_life_days=DEFAULT_RULES["dose_half_life_days"])
+    assert set(frame.index) <= set(gathered) and len(frame) >= 2
+    for pk, inputs in gathered.items():
+        want = tuple(frame.loc[pk, ["load_now", "recent_dose", "usual_daily_dose"]]) if pk in frame.index else (0, 0, 0)
+        assert (inputs.load_now, inputs.recent_dose, inputs.usual_daily_dose) == want, pk
+
+
+loads_and_roles = st.dictionaries(
+    st.integers(1, 400),
+    st.tuples(st.one_of(st.just(0.0), st.floats(0, 500, allow_nan=False), st.sampled_from([1.5, 2.25, 7.0])),
+              st.sampled_from([*ROLES, None])),
+    max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(officers=loads_and_roles, without_exposure=st.sets(st.integers(1, 400), max_size=10))
+def test_sweep_equivalence_role_medians_of_plain_dicts_are_the_frames_medians(officers, without_exposure):
+    """The sweep's role medians (`role_medians_of`, no frames) equal `role_medians` exactly: odd and
+    even counts, ties, zeros, officers without a role or without exposure (zero load)."""
+    import pandas as pd
+
+    roles = {pk: role for pk, (_, role) in officers.items()}
+    loads = {pk: load for pk, (load, _) in officers.items() if pk not in without_exposure}
+    frame = pd.DataFrame({"load_now": pd.Series(loads, dtype=float)})
+    assert role_medians_of(loads, roles) == role_medians(frame, roles)
