@@ -1,7 +1,11 @@
 """Risk engine benchmark (goals P1, P2, P3). Prints ratios against baselines measured in this run.
 
   python bench/risk_sweep.py --scale small    # CI: about a minute
+  python bench/risk_sweep.py --scale medium   # 20,000 officers, 1 million rows: a few minutes
   python bench/risk_sweep.py --scale full     # 20,000 officers, 5 million exposure and check-in rows
+  python bench/risk_sweep.py --scale national # 230,000 officers; 2.3 and 11.5 million rows (10 and 50
+                                              # an officer, the large one as at medium). Long: it writes
+                                              # 13.8 million rows and sweeps 230,000 officers 5 times
 
 P1  nightly sweep time / bare SQL `GROUP BY officer` over the same rows              goal <= 3
     (the same rows: the exposures and the check-ins the sweep reads, each grouped by officer; the
@@ -31,6 +35,7 @@ SCALES = {
     "small": {"officers": 2_000, "sizes": [40_000, 200_000], "reps": 3, "singles": 100},
     "medium": {"officers": 20_000, "sizes": [200_000, 1_000_000], "reps": 3, "singles": 300},
     "full": {"officers": 20_000, "sizes": [1_000_000, 5_000_000], "reps": 3, "singles": 1_000},
+    "national": {"officers": 230_000, "sizes": [2_300_000, 11_500_000], "reps": 3, "singles": 1_000},
 }
 BASELINE_EXPOSURES = ("SELECT officer_id, count(*), sum(dose), max(shift_date) "
                       "FROM exposure_exposure GROUP BY officer_id")

@@ -129,8 +129,11 @@ def build(*, officers: int, rows: int, seed: int = 20261126, today: date | None 
               (checkin_line(i) for i in range(checkins)))
         cur.execute("ANALYZE")
     # Autovacuum would long since have visited a year of rows in a live system (setting hint bits and
-    # summarising block ranges); VACUUM cannot run inside a transaction.
+    # summarising block ranges); VACUUM cannot run inside a transaction. Every table with a BRIN index
+    # the sweep reads: the shift logs' too (without it, each of their block ranges is unsummarised and
+    # the sweep's query for recent call-handling shifts reads the whole table).
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE exposure_exposure")
+        cur.execute("VACUUM ANALYZE exposure_shiftlog")
         cur.execute("VACUUM ANALYZE wellbeing_checkin")
     return {"officers": officers, "exposures": int(n), "checkins": int(checkins)}

@@ -54,15 +54,12 @@ def officers(officer_ids=None, role=None):
     return dict(qs.values_list("pk", "high_risk_role"))
 
 
-def exposure_loads(officer_ids, *, today, half_life_days: float, role=None, portable: bool = False) -> pd.DataFrame:
-    """Per officer: decayed load today, undecayed dose in the recent window, and mean daily dose
-    over the usual window. Index: officer id. Officers without exposure are absent.
-
-    One query on every database, one row per officer: the decayed load is the database's fragment
-    of `exposure.load.DECAYED_LOAD_SQL`, the one expression of it. (`portable` is accepted for the
-    callers that choose the check-in queries; the loads are the same query either way.)"""
+def _load_rows(officer_ids, *, today, half_life_days: float, role=None) -> list[tuple]:
+    """Per officer with exposure in the lookback: (officer id, decayed load today, undecayed dose in
+    the recent window, dose over the usual window), one row each, from one query on every database:
+    the decayed load is the database's fragment of `exposure.load.DECAYED_LOAD_SQL`, the one
+    expression of it."""
     since = today - timedelta(days=load_lookback_days(half_life_days))
-    columns = ["load_now", "recent_dose", "usual_daily_dose"]
     qs = Exposure.objects.filter(shift_date__gt=since, shift_date__lte=today)
     if officer_ids is not None:
         qs = qs.filter(officer_id__in=officer_ids)
@@ -73,13 +70,22 @@ def exposure_loads(officer_ids, *, today, half_life_days: float, role=None, port
                       (today, float(half_life_days)))
     recent_since = today - timedelta(days=RECENT_DAYS)
     usual_since = today - timedelta(days=RECENT_DAYS + USUAL_WINDOW_DAYS)
-    rows = (qs.values("officer_id")
-            .annotate(load_now=Sum(weighted, output_field=FloatField()),
-                      recent=Sum("dose", filter=Q(shift_date__gt=recent_since), default=0.0),
-                      usual=Sum("dose", filter=Q(shift_date__lte=recent_since, shift_date__gt=usual_since),
-                                default=0.0))
-            .order_by().values_list("officer_id", "load_now", "recent", "usual"))
-    frame = pd.DataFrame.from_records(list(rows), columns=["officer_id", "load_now", "recent_dose", "usual"])
+    return list(qs.values("officer_id")
+                .annotate(load_now=Sum(weighted, output_field=FloatField()),
+                          recent=Sum("dose", filter=Q(shift_date__gt=recent_since), default=0.0),
+                          usual=Sum("dose", filter=Q(shift_date__lte=recent_since, shift_date__gt=usual_since),
+                                    default=0.0))
+                .order_by().values_list("officer_id", "load_now", "recent", "usual"))
+
+
+def exposure_loads(officer_ids, *, today, half_life_days: float, role=None, portable: bool = False) -> pd.DataFrame:
+    """Per officer: decayed load today, undecayed dose in the recent window, and mean daily dose
+    over the usual window. Index: officer id. Officers without exposure are absent. (`portable` is
+    accepted for the callers that choose the check-in queries; the loads are the same query either
+    way.) `gather` reads the same rows without the frame (`_load_rows`)."""
+    columns = ["load_now", "recent_dose", "usual_daily_dose"]
+    rows = _load_rows(officer_ids, today=today, half_life_days=half_life_days, role=role)
+    frame = pd.DataFrame.from_records(rows, columns=["officer_id", "load_now", "recent_dose", "usual"])
     if frame.empty:
         return pd.DataFrame(columns=columns, dtype=float)
     frame = frame.set_index("officer_id").astype(float)
@@ -94,6 +100,23 @@ def role_medians(loads: pd.DataFrame, roles: dict[int, str]) -> dict[str, tuple[
     frame["load_now"] = loads["load_now"].reindex(frame.index).fillna(0.0) if not loads.empty else 0.0
     grouped = frame.groupby("role")["load_now"].agg(["median", "count"])
     return {role: (float(row["median"]), int(row["count"])) for role, row in grouped.iterrows()}
+
+
+def role_medians_of(loads: dict[int, float], roles: dict[int, str | None]) -> dict[str, tuple[float, int]]:
+    """`role_medians` over plain dicts (the sweep's loads, every officer's): the same medians and
+    counts without building frames. An officer without a role is left out, as the frame's group-by
+    leaves out a missing key; the median of an even count is the mean of the middle two."""
+    by_role: dict[str, list[float]] = defaultdict(list)
+    for pk, role in roles.items():
+        if role is not None:
+            by_role[role].append(float(loads.get(pk, 0.0)))
+    medians = {}
+    for role, values in sorted(by_role.items()):
+        values.sort()
+        middle = len(values) // 2
+        median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+        medians[role] = (median, len(values))
+    return medians
 
 
 # Each "latest" is the greatest array [completed_at in microseconds, id, values...]: an ordinary
@@ -280,12 +303,14 @@ def gather(officer_ids=None, *, now: datetime, rules: dict, portable: bool = Fal
     if not result:
         return result
 
-    loads = exposure_loads(ids, today=today, half_life_days=rules["dose_half_life_days"], portable=portable)
-    for pk, load_now, recent_dose, usual_daily_dose in loads.itertuples():
-        if pk in result:
-            result[pk].load_now = float(load_now)
-            result[pk].recent_dose = float(recent_dose)
-            result[pk].usual_daily_dose = float(usual_daily_dose)
+    # The rows `exposure_loads` puts in a frame, read directly: the same floats (a NULL would be NaN
+    # there; the dose is never NULL), and the usual dose divided by the window's days as the frame does.
+    for pk, load_now, recent_dose, usual in _load_rows(ids, today=today, half_life_days=rules["dose_half_life_days"]):
+        inputs = result.get(pk)
+        if inputs is not None:
+            inputs.load_now = float(load_now)
+            inputs.recent_dose = float(recent_dose)
+            inputs.usual_daily_dose = float(usual) / USUAL_WINDOW_DAYS
 
     def scoped(qs, field="officer_id"):
         return qs if ids is None else qs.filter(**{f"{field}__in": ids})

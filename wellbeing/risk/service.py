@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 SWEEP_LOCK_KEY = 0x52495348  # any constant; a session holding it keeps every sweep off
 SWEEP_LEASE = "risk_sweep"  # the portal.Lease row: one sweep at a time across every beat and worker
+_NO_FLAG = 1 << 30  # above every severity: no active flag, nothing to raise
 
 
 def current_rules() -> tuple[int, dict]:
@@ -79,10 +80,26 @@ def role_baselines_refresh(*, now, rules, role=None) -> dict[str, tuple[float, i
     loads = risk_inputs.exposure_loads(None, today=shift_times.local_date(now),
                                        half_life_days=rules["dose_half_life_days"], role=role)
     medians = risk_inputs.role_medians(loads, roles)
-    for r, (median, count) in medians.items():
-        RoleBaseline.objects.update_or_create(role=r, defaults={"median_load": median, "officers": count,
-                                                                "computed_at": now})
+    _baselines_save(medians, now=now)
     return medians
+
+
+def _baselines_save(medians: dict[str, tuple[float, int]], *, now) -> None:
+    """Store each role's median load: one upsert for every role (a role is unique)."""
+    RoleBaseline.objects.bulk_create(
+        [RoleBaseline(role=role, median_load=median, officers=count, computed_at=now)
+         for role, (median, count) in medians.items()],
+        update_conflicts=True, unique_fields=["role"], update_fields=["median_load", "officers", "computed_at"])
+
+
+def _rows(qs) -> list[tuple]:
+    """The rows of a `values_list` of plain integer and text columns, fetched with the query's own
+    SQL and without Django's per-row conversion (none is needed for such columns): a sweep reads
+    tens of thousands of them."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _current(officer_ids=None) -> dict[int, tuple[int, str, str]]:
@@ -91,14 +108,21 @@ def _current(officer_ids=None) -> dict[int, tuple[int, str, str]]:
     if officer_ids is not None:
         qs = qs.filter(officer_id__in=list(officer_ids))
     return {pk: (aid, finding, digest) for pk, aid, finding, digest in
-            qs.values_list("officer_id", "id", "finding_digest", "inputs_digest")}
+            _rows(qs.values_list("officer_id", "id", "finding_digest", "inputs_digest").order_by())}
 
 
-def _active_flags(officer_ids=None) -> set[tuple[int, str]]:
+def _active_flags(officer_ids) -> dict[tuple[int, str], int]:
+    """The severity of each active flag of these officers, by (officer id, reason code). For many
+    officers (a sweep's chunk) the query asks for the range of their ids, one cheap condition: the
+    other officers in the range are never looked up."""
+    ids = list(officer_ids)
+    if not ids:
+        return {}
     qs = Flag.objects.filter(status__in=Flag.ACTIVE)
-    if officer_ids is not None:
-        qs = qs.filter(officer_id__in=list(officer_ids))
-    return set(qs.values_list("officer_id", "reason_code"))
+    qs = qs.filter(officer_id__in=ids) if len(ids) <= 100 else qs.filter(officer_id__gte=min(ids),
+                                                                           officer_id__lte=max(ids))
+    rows = _rows(qs.values_list("officer_id", "reason_code", "severity").order_by())
+    return {(pk, code): severity for pk, code, severity in rows}
 
 
 def _retire_current(officer_ids: list[int]) -> None:
@@ -150,12 +174,13 @@ def _refresh(rows: list[tuple[int, risk.Assessment, str]], *, now) -> int:
     return refreshed
 
 
-def _save(inputs: dict, *, now, rules, rules_version, baselines, current: dict, active: set) -> tuple[list, int]:
+def _save(inputs: dict, *, now, rules, rules_version, baselines, current: dict) -> tuple[list, int]:
     """Evaluate each officer and store what changed: a new finding as a new assessment (with its
-    flags), new numbers for the same finding as a refresh of the current one. `current` and
-    `active` (active flags) may be read before the officers were locked: a stale reading costs at
-    most a redundant row, never a second current row or a second flag (constraints see to that).
-    Returns the new assessments and how many were refreshed."""
+    flags), new numbers for the same finding as a refresh of the current one. `current` may be
+    read before the officers were locked: a stale reading costs at most a redundant row, never a
+    second current row (a constraint sees to that). The active flags are read here, with the
+    officers locked, just before flags are raised. Returns the new assessments and how many were
+    refreshed."""
     created, refreshed = [], []
     changed = []  # (officer id, result) of every new or refreshed assessment
     for pk, officer_inputs in inputs.items():
@@ -181,14 +206,18 @@ def _save(inputs: dict, *, now, rules, rules_version, baselines, current: dict, 
     if count:
         # Content-free: the numbers of an unchanged finding moved on (no person did anything).
         audit.record("riskassessment_refreshed", obj=RiskAssessment, detail={"count": count}, actor=audit.SYSTEM)
+    active = _active_flags(inputs) if changed else {}
     wanted = [FlagWanted(a.officer_id, reason.code, reason.level == risk.URGENT, a if a.pk else None,
                          reason.severity, reason.checkin_id)
               for a, result in created for reason in result.reasons if (a.officer_id, reason.code) not in active]
     flags_raise_many(wanted, acknowledge_within_hours=rules["acknowledge_within_hours"], now=now)
     # A flag already active keeps its place, but moves up OH's queue if the new result is more
     # severe (a PHQ-9 of 12 followed by one of 22 is the same finding, at a higher severity).
+    # Only results above the flag's severity as just read are passed on (severities only rise);
+    # flags_raise_severity reads and checks again.
     flags_raise_severity([(pk, reason.code, reason.severity, reason.checkin_id) for pk, result in changed
-                          for reason in result.reasons if (pk, reason.code) in active], now=now)
+                          for reason in result.reasons if reason.severity > active.get((pk, reason.code), _NO_FLAG)],
+                         now=now)
     return [a for a, _ in created], count
 
 
@@ -202,7 +231,7 @@ def risk_recompute(*, officer_ids, now=None) -> list[RiskAssessment]:
         inputs = risk_inputs.gather(list(officer_ids), now=now, rules=rules)
         baselines = _peer_context(inputs, {i.role for i in inputs.values()}, now=now, rules=rules, baselines=None)
         created, refreshed = _save(inputs, now=now, rules=rules, rules_version=rules_version, baselines=baselines,
-                                   current=_current(inputs), active=_active_flags(inputs))
+                                   current=_current(inputs))
         if refreshed:
             created += RiskAssessment.objects.filter(officer_id__in=list(inputs), is_current=True, refreshed_at=now)
         return created
@@ -256,15 +285,10 @@ def risk_sweep(*, now=None) -> int | None:
         rules_version, rules = current_rules()
         with transaction.atomic(), _aggregate_settings():
             inputs = risk_inputs.gather(None, now=now, rules=rules)
-        loads = {pk: i.load_now for pk, i in inputs.items()}
-        import pandas as pd
-
-        medians = risk_inputs.role_medians(pd.DataFrame({"load_now": pd.Series(loads, dtype=float)}),
-                                           {pk: i.role for pk, i in inputs.items()})
-        for role, (median, count) in medians.items():
-            RoleBaseline.objects.update_or_create(role=role, defaults={"median_load": median, "officers": count,
-                                                                       "computed_at": now})
-        current, active = _current(), _active_flags()
+        medians = risk_inputs.role_medians_of({pk: i.load_now for pk, i in inputs.items()},
+                                              {pk: i.role for pk, i in inputs.items()})
+        _baselines_save(medians, now=now)
+        current = _current()
         changed = 0
         ids = sorted(inputs)
         size = settings.RISK_SWEEP_CHUNK
@@ -276,7 +300,7 @@ def risk_sweep(*, now=None) -> int | None:
                     return changed
                 _lock_officers(chunk)
                 created, refreshed = _save(chunk, now=now, rules=rules, rules_version=rules_version,
-                                           baselines=medians, current=current, active=active)
+                                           baselines=medians, current=current)
                 changed += len(created) + refreshed
         heartbeat_record(RISK_SWEEP, at=timezone.now())
         return changed
