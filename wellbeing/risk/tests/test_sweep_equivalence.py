@@ -74,7 +74,7 @@ def _boundary_history(people, now) -> None:
 
 
 @pytest.mark.parametrize("seed", [11, 12, 13])
-def test_sweep_equivalence_every_officer_gets_what_evaluate_gives_night_after_night(force, settings, seed):
+def test_clinical_result_not_triaged_the_sweep_stores_what_evaluate_gives_night_after_night(force, settings, seed):
     settings.RISK_SWEEP_CHUNK = 5  # several chunks, so the per-chunk reads are exercised
     rng = random.Random(seed)
     now = timezone.now()
@@ -94,7 +94,7 @@ def test_sweep_equivalence_every_officer_gets_what_evaluate_gives_night_after_ni
     assert compared > 0
 
 
-def test_sweep_equivalence_a_more_severe_result_raises_the_active_flag_in_the_sweep(force):
+def test_clinical_result_not_triaged_a_more_severe_result_raises_the_active_flag_in_the_sweep(force):
     now = timezone.now()
     person = OfficerFactory(organisation=force, team=TeamFactory(unit__organisation=force))
     moderate = _checkin(person, "phq9", at=now - timedelta(days=1), total=12)
