@@ -153,6 +153,7 @@ def prepare_actors(officers: int, supervisors: int, password: str) -> dict:
     from django.contrib.auth.hashers import make_password
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from exposure.models import ShiftLog
     from portal.models import User
 
     def spread(query, count: int) -> list[User]:
@@ -171,6 +172,8 @@ def prepare_actors(officers: int, supervisors: int, password: str) -> dict:
     acting_supervisors = spread(load.filter(is_supervisor=True), supervisors)
     hashed = make_password(password)
     User.objects.filter(pk__in=[u.pk for u in acting_officers + acting_supervisors]).update(password=hashed)
+    # A new run starts clean: the shifts an earlier run saved for them would overlap this run's days.
+    ShiftLog.objects.filter(officer__in=acting_officers).delete()
     keys = []
     for user in acting_supervisors:
         TOTPDevice.objects.filter(user=user).delete()

@@ -47,6 +47,8 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SUBMISSION = re.compile(r'name="submission" value="([^"]+)"')
 SHIFT_SAVED = re.compile(r"/exposure/shifts/(\d+)/")
 PULSE_SAVED = re.compile(r"/wellbeing/checkins/(\d+)/")
+ERRORLIST = re.compile(r'data-error-summary>.*?<li>(.*?)</li>', re.S)
+TAGS = re.compile(r"<[^>]+>")
 
 
 def totp(base32_key: str, at: float | None = None) -> str:
@@ -57,6 +59,36 @@ def totp(base32_key: str, at: float | None = None) -> str:
     offset = digest[-1] & 0x0F
     value = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
     return f"{value % 1_000_000:06d}"
+
+
+class ShiftFormReader(FormReader):
+    """The form as a browser sends it, plus every select's first real option (a category)."""
+
+    def __init__(self):
+        super().__init__()
+        self.first_option: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        super().handle_starttag(tag, attrs)
+        value = dict(attrs).get("value")
+        if tag == "option" and self._select and value and self._select not in self.first_option:
+            self.first_option[self._select] = value
+
+
+def incident(reader: ShiftFormReader) -> dict[str, str]:
+    """Firearms and counter-terrorism shifts record one incident: its kind, whether the officer had a
+    defined task, and how intense it felt (invented: a low rating, never a critical incident)."""
+    role = reader.values.get("role", "")
+    if role not in {"firearms", "counter_terrorism"}:
+        return {}
+    return {f"{role}-category": reader.first_option.get(f"{role}-category", ""), f"{role}-defined_task": "yes",
+            f"{role}-intensity": str(random.randint(1, 3))}  # noqa: S311 - invented answers
+
+
+def form_error(page: str | None) -> str:
+    """The first validation message of a refused form (the form's own wording, no answers)."""
+    found = ERRORLIST.search(page or "")
+    return f" ({' '.join(TAGS.sub(' ', found.group(1)).split()[:30])})" if found else ""
 
 
 class PortalUser(HttpUser):
@@ -111,9 +143,10 @@ class OfficerUser(PortalUser):
         form = self.client.get("/exposure/log/", name="/exposure/log/ [form]")
         if form.status_code != 200:
             return
-        reader = FormReader()
+        reader = ShiftFormReader()
         reader.feed(form.text)
-        values = {**reader.values, "shift_date": self.day.isoformat(), "start_time": "07:00", "length_hours": "10"}
+        values = {**reader.values, "shift_date": self.day.isoformat(), "start_time": "07:00", "length_hours": "10",
+                  **incident(reader)}
         self.day -= timedelta(days=1)
         with self.client.post("/exposure/log/", name="/exposure/log/ [save shift]", data=values,
                               allow_redirects=False, catch_response=True) as answer:
@@ -121,7 +154,7 @@ class OfficerUser(PortalUser):
             if answer.status_code == 302 and SHIFT_SAVED.fullmatch(location):
                 answer.success()
             else:
-                answer.failure(f"shift not saved: {answer.status_code}")
+                answer.failure(f"shift not saved: {answer.status_code}{form_error(answer.text)}")
                 return
         self.client.get(location, name="/exposure/shifts/[id]/")
 
@@ -138,7 +171,7 @@ class OfficerUser(PortalUser):
             if answer.status_code == 302 and PULSE_SAVED.fullmatch(location):
                 answer.success()
             else:
-                answer.failure(f"pulse not saved: {answer.status_code}")
+                answer.failure(f"pulse not saved: {answer.status_code}{form_error(answer.text)}")
                 return
         self.client.get(location, name="/wellbeing/checkins/[id]/")
 
