@@ -168,7 +168,10 @@ def prepare_actors(officers: int, supervisors: int, password: str) -> dict:
         return chosen[:count]
 
     load = User.objects.filter(username__startswith=PREFIX, is_active=True)
-    acting_officers = spread(load.filter(is_officer=True, is_supervisor=False, is_oh=False), officers)
+    # Plain officers: every other role must use two-factor sign-in (portal.twofactor.requires_two_factor).
+    plain = load.filter(is_officer=True, is_supervisor=False, is_oh=False, is_trainer=False, is_wellbeing_lead=False,
+                        is_peer_supporter=False, is_trim_practitioner=False, is_trim_coordinator=False)
+    acting_officers = spread(plain, officers)
     acting_supervisors = spread(load.filter(is_supervisor=True), supervisors)
     hashed = make_password(password)
     User.objects.filter(pk__in=[u.pk for u in acting_officers + acting_supervisors]).update(password=hashed)
@@ -220,6 +223,34 @@ def load_average() -> str:
     return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} (2 cores)"
 
 
+def cpu_seconds() -> dict[str, float]:
+    """CPU time used so far (user + system, seconds) by every process of each cluster host, by the
+    locust client, and by the whole machine (so what the rest, e.g. other work, took shows too)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def of(pid: str) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    table = {host: sum(of(pid) for pid in cluster.run("ip", "netns", "pids", cluster.ns(host), check=False)
+                       .stdout.split()) for host in cluster.HOSTS}
+    table["locust"] = sum(of(pid) for pid in cluster.run("pgrep", "-f", "locust -f", check=False).stdout.split())
+    busy = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    table["machine"] = (sum(int(v) for v in busy) - int(busy[3]) - int(busy[4])) / tick  # all but idle, iowait
+    return table
+
+
+def cpu_report(before: dict[str, float], after: dict[str, float], seconds: float) -> None:
+    used = {name: after.get(name, 0.0) - before.get(name, 0.0) for name in after}
+    used["other"] = used["machine"] - sum(v for name, v in used.items() if name != "machine")  # outside the test
+    parts = ", ".join(f"{name} {used[name] / seconds:.2f}" for name in sorted(used, key=used.get, reverse=True)
+                      if name != "machine" and used[name] > 0.05 * seconds)
+    print(f"cores busy on average over the run (of 2): machine {used['machine'] / seconds:.2f}: {parts}")
+
+
 def percentile_row(row: dict) -> str:
     def ms(key: str) -> str:
         value = row.get(key) or "N/A"
@@ -255,7 +286,7 @@ def locust_run(args: argparse.Namespace, roster: Path, label: str, tag: str, day
     command = [LOCUST, "-f", str(cluster.ROOT / "deploy" / "locustfile.py"), "--headless", "--only-summary",
                "-u", str(users), "-r", str(args.spawn_rate), "--run-time", f"{int(ramp + args.seconds)}s",
                "--stop-timeout", "20", "--reset-stats", "--host", BASE, "--csv", str(prefix)]
-    before = load_average()
+    before, cpu_before, started = load_average(), cpu_seconds(), time.monotonic()
     print(f"load test: {label}: {args.officers} officers pacing {args.pacing} s ({2 * args.officers / args.pacing:.1f} "
           f"saves/s offered), {args.supervisors} supervisors; {ramp:.0f} s ramp (sign-ins), then {args.seconds} s",
           flush=True)
@@ -263,6 +294,7 @@ def locust_run(args: argparse.Namespace, roster: Path, label: str, tag: str, day
         subprocess.run(command, cwd=cluster.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                        timeout=ramp + args.seconds + 120)
     report(prefix, label, args.seconds, before, load_average())
+    cpu_report(cpu_before, cpu_seconds(), time.monotonic() - started)
 
 
 def arguments(argv: list[str]) -> argparse.Namespace:

@@ -85,6 +85,11 @@ def incident(reader: ShiftFormReader) -> dict[str, str]:
             f"{role}-intensity": str(random.randint(1, 3))}  # noqa: S311 - invented answers
 
 
+def where(location: str) -> str:
+    """A redirect's path with its numbers blanked, so failures group by kind."""
+    return f" to {re.sub(r'[0-9]+', 'N', location.split('?')[0])}" if location else ""
+
+
 def form_error(page: str | None) -> str:
     """The first validation message of a refused form (the form's own wording, no answers)."""
     found = ERRORLIST.search(page or "")
@@ -154,7 +159,7 @@ class OfficerUser(PortalUser):
             if answer.status_code == 302 and SHIFT_SAVED.fullmatch(location):
                 answer.success()
             else:
-                answer.failure(f"shift not saved: {answer.status_code}{form_error(answer.text)}")
+                answer.failure(f"shift not saved: {answer.status_code}{where(location)}{form_error(answer.text)}")
                 return
         self.client.get(location, name="/exposure/shifts/[id]/")
 
@@ -171,7 +176,7 @@ class OfficerUser(PortalUser):
             if answer.status_code == 302 and PULSE_SAVED.fullmatch(location):
                 answer.success()
             else:
-                answer.failure(f"pulse not saved: {answer.status_code}{form_error(answer.text)}")
+                answer.failure(f"pulse not saved: {answer.status_code}{where(location)}{form_error(answer.text)}")
                 return
         self.client.get(location, name="/wellbeing/checkins/[id]/")
 
