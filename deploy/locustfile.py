@@ -1,6 +1,6 @@
 """The shift-change peak as locust users (issue 22; run by deploy/load_national.py, not on its own).
 
-OfficerUser: one invented officer each (load.n.<org>.<n>), signs in once with the run's password,
+OfficerUser: one invented officer each (load.<org>.<n>), signs in once with the run's password,
 then, once per pacing interval, opens the shift form and saves a shift (a day earlier each time,
 so no two saves ask for the same day; LOAD_DAY_OFFSET days back at the start, so a second run
 never meets the first run's days), follows the redirect to the saved shift, opens the pulse
@@ -8,7 +8,7 @@ check-in and saves it, and follows that redirect too. Two saves per cycle: the p
 arrival rate of saves (LOAD_PACING seconds per cycle per user).
 
 SupervisorUser: one invented supervisor each, signs in with a password and the TOTP code of the
-authenticator the seed gave them (RFC 6238, computed here), then opens the team dashboard every
+authenticator load_national.py gave them for the run (RFC 6238, computed here), then opens the team dashboard every
 LOAD_SUPERVISOR_PACING seconds.
 
 Reads the roster (usernames, the run's password, the supervisors' TOTP keys) from LOAD_ROSTER, a
