@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install browser run test test-fast lint typecheck check worker beat web clean messages backup-drill cluster-up cluster-down cluster-test
+.PHONY: install browser run test test-fast lint typecheck check worker beat web clean messages backup-drill cluster-up cluster-down cluster-test load-test
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -87,3 +87,13 @@ cluster-test: install
 	$(BIN)/python deploy/local_cluster.py purge
 	$(BIN)/python deploy/local_cluster.py up
 	$(BIN)/python deploy/cluster_test.py; rc=$$?; $(BIN)/python deploy/local_cluster.py purge; exit $$rc
+
+# National shift-change load test (docs/operations.md, "National load test"): 230,000 invented people
+# in 43 organisations seeded into the cluster, then locust at the issue's peak rate with both web hosts
+# and with one (about 20 minutes with the seed). Locust lives in its own .venv-load, never in .venv.
+load-test: install
+	test -x .venv-load/bin/python || $(PY) -m venv .venv-load
+	.venv-load/bin/python -m pip install --quiet -r requirements-load.txt
+	$(BIN)/python deploy/local_cluster.py purge
+	$(BIN)/python deploy/local_cluster.py up
+	$(BIN)/python deploy/load_national.py $(LOAD_ARGS); rc=$$?; $(BIN)/python deploy/local_cluster.py purge; exit $$rc
