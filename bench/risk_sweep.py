@@ -6,6 +6,7 @@
   python bench/risk_sweep.py --scale national # 230,000 officers; 2.3 and 11.5 million rows (10 and 50
                                               # an officer, the large one as at medium). Long: it writes
                                               # 13.8 million rows and sweeps 230,000 officers 5 times
+                                              # (about 15 minutes on the 2-core machine)
 
 P1  nightly sweep time / bare SQL `GROUP BY officer` over the same rows              goal <= 3
     (the same rows: the exposures and the check-ins the sweep reads, each grouped by officer; the
