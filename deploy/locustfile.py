@@ -153,15 +153,7 @@ class OfficerUser(PortalUser):
         values = {**reader.values, "shift_date": self.day.isoformat(), "start_time": "07:00", "length_hours": "10",
                   **incident(reader)}
         self.day -= timedelta(days=1)
-        with self.client.post("/exposure/log/", name="/exposure/log/ [save shift]", data=values,
-                              allow_redirects=False, catch_response=True) as answer:
-            location = answer.headers.get("Location", "")
-            if answer.status_code == 302 and SHIFT_SAVED.fullmatch(location):
-                answer.success()
-            else:
-                answer.failure(f"shift not saved: {answer.status_code}{where(location)}{form_error(answer.text)}")
-                return
-        self.client.get(location, name="/exposure/shifts/[id]/")
+        self.save("/exposure/log/", "shift", values, SHIFT_SAVED, then="/exposure/shifts/[id]/")
 
     def save_pulse(self) -> None:
         form = self.client.get("/wellbeing/checkin/pulse/", name="/wellbeing/checkin/pulse/ [form]")
@@ -169,16 +161,23 @@ class OfficerUser(PortalUser):
         if form.status_code != 200 or token is None or submission is None:
             return
         answers = {f"q{n}": str(random.randint(2, 4)) for n in range(1, 6)}  # noqa: S311 - invented answers
-        with self.client.post("/wellbeing/checkin/pulse/", name="/wellbeing/checkin/pulse/ [save pulse]",
-                              data={"csrfmiddlewaretoken": token, "submission": submission.group(1), **answers},
-                              allow_redirects=False, catch_response=True) as answer:
+        self.save("/wellbeing/checkin/pulse/", "pulse",
+                  {"csrfmiddlewaretoken": token, "submission": submission.group(1), **answers}, PULSE_SAVED,
+                  then="/wellbeing/checkins/[id]/")
+
+    def save(self, url: str, what: str, data: dict, saved, *, then: str) -> None:
+        """POST a form; a save is a redirect to the saved page (`saved` matches its address), which is
+        then opened as the browser would. Anything else is a failure naming the status, where it was
+        sent and the form's first message."""
+        with self.client.post(url, name=f"{url} [save {what}]", data=data, allow_redirects=False,
+                              catch_response=True) as answer:
             location = answer.headers.get("Location", "")
-            if answer.status_code == 302 and PULSE_SAVED.fullmatch(location):
+            if answer.status_code == 302 and saved.fullmatch(location):
                 answer.success()
             else:
-                answer.failure(f"pulse not saved: {answer.status_code}{where(location)}{form_error(answer.text)}")
+                answer.failure(f"{what} not saved: {answer.status_code}{where(location)}{form_error(answer.text)}")
                 return
-        self.client.get(location, name="/wellbeing/checkins/[id]/")
+        self.client.get(location, name=then)
 
 
 class SupervisorUser(PortalUser):
