@@ -58,14 +58,15 @@ class ShiftForm(forms.Form):
                              error_messages={"required": _("Choose the role you worked"),
                                              "invalid_choice": _("Choose the role you worked")})
 
-    def __init__(self, *args, officer, instance: ShiftLog | None = None, now=None, **kwargs):
+    def __init__(self, *args, officer, instance: ShiftLog | None = None, now=None, role_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.officer = officer
         self.instance = instance
         self.now = now or timezone.now()
-        # The roles offered to the officer's organisation (`portal.roles.Role` rows), and the role of
-        # the shift being edited even if no longer offered.
-        choices = roles.choices(getattr(officer, "organisation_id", None))
+        # The roles offered to the officer's organisation (`portal.roles.Role` rows; the caller's, read
+        # already), and the role of the shift being edited even if no longer offered.
+        choices = list(role_choices) if role_choices is not None else roles.choices(
+            getattr(officer, "organisation_id", None))
         if instance is not None and instance.role not in dict(choices):
             choices.append((instance.role, roles.label(instance.role)))
         self.fields["role"].choices = choices

@@ -72,16 +72,22 @@ def load_summary(exposures: QuerySet, *, today: date, half_life: float, days: in
     return LoadSummary(days=series, weeks=weeks, current=current, half_life=half_life)
 
 
-def categories_by_role() -> dict[str, list[ExposureCategory]]:
+def categories_by_role(roles: list[str] | None = None) -> dict[str, list[ExposureCategory]]:
+    """The active categories of every role (of `roles` only, when given), in their order."""
     out: dict[str, list[ExposureCategory]] = {}
-    for category in ExposureCategory.objects.filter(active=True).order_by("role", "order", "name"):
+    categories = ExposureCategory.objects.filter(active=True)
+    if roles is not None:
+        categories = categories.filter(role__in=roles)
+    for category in categories.order_by("role", "order", "name"):
         out.setdefault(category.role, []).append(category)
     return out
 
 
-def rubrics_by_role() -> dict[str, dict[int, str]]:
+def rubrics_by_role(roles: list[str] | None = None) -> dict[str, dict[int, str]]:
+    """The intensity rubric of every role (of `roles` only, when given): level -> description."""
     out: dict[str, dict[int, str]] = {}
-    for rubric in IntensityRubric.objects.all():
+    rubrics = IntensityRubric.objects.all() if roles is None else IntensityRubric.objects.filter(role__in=roles)
+    for rubric in rubrics:
         out.setdefault(rubric.role, {})[rubric.level] = rubric.display_description
     return out
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from exposure.dose import STANDARD_WEIGHTS, DoseWeights, entry_dose, entry_dose_many
 from exposure.models import CorrectionNote, Exposure, ExposureCategory, ShiftChange, ShiftLog, ViewingSession
+from portal import audit
 from portal.recompute import recompute_request
 from portal.roles import OTHER, SHIPPED, Role
 
@@ -94,10 +95,11 @@ def _history(shift: ShiftLog, *, actor, action: str, exposures: list[Exposure]) 
     )
 
 
-def _write_entries(shift: ShiftLog, entries: list[EntryData]) -> list[Exposure]:
+def _write_entries(shift: ShiftLog, entries: list[EntryData], *, new: bool = False) -> list[Exposure]:
     """Make the shift's exposures equal `entries`, updating rows in place where the category
-    matches so that anything pointing at an exposure (a flag, a follow-up) keeps pointing at it."""
-    existing = list(shift.exposures.select_related("category").order_by("id"))
+    matches so that anything pointing at an exposure (a flag, a follow-up) keeps pointing at it.
+    `new`: the shift was created in this transaction, so it has no exposures yet."""
+    existing = [] if new else list(shift.exposures.select_related("category").order_by("id"))
     weights = role_weights(shift.role) if entries else STANDARD_WEIGHTS
     by_key: dict[tuple[int, bool], list[Exposure]] = {}
     for exp in existing:
@@ -121,8 +123,12 @@ def _write_entries(shift: ShiftLog, entries: list[EntryData]) -> list[Exposure]:
         exp.detail = entry.detail
         exp.dose = entry.dose(weights)
         exp.full_clean(exclude=["shift", "officer", "category"])
-        exp.save()
+        if exp.pk is not None:
+            exp.save()  # its update is audited by the save signal (portal/record_audit.py)
         kept.append(exp)
+    # New rows in one insert, audited as each save would be (bulk_create sends no signals).
+    created = Exposure.objects.bulk_create([exp for exp in kept if exp.pk is None])
+    audit.record_many("exposure.exposure_created", created, subject="officer_id")
     stale = [exp.pk for bucket in by_key.values() for exp in bucket]
     if stale:
         Exposure.objects.filter(pk__in=stale).delete()
@@ -153,7 +159,7 @@ def shift_create(
     )
     shift.full_clean(exclude=["officer"])
     shift.save()
-    exposures = [] if nothing_notable else _write_entries(shift, entries)
+    exposures = [] if nothing_notable else _write_entries(shift, entries, new=True)
     _link_session(shift, session)
     _history(shift, actor=officer, action=ShiftChange.Action.CREATED, exposures=exposures)
     recompute_request(officer_id=officer.pk)

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from exposure import role_forms, selectors, services, shift_times
+from exposure import fieldsets, role_forms, selectors, services, shift_times
 from exposure.display import describe, length_text
 from exposure.forms import (
     DEFAULT_LENGTH_MINUTES,
@@ -97,10 +97,11 @@ def index(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _role_forms(offered, *, selected: str, data=None, initial_selected=None, shift_minutes=None):
-    """The shift form of each role offered (hand-made for the shipped ones, generated for the others)."""
-    categories = selectors.categories_by_role()
-    rubrics = selectors.rubrics_by_role()
+def _role_forms(offered, *, selected: str, data=None, initial_selected=None, shift_minutes=None,
+                definitions=None):
+    """The shift form of each role offered (hand-made for the shipped ones, generated for the others).
+    `definitions`: the roles' categories and rubrics (`_definitions`), read here when not given."""
+    categories, rubrics = definitions or _definitions()
     forms = {}
     for role in offered:
         code = role.code
@@ -113,45 +114,68 @@ def _role_forms(offered, *, selected: str, data=None, initial_selected=None, shi
     return forms
 
 
+def _definitions(roles: list[str] | None = None) -> tuple[dict, dict]:
+    """The categories and intensity rubrics of every role (of `roles` only, when given)."""
+    return selectors.categories_by_role(roles), selectors.rubrics_by_role(roles)
+
+
+def _fieldsets(offered, forms: dict, definitions) -> list:
+    categories, rubrics = definitions
+    return [fieldsets.render(role, forms[role.code], categories=categories.get(role.code, []),
+                             rubric=rubrics.get(role.code, {})) for role in offered]
+
+
 def _session_for(request, session_id) -> ViewingSession | None:
     if not session_id:
         return None
     return get_own_or_404(request.user, ViewingSession.objects.all(), session_id)
 
 
+def _save(request, *, shift: ShiftLog | None, role: str, shift_form, role_form, nothing_notable: bool) -> ShiftLog:
+    """Save the valid shift form and the chosen role's answers: a new shift, or the changes to `shift`."""
+    session = None
+    if role == "cse_review" and not nothing_notable:
+        session = _session_for(request, role_form.cleaned_data.get("session"))
+    args = {
+        "shift_date": shift_form.cleaned_data["shift_date"],
+        "start_time": shift_form.cleaned_data["start_time"],
+        "duration_minutes": shift_form.duration_minutes, "role": role,
+        "entries": [] if nothing_notable else role_form.entries(),
+        "detail": {} if nothing_notable else role_form.shift_detail(),
+        "nothing_notable": nothing_notable, "session": session,
+    }
+    if shift is None:
+        saved = services.shift_create(officer=request.user, **args)
+        messages.success(request, _("Shift saved."))
+    else:
+        saved = services.shift_update(shift=shift, actor=request.user, **args)
+        messages.success(request, _("Changes saved."))
+    return saved
+
+
 def _shift_form_page(request: HttpRequest, *, shift: ShiftLog | None) -> HttpResponse:
     user = request.user
     offered = _offered(user, also=shift.role if shift is not None else "")
     codes = {r.code: r for r in offered}
+    choices = [(r.code, r.display_name) for r in offered]  # the edited shift's role too, if no longer offered
     if request.method == "POST":
-        shift_form = ShiftForm(request.POST, officer=user, instance=shift)
+        shift_form = ShiftForm(request.POST, officer=user, instance=shift, role_choices=choices)
         role = request.POST.get("role") if request.POST.get("role") in codes else _own_role(user, offered)
         nothing_notable = "nothing_notable" in request.POST
         shift_ok = shift_form.is_valid()
         minutes = shift_form.duration_minutes if shift_ok else None
-        forms = _role_forms(offered, selected=role, data=request.POST, shift_minutes=minutes)
-        role_form = forms[role]
+        # Only the chosen role's answers are read; the other roles' forms are built only to show the page again.
+        role_form = _role_forms([codes[role]], selected=role, data=request.POST, shift_minutes=minutes,
+                                definitions=_definitions([role]))[role]
         role_ok = nothing_notable or role_form.is_valid()
         if shift_ok and role_ok:
-            session = None
-            if role == "cse_review" and not nothing_notable:
-                session = _session_for(request, role_form.cleaned_data.get("session"))
-            args = {
-                "shift_date": shift_form.cleaned_data["shift_date"],
-                "start_time": shift_form.cleaned_data["start_time"],
-                "duration_minutes": minutes, "role": role,
-                "entries": [] if nothing_notable else role_form.entries(),
-                "detail": {} if nothing_notable else role_form.shift_detail(),
-                "nothing_notable": nothing_notable, "session": session,
-            }
-            if shift is None:
-                saved = services.shift_create(officer=user, **args)
-                messages.success(request, _("Shift saved."))
-            else:
-                saved = services.shift_update(shift=shift, actor=user, **args)
-                messages.success(request, _("Changes saved."))
+            saved = _save(request, shift=shift, role=role, shift_form=shift_form, role_form=role_form,
+                          nothing_notable=nothing_notable)
             return redirect(reverse("exposure:detail", args=[saved.pk]))
         # The page's error summary lists each problem (templates/portal/_error_summary.html).
+        definitions = _definitions()
+        others = _role_forms([r for r in offered if r.code != role], selected=role, definitions=definitions)
+        forms = {r.code: role_form if r.code == role else others[r.code] for r in offered}
     else:
         role = request.GET.get("role") if request.GET.get("role") in codes else _own_role(user, offered)
         role_initial = None
@@ -172,11 +196,12 @@ def _shift_form_page(request: HttpRequest, *, shift: ShiftLog | None) -> HttpRes
                     session.started_at)
                 role_initial = {"minutes": session.viewed_minutes, "session": session.pk,
                                 "mitigations": ["breaks"] if session.break_count else []}
-        shift_form = ShiftForm(initial=shift_initial, officer=user, instance=shift)
-        forms = _role_forms(offered, selected=role, initial_selected=role_initial)
+        shift_form = ShiftForm(initial=shift_initial, officer=user, instance=shift, role_choices=choices)
+        definitions = _definitions()
+        forms = _role_forms(offered, selected=role, initial_selected=role_initial, definitions=definitions)
     return render(request, "exposure/shift_form.html", {
         "shift": shift, "shift_form": shift_form, "role_forms": forms, "selected_role": role,
-        "notice": notices_for(request.user)["exposure"], "roles": [(r.code, r.display_name) for r in offered],
+        "role_fieldsets": _fieldsets(offered, forms, definitions), "notice": notices_for(request.user)["exposure"],
     })
 
 

@@ -26,11 +26,10 @@ recompute_wanted = Signal()
 
 def recompute_request(*, officer_id: int) -> None:
     now = timezone.now()
-    pending, created = RecomputePending.objects.get_or_create(
-        officer_id=officer_id, defaults={"since": now, "requested_at": now}
-    )
-    if not created:
-        RecomputePending.objects.filter(pk=officer_id).update(requested_at=now)
+    # One statement: a new mark, or a newer request time on the mark already there (its `since` kept).
+    RecomputePending.objects.bulk_create([RecomputePending(officer_id=officer_id, since=now, requested_at=now)],
+                                         update_conflicts=True, unique_fields=["officer"],
+                                         update_fields=["requested_at"])
     transaction.on_commit(lambda: recompute_enqueue(officer_id))
 
 
