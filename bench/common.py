@@ -3,10 +3,15 @@ helpers and peak memory. Benchmarks print ratios against a baseline measured in 
 
 from __future__ import annotations
 
+import http.client
 import os
+import secrets
 import statistics
+import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,3 +65,97 @@ def peak_rss_mb() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def serve(url: str, port: int, *, workers: int = 5, redis_url: str | None = None) -> subprocess.Popen:
+    """The site under gunicorn on 127.0.0.1:`port` with production settings (DEBUG off, behind a TLS
+    proxy), its static files collected. Without `redis_url` Celery tasks run inside the request; with
+    it they are queued there, as in production (nothing runs them unless a worker is started)."""
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "SECRET_KEY": os.environ["SECRET_KEY"],
+           "ALLOWED_HOSTS": "127.0.0.1", "BEHIND_TLS_PROXY": "true", "LOG_LEVEL": "WARNING",
+           "CONN_MAX_AGE": "60", "DJANGO_SETTINGS_MODULE": "config.settings",
+           "EMAIL_URL": "smtp://127.0.0.1:25",  # production refuses console email; the bench sends none
+           "PSEUDONYM_KEY": os.environ.get("PSEUDONYM_KEY") or secrets.token_urlsafe(48)}  # required when DEBUG is off
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT,
+                   env=env, check=True)
+    return subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind",
+                             f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"],
+                            cwd=ROOT, env=env, start_new_session=True)
+
+
+def fetch(port: int, path: str, cookie: str, *, body: bytes | None = None) -> tuple[int, float, bytes]:
+    """One request over loopback as a browser behind the TLS proxy would send it: a GET, or a form
+    POST of `body` (with the Origin Django checks on HTTPS posts). Returns the status, the seconds it
+    took and the body (a redirect's Location)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Cookie": cookie, "X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
+    if body is not None:
+        headers.update({"Content-Type": "application/x-www-form-urlencoded", "Origin": "https://127.0.0.1",
+                        "Referer": "https://127.0.0.1/"})
+    start = time.perf_counter()
+    conn.request("GET" if body is None else "POST", path, body=body, headers=headers)
+    response = conn.getresponse()
+    answer = response.read()
+    if response.status in (301, 302, 303):
+        answer = (response.getheader("Location") or "").encode()
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return response.status, elapsed, answer
+
+
+def session_cookie(user, *, device=None, csrf: str | None = None) -> str:
+    """The Cookie header of a signed-in session for `user`: the auth keys Django writes at sign-in,
+    the idle-timeout clock, and for a role that needs two-factor sign-in the confirmed device's
+    persistent id (django-otp's session key, which portal.twofactor.session_is_verified checks). With
+    `csrf`, the CSRF cookie too (a form posts the same value). The server runs with production
+    settings (DEBUG off), whose cookies are `__Host-` ones."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from portal.middleware import IdleTimeoutMiddleware
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "portal.twofactor.PortalBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if device is not None:
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[IdleTimeoutMiddleware.KEY] = session[IdleTimeoutMiddleware.SIGNED_IN_KEY] = int(time.time())
+    session.create()
+    cookie = f"__Host-sessionid={session.session_key}"
+    return f"{cookie}; __Host-csrftoken={csrf}" if csrf else cookie
+
+
+def bounded_load(call: Callable[[int, int], tuple[int, float, bytes]], *, name: str, seconds: float, threads: int,
+                 max_requests: int, ok: tuple[int, ...] = (200,)) -> list[float]:
+    """Bounded load: `threads` clients, each making requests with `call(client, n)` (its number and
+    its request's) until `seconds` have passed or it has made its share of `max_requests`. Returns
+    every answer's seconds; stops the benchmark if any answer's status is not in `ok`."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client(number: int):
+        for n in range(max_requests // threads):
+            if time.monotonic() > deadline:
+                return
+            status, elapsed, _body = call(number, n)
+            with lock:
+                if status in ok:
+                    latencies.append(elapsed)
+                else:
+                    errors.append(str(status))
+
+    workers = [threading.Thread(target=client, args=(number,)) for number in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    if errors:
+        raise SystemExit(f"{name}: {len(errors)} answers not {ok}, e.g. {errors[:3]}")
+    return latencies

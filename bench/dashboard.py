@@ -18,21 +18,27 @@ Goal: dashboard median within 5x, and p95 within 10x, of the trivial page's.
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import random
 import secrets
 import signal
-import subprocess
 import sys
-import threading
 import time
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, ensure_database, median, p95, setup_django  # noqa: E402
+from common import (  # noqa: E402
+    bounded_load,
+    ensure_database,
+    fetch,
+    median,
+    p95,
+    serve,
+    session_cookie,
+    setup_django,
+)
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/portal_bench_team"
 TEAM_SIZE = 50
@@ -138,81 +144,20 @@ def signed_in_cookie() -> str:
     """A session for the bench supervisor that has passed two-factor sign-in: the auth keys Django
     writes at login, the confirmed TOTP device's persistent id (django-otp's session key, which
     portal.twofactor.session_is_verified checks) and the idle-timeout clock."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from portal.middleware import IdleTimeoutMiddleware
     from portal.models import User
 
     user = User.objects.get(username=SUPERVISOR)
     TOTPDevice.objects.filter(user=user).delete()  # one device, as after a real set-up
     device = TOTPDevice.objects.create(user=user, name="Bench authenticator", confirmed=True)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "portal.twofactor.PortalBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session[IdleTimeoutMiddleware.KEY] = session[IdleTimeoutMiddleware.SIGNED_IN_KEY] = int(time.time())
-    session.create()
-    # The server runs with production settings (DEBUG off), whose session cookie is `__Host-sessionid`.
-    return f"__Host-sessionid={session.session_key}"
-
-
-def serve(url: str, port: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "SECRET_KEY": os.environ["SECRET_KEY"],
-           "ALLOWED_HOSTS": "127.0.0.1", "BEHIND_TLS_PROXY": "true", "LOG_LEVEL": "WARNING",
-           "CONN_MAX_AGE": "60", "DJANGO_SETTINGS_MODULE": "config.settings",
-           "EMAIL_URL": "smtp://127.0.0.1:25",  # production refuses console email; the bench sends none
-           "PSEUDONYM_KEY": os.environ.get("PSEUDONYM_KEY") or secrets.token_urlsafe(48)}  # required when DEBUG is off
-    env.pop("REDIS_URL", None)
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT,
-                   env=env, check=True)
-    return subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind",
-                             f"127.0.0.1:{port}", "--workers", "5", "--log-level", "warning"],
-                            cwd=ROOT, env=env, start_new_session=True)
-
-
-def fetch(port: int, path: str, cookie: str) -> tuple[int, float, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    start = time.perf_counter()
-    conn.request("GET", path, headers={"Cookie": cookie, "X-Forwarded-Proto": "https", "Host": "127.0.0.1"})
-    response = conn.getresponse()
-    body = response.read()
-    if response.status in (301, 302):
-        body = (response.getheader("Location") or "").encode()
-    elapsed = time.perf_counter() - start
-    conn.close()
-    return response.status, elapsed, body
+    return session_cookie(user, device=device)
 
 
 def load(port: int, path: str, cookie: str, *, seconds: float, threads: int, max_requests: int) -> list[float]:
-    """Bounded load: `threads` clients, each stopping at `seconds` or after its share of requests."""
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    deadline = time.monotonic() + seconds
-
-    def client():
-        for _n in range(max_requests // threads):
-            if time.monotonic() > deadline:
-                return
-            status, elapsed, _body = fetch(port, path, cookie)
-            with lock:
-                if status == 200:
-                    latencies.append(elapsed)
-                else:
-                    errors.append(str(status))
-
-    workers = [threading.Thread(target=client) for _n in range(threads)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    if errors:
-        raise SystemExit(f"{path}: {len(errors)} non-200 answers, e.g. {errors[:3]}")
-    return latencies
+    """Bounded load on one page (`common.bounded_load`), every answer a 200."""
+    return bounded_load(lambda _client, _n: fetch(port, path, cookie), name=path, seconds=seconds, threads=threads,
+                        max_requests=max_requests)
 
 
 def main() -> int:
