@@ -8,7 +8,7 @@ Builds (or rebuilds) a force of invented call handlers, one per client, each wit
 shift history, in PostgreSQL (BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/portal_bench_save). Serves the site with gunicorn (5 sync
 workers, DEBUG off, as in production behind a TLS proxy) on 127.0.0.1, with Celery tasks queued in
-Redis (a database of its own, BENCH_REDIS_URL, default redis://127.0.0.1:6379/14, emptied at the
+Redis (a database of its own, BENCH_REDIS_URL, default redis://127.0.0.1:6379/13, emptied at the
 end) as in production, where a worker and not the request recomputes the risk. Each client signs in
 as its own officer and, in rounds that alternate so every kind sees the same machine state:
   - saves a new shift (POST /exposure/log/, a call-handling shift with three kinds of call, a day
@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import bounded_load, ensure_database, fetch, median, p95, serve, session_cookie, setup_django  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/portal_bench_save"
-DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/13"
 PREFIX = "benchsave."
 HISTORY_DAYS = 84
 SAVE, FORM, TRIVIAL = "shift save", "shift form", "/accessibility/"
