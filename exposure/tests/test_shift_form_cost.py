@@ -47,7 +47,7 @@ def test_a_blank_fieldset_is_rendered_once_and_the_page_is_the_same(login, offic
     assert strip == [line for line in second.content.decode().splitlines() if "csrfmiddlewaretoken" not in line]
 
 
-def test_a_category_renamed_in_the_admin_shows_at_once(login, officer):
+def test_wrong_score_or_band_a_category_renamed_in_the_admin_shows_at_once(login, officer):
     client = login(officer)
     client.get(URL)
     ExposureCategory.objects.filter(role="firearms", code="spontaneous").update(name="Renamed spontaneous deployment")
@@ -55,7 +55,7 @@ def test_a_category_renamed_in_the_admin_shows_at_once(login, officer):
     assert rendered == 1 and "Renamed spontaneous deployment" in response.content.decode()
 
 
-def test_a_kept_fieldset_is_never_shown_in_another_language(login, officer):
+def test_wrong_score_or_band_a_kept_fieldset_is_never_shown_in_another_language(login, officer):
     # Rubrics without Welsh text read the same in both languages: only the language tells the two apart.
     IntensityRubric.objects.update(description_cy="")
     client = login(officer)
@@ -70,7 +70,7 @@ def test_a_kept_fieldset_is_never_shown_in_another_language(login, officer):
     assert rendered == 4 and welsh in html and "What you were exposed to" not in html
 
 
-def test_answers_being_corrected_are_rendered_afresh_and_kept(login, officer):
+def test_wrong_score_or_band_answers_being_corrected_are_rendered_afresh_and_kept(login, officer):
     client = login(officer)
     client.get(URL)  # every blank fieldset kept
     data = helpers.call_handling(**{"call_handling-calls_taken": "5", "call_handling-calls_without_break": "9"})
