@@ -162,6 +162,9 @@ class ReasonResult(NamedTuple):  # a tuple: made tens of thousands of times a ni
         return REASONS[self.code].kind
 
 
+_KIND = {code: known.kind for code, known in REASONS.items()}  # ReasonResult.kind, looked up without a property call
+
+
 @dataclass(frozen=True)
 class Assessment:
     level: str
@@ -172,7 +175,7 @@ class Assessment:
     exposure: dict = field(default_factory=dict)
 
     def as_json(self) -> list[dict]:
-        return [{"code": r.code, "kind": r.kind, "level": r.level, "numbers": r.numbers, "severity": r.severity}
+        return [{"code": r.code, "kind": _KIND[r.code], "level": r.level, "numbers": r.numbers, "severity": r.severity}
                 for r in self.reasons]
 
     def finding(self, rules_version: int) -> str:
@@ -234,6 +237,8 @@ def load_finding(inputs: OfficerInputs, *, peer_median: float | None, peer_count
 def followup_reasons(inputs: OfficerInputs, *, now: datetime) -> list[ReasonResult]:
     """TRiM follow-ups (by default 72 hours and 28 days after the incident) that are due and not
     done, each once however many cases share its dates. Pure."""
+    if not inputs.followups:  # most officers: no TRiM case
+        return []
     due_followups: dict[tuple[str, str], dict] = {}
     for incident, due in sorted(set(inputs.followups)):
         if not (due <= now < due + timedelta(days=FOLLOWUP_GRACE_DAYS)):
@@ -281,6 +286,8 @@ def working_practice_reasons(inputs: OfficerInputs, *, rules: dict, today: date)
 def screen_reasons(inputs: OfficerInputs, *, rules: dict, now: datetime) -> list[ReasonResult]:
     """Validated screens over their published cut-offs (clinical), with the severity of the worst and
     the latest positive check-in. Pure."""
+    if not inputs.screens:
+        return []
     cutoffs = rules["instrument_cutoffs"]
     lookback = now - timedelta(days=SCREEN_LOOKBACK_DAYS)
     positive = [s for s in inputs.screens if s.completed_at >= lookback and s.positive(cutoffs)]

@@ -138,6 +138,11 @@ def _retire_current(officer_ids: list[int]) -> None:
         RiskAssessment.objects.filter(is_current=True, officer_id__in=officer_ids).update(is_current=False)
 
 
+# json.dumps's output (default separators, ASCII), without its check for circular references: the
+# results are plain trees of dicts, lists, strings and numbers, and a sweep writes tens of thousands.
+_json = json.JSONEncoder(check_circular=False).encode
+
+
 def _copy_text(value: str) -> str:
     """A value for COPY's text format. JSON from json.dumps holds no raw tab or newline (they are
     escaped inside strings), so only the backslash needs doubling."""
@@ -158,8 +163,8 @@ def _refresh(rows: list[tuple[int, risk.Assessment, str]], *, now) -> int:
             for aid, result, digest in rows)
     data = io.StringIO()
     for aid, result, digest in rows:
-        data.write(f"{aid}\t{result.score!r}\t{_copy_text(json.dumps(result.as_json()))}\t"
-                   f"{_copy_text(json.dumps(result.exposure))}\t{digest}\n")
+        data.write(f"{aid}\t{result.score!r}\t{_copy_text(_json(result.as_json()))}\t"
+                   f"{_copy_text(_json(result.exposure))}\t{digest}\n")
     data.seek(0)
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE risk_refresh (id bigint, score float8, reasons jsonb, exposure jsonb, "
