@@ -338,12 +338,22 @@ def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: in
                *pulse_reasons(inputs, rules=rules),
                *urgent_reasons(inputs, now=now)]
 
-    # Every reason carries its severity (screens and urgent answers have theirs already).
-    reasons = [r if r.severity else r._replace(severity=reason_severity(r.code, r.level)) for r in reasons]
-
-    level = max((r.level for r in reasons), key=RANK.__getitem__, default=GREEN)
-    score = sum(RANK[r.level] for r in reasons) * 10 + max(load.peer_ratio or 0, load.own_ratio or 0)
-    reasons.sort(key=lambda r: (-RANK[r.level], r.code))
+    # Every reason carries its severity (screens and urgent answers have theirs already). Written
+    # out rather than with _replace, and the level as the highest rank, as this runs for every
+    # officer every night: the same reasons, level and score.
+    ranked = 0
+    top = RANK[GREEN]
+    for i, r in enumerate(reasons):
+        if not r.severity:
+            reasons[i] = ReasonResult(r.code, r.level, r.numbers, reason_severity(r.code, r.level), r.checkin_id)
+        rank = RANK[r.level]
+        ranked += rank
+        if rank > top:
+            top = rank
+    level = LEVELS[top]
+    score = ranked * 10 + max(load.peer_ratio or 0, load.own_ratio or 0)
+    if len(reasons) > 1:
+        reasons.sort(key=lambda r: (-RANK[r.level], r.code))
     # One decimal is plenty to sort people by need, and it means that the slow daily drift of a
     # decaying load does not write a new assessment for everyone every night.
     return Assessment(level=level, score=round(score, 1), reasons=tuple(reasons), exposure=load.exposure)
