@@ -148,16 +148,15 @@ CHECKINS_SQL = """
     GROUP BY c.officer_id
 """
 
-# The last 2N pulses per officer, oldest first: a fixed number per officer whatever the number of
-# pulses, so memory does not grow with the data.
+# The last 2N pulses per officer, newest first (the caller turns them round): a fixed number per
+# officer whatever the number of pulses, so the result does not grow with the data. One sort of the
+# window's pulses by officer and time feeds the aggregate (a row_number() window before it sorted
+# them once more, officer by officer).
 PULSES_SQL = """
-    SELECT officer_id, array_agg(total ORDER BY rn DESC)
-    FROM (SELECT officer_id, total,
-                 row_number() OVER (PARTITION BY officer_id ORDER BY completed_at DESC, id DESC) AS rn
-          FROM wellbeing_checkin
-          WHERE instrument = 'pulse' AND completed_at >= %(since)s
-            AND (%(ids)s::bigint[] IS NULL OR officer_id = ANY(%(ids)s::bigint[]))) p
-    WHERE rn <= %(count)s
+    SELECT officer_id, (array_agg(total ORDER BY completed_at DESC, id DESC))[1:%(count)s]
+    FROM wellbeing_checkin
+    WHERE instrument = 'pulse' AND completed_at >= %(since)s
+      AND (%(ids)s::bigint[] IS NULL OR officer_id = ANY(%(ids)s::bigint[]))
     GROUP BY officer_id
 """
 
@@ -208,7 +207,7 @@ def _checkins_sql(result: dict, ids, *, now, window: int) -> None:
         cursor.execute(PULSES_SQL, {"since": params["pulse_since"], "ids": ids, "count": 2 * window})
         for pk, pulses in cursor.fetchall():
             if pk in result:
-                result[pk].pulses = pulses
+                result[pk].pulses = pulses[::-1]  # oldest first
     older = [pk for pk in result if pk not in seen]
     if older:
         with connection.cursor() as cursor:
