@@ -162,6 +162,9 @@ class ReasonResult(NamedTuple):  # a tuple: made tens of thousands of times a ni
         return REASONS[self.code].kind
 
 
+_KIND = {code: known.kind for code, known in REASONS.items()}  # ReasonResult.kind, looked up without a property call
+
+
 @dataclass(frozen=True)
 class Assessment:
     level: str
@@ -172,7 +175,7 @@ class Assessment:
     exposure: dict = field(default_factory=dict)
 
     def as_json(self) -> list[dict]:
-        return [{"code": r.code, "kind": r.kind, "level": r.level, "numbers": r.numbers, "severity": r.severity}
+        return [{"code": r.code, "kind": _KIND[r.code], "level": r.level, "numbers": r.numbers, "severity": r.severity}
                 for r in self.reasons]
 
     def finding(self, rules_version: int) -> str:
@@ -234,6 +237,8 @@ def load_finding(inputs: OfficerInputs, *, peer_median: float | None, peer_count
 def followup_reasons(inputs: OfficerInputs, *, now: datetime) -> list[ReasonResult]:
     """TRiM follow-ups (by default 72 hours and 28 days after the incident) that are due and not
     done, each once however many cases share its dates. Pure."""
+    if not inputs.followups:  # most officers: no TRiM case
+        return []
     due_followups: dict[tuple[str, str], dict] = {}
     for incident, due in sorted(set(inputs.followups)):
         if not (due <= now < due + timedelta(days=FOLLOWUP_GRACE_DAYS)):
@@ -281,6 +286,8 @@ def working_practice_reasons(inputs: OfficerInputs, *, rules: dict, today: date)
 def screen_reasons(inputs: OfficerInputs, *, rules: dict, now: datetime) -> list[ReasonResult]:
     """Validated screens over their published cut-offs (clinical), with the severity of the worst and
     the latest positive check-in. Pure."""
+    if not inputs.screens:
+        return []
     cutoffs = rules["instrument_cutoffs"]
     lookback = now - timedelta(days=SCREEN_LOOKBACK_DAYS)
     positive = [s for s in inputs.screens if s.completed_at >= lookback and s.positive(cutoffs)]
@@ -331,12 +338,22 @@ def evaluate(inputs: OfficerInputs, *, peer_median: float | None, peer_count: in
                *pulse_reasons(inputs, rules=rules),
                *urgent_reasons(inputs, now=now)]
 
-    # Every reason carries its severity (screens and urgent answers have theirs already).
-    reasons = [r if r.severity else r._replace(severity=reason_severity(r.code, r.level)) for r in reasons]
-
-    level = max((r.level for r in reasons), key=RANK.__getitem__, default=GREEN)
-    score = sum(RANK[r.level] for r in reasons) * 10 + max(load.peer_ratio or 0, load.own_ratio or 0)
-    reasons.sort(key=lambda r: (-RANK[r.level], r.code))
+    # Every reason carries its severity (screens and urgent answers have theirs already). Written
+    # out rather than with _replace, and the level as the highest rank, as this runs for every
+    # officer every night: the same reasons, level and score.
+    ranked = 0
+    top = RANK[GREEN]
+    for i, r in enumerate(reasons):
+        if not r.severity:
+            reasons[i] = ReasonResult(r.code, r.level, r.numbers, reason_severity(r.code, r.level), r.checkin_id)
+        rank = RANK[r.level]
+        ranked += rank
+        if rank > top:
+            top = rank
+    level = LEVELS[top]
+    score = ranked * 10 + max(load.peer_ratio or 0, load.own_ratio or 0)
+    if len(reasons) > 1:
+        reasons.sort(key=lambda r: (-RANK[r.level], r.code))
     # One decimal is plenty to sort people by need, and it means that the slow daily drift of a
     # decaying load does not write a new assessment for everyone every night.
     return Assessment(level=level, score=round(score, 1), reasons=tuple(reasons), exposure=load.exposure)

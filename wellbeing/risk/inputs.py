@@ -51,7 +51,8 @@ def officers(officer_ids=None, role=None):
         qs = qs.filter(pk__in=officer_ids)
     if role is not None:
         qs = qs.filter(high_risk_role=role)
-    return dict(qs.values_list("pk", "high_risk_role"))
+    # No ORDER BY: the model's default (by name) would sort every officer for a dict keyed by id.
+    return dict(qs.values_list("pk", "high_risk_role").order_by())
 
 
 def _load_rows(officer_ids, *, today, half_life_days: float, role=None) -> list[tuple]:
@@ -70,12 +71,18 @@ def _load_rows(officer_ids, *, today, half_life_days: float, role=None) -> list[
                       (today, float(half_life_days)))
     recent_since = today - timedelta(days=RECENT_DAYS)
     usual_since = today - timedelta(days=RECENT_DAYS + USUAL_WINDOW_DAYS)
-    return list(qs.values("officer_id")
-                .annotate(load_now=Sum(weighted, output_field=FloatField()),
-                          recent=Sum("dose", filter=Q(shift_date__gt=recent_since), default=0.0),
-                          usual=Sum("dose", filter=Q(shift_date__lte=recent_since, shift_date__gt=usual_since),
-                                    default=0.0))
-                .order_by().values_list("officer_id", "load_now", "recent", "usual"))
+    rows = (qs.values("officer_id")
+            .annotate(load_now=Sum(weighted, output_field=FloatField()),
+                      recent=Sum("dose", filter=Q(shift_date__gt=recent_since), default=0.0),
+                      usual=Sum("dose", filter=Q(shift_date__lte=recent_since, shift_date__gt=usual_since),
+                                default=0.0))
+            .order_by().values_list("officer_id", "load_now", "recent", "usual"))
+    # Fetched with the query's own SQL, without Django's per-row converters (one a column, tens of
+    # thousands of rows a sweep): both callers turn the sums into floats themselves.
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def exposure_loads(officer_ids, *, today, half_life_days: float, role=None, portable: bool = False) -> pd.DataFrame:
@@ -141,16 +148,15 @@ CHECKINS_SQL = """
     GROUP BY c.officer_id
 """
 
-# The last 2N pulses per officer, oldest first: a fixed number per officer whatever the number of
-# pulses, so memory does not grow with the data.
+# The last 2N pulses per officer, newest first (the caller turns them round): a fixed number per
+# officer whatever the number of pulses, so the result does not grow with the data. One sort of the
+# window's pulses by officer and time feeds the aggregate (a row_number() window before it sorted
+# them once more, officer by officer).
 PULSES_SQL = """
-    SELECT officer_id, array_agg(total ORDER BY rn DESC)
-    FROM (SELECT officer_id, total,
-                 row_number() OVER (PARTITION BY officer_id ORDER BY completed_at DESC, id DESC) AS rn
-          FROM wellbeing_checkin
-          WHERE instrument = 'pulse' AND completed_at >= %(since)s
-            AND (%(ids)s::bigint[] IS NULL OR officer_id = ANY(%(ids)s::bigint[]))) p
-    WHERE rn <= %(count)s
+    SELECT officer_id, (array_agg(total ORDER BY completed_at DESC, id DESC))[1:%(count)s]
+    FROM wellbeing_checkin
+    WHERE instrument = 'pulse' AND completed_at >= %(since)s
+      AND (%(ids)s::bigint[] IS NULL OR officer_id = ANY(%(ids)s::bigint[]))
     GROUP BY officer_id
 """
 
@@ -201,7 +207,7 @@ def _checkins_sql(result: dict, ids, *, now, window: int) -> None:
         cursor.execute(PULSES_SQL, {"since": params["pulse_since"], "ids": ids, "count": 2 * window})
         for pk, pulses in cursor.fetchall():
             if pk in result:
-                result[pk].pulses = pulses
+                result[pk].pulses = pulses[::-1]  # oldest first
     older = [pk for pk in result if pk not in seen]
     if older:
         with connection.cursor() as cursor:

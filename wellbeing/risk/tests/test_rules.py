@@ -17,6 +17,7 @@ from wellbeing.risk.engine import (
     OfficerInputs,
     ScreenResult,
     evaluate,
+    load_finding,
     steady_state_load,
 )
 from wellbeing.risk.reasons import REASONS, SELF_REFERRAL_URGENT
@@ -309,3 +310,21 @@ def test_follow_ups_are_due_real_hours_after_the_incident_and_shown_on_the_londo
     result = run(calm(followups=case_followups(incident, at=at), last_checkin_at=None), now=now)
     reason = next(r for r in result.reasons if r.code == "critical_incident_followup")
     assert reason.numbers["due"] == [{"incident": incident.isoformat(), "due": due}]
+
+
+@settings(max_examples=300, deadline=None)
+@given(inputs=inputs_strategy, peer=st.none() | st.floats(1, 50), peers=st.integers(0, 8))
+def test_the_level_score_order_and_severities_follow_from_the_reasons(inputs, peer, peers):
+    """What evaluate builds from its reasons (written as one loop for the nightly sweep's sake): the
+    level is the most serious reason's (green without any), the score ten per rank of every reason
+    plus the larger load ratio, every reason carries its severity, most serious first, then by code;
+    and each reason's stored kind is its code's."""
+    result = run(inputs, peer_median=peer, peer_count=peers)
+    load = load_finding(inputs, peer_median=peer, peer_count=peers, rules=RULES)
+    ranks = [RANK[r.level] for r in result.reasons]
+    assert result.level == (max(result.reasons, key=lambda r: RANK[r.level]).level if result.reasons else GREEN)
+    assert result.score == round(sum(ranks) * 10 + max(load.peer_ratio or 0, load.own_ratio or 0), 1)
+    assert all(r.severity for r in result.reasons)
+    assert list(result.reasons) == sorted(result.reasons, key=lambda r: (-RANK[r.level], r.code))
+    assert [(j["code"], j["kind"], j["severity"]) for j in result.as_json()] == [
+        (r.code, REASONS[r.code].kind, r.severity) for r in result.reasons]
