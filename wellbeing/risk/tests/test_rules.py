@@ -314,7 +314,7 @@ def test_follow_ups_are_due_real_hours_after_the_incident_and_shown_on_the_londo
 
 @settings(max_examples=300, deadline=None)
 @given(inputs=inputs_strategy, peer=st.none() | st.floats(1, 50), peers=st.integers(0, 8))
-def test_the_level_score_order_and_severities_follow_from_the_reasons(inputs, peer, peers):
+def test_clinical_result_not_triaged_the_level_score_order_and_severities_follow_from_the_reasons(inputs, peer, peers):
     """What evaluate builds from its reasons (written as one loop for the nightly sweep's sake): the
     level is the most serious reason's (green without any), the score ten per rank of every reason
     plus the larger load ratio, every reason carries its severity, most serious first, then by code;
