@@ -97,11 +97,11 @@ def index(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _role_forms(offered, *, selected: str, data=None, initial_selected=None, shift_minutes=None,
-                definitions=None):
+def _role_forms(offered, *, definitions: tuple[dict, dict], selected: str, data=None, initial_selected=None,
+                shift_minutes=None):
     """The shift form of each role offered (hand-made for the shipped ones, generated for the others).
-    `definitions`: the roles' categories and rubrics (`_definitions`), read here when not given."""
-    categories, rubrics = definitions or _definitions()
+    `definitions`: the roles' categories and rubrics (`_definitions`)."""
+    categories, rubrics = definitions
     forms = {}
     for role in offered:
         code = role.code
