@@ -9,7 +9,10 @@ def test_an_officer_signs_in_with_the_keyboard_and_reaches_their_start_page(
     transactional_db, page, officer, screenshot
 ):
     page.goto("/accounts/login/")
-    # The username field has focus on arrival; everything else is typed and tabbed.
+    # The username field has focus on arrival; everything else is typed and tabbed. The browser
+    # moves focus to an autofocus field at its next rendering step, which can come after the load
+    # event on a busy machine, so wait for the focus before typing (CI lost the first keys once).
+    expect(page.get_by_label("Username")).to_be_focused()
     page.keyboard.type("officer")
     page.keyboard.press("Tab")
     page.keyboard.type("correct-horse-battery")
