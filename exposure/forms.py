@@ -128,16 +128,17 @@ class RoleForm(forms.Form):
         help_text=_("Marking it opens follow-up check-ins at about 72 hours and about 28 days."),
     )
 
-    def __init__(self, *args, categories: list[ExposureCategory], rubric: dict[int, str],
+    def __init__(self, *args, categories: list[ExposureCategory], rubric: dict[int, str] | None = None,
                  shift_minutes: int | None = None, **kwargs):
         kwargs.setdefault("prefix", self.role)
         super().__init__(*args, **kwargs)
-        self.categories = categories
-        self.shift_minutes = shift_minutes
-        self.fields["intensity"].choices = [
-            (level, f"{level} – {rubric[level]}" if level in rubric else str(level)) for level in range(1, 6)
-        ]
+        self.categories, self.shift_minutes = categories, shift_minutes
+        self.label_intensity(rubric or {})
         self.fields["intensity"].error_messages["invalid_choice"] = _("Choose how intense it felt, from 1 to 5.")
+
+    def label_intensity(self, rubric: dict[int, str]) -> None:
+        """The levels 1-5 worded with the role's rubric (they are the choices whatever the words)."""
+        self.fields["intensity"].choices = [(n, f"{n} – {rubric[n]}" if n in rubric else str(n)) for n in range(1, 6)]
 
     def has_exposure(self) -> bool:  # pragma: no cover - every subclass answers
         raise NotImplementedError

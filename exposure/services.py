@@ -49,7 +49,11 @@ class EntryData:
 
 def role_weights(code: str) -> DoseWeights:
     """The dose weights of the role with this code (today's constants for a code without a row)."""
-    role = Role.objects.filter(code=code).first()
+    return weights_of(Role.objects.filter(code=code).first())
+
+
+def weights_of(role: Role | None) -> DoseWeights:
+    """The dose weights of a role already read (today's constants for none)."""
     if role is None:
         return STANDARD_WEIGHTS
     return DoseWeights(
@@ -95,12 +99,22 @@ def _history(shift: ShiftLog, *, actor, action: str, exposures: list[Exposure]) 
     )
 
 
-def _write_entries(shift: ShiftLog, entries: list[EntryData], *, new: bool = False) -> list[Exposure]:
+def _audit_created(rows: list) -> None:
+    """Rows inserted together (bulk_create sends no signals), audited as each save would be, in
+    one insert: "exposure.shiftlog_created", "exposure.exposure_created", with their officer."""
+    audit.record_many(lambda row: f"{row._meta.label_lower}_created", rows, subject="officer_id")
+
+
+def _write_entries(shift: ShiftLog, entries: list[EntryData], *, new: bool = False,
+                   weights: DoseWeights | None = None) -> tuple[list[Exposure], list[Exposure]]:
     """Make the shift's exposures equal `entries`, updating rows in place where the category
     matches so that anything pointing at an exposure (a flag, a follow-up) keeps pointing at it.
-    `new`: the shift was created in this transaction, so it has no exposures yet."""
+    `new`: the shift was created in this transaction, so it has no exposures yet. `weights`: the
+    role's dose weights, if the caller has read them. Returns the shift's exposures and the new
+    ones among them, which the caller audits (`_audit_created`)."""
     existing = [] if new else list(shift.exposures.select_related("category").order_by("id"))
-    weights = role_weights(shift.role) if entries else STANDARD_WEIGHTS
+    if weights is None:
+        weights = role_weights(shift.role) if entries else STANDARD_WEIGHTS
     by_key: dict[tuple[int, bool], list[Exposure]] = {}
     for exp in existing:
         by_key.setdefault((exp.category_id, exp.critical_incident), []).append(exp)
@@ -126,13 +140,11 @@ def _write_entries(shift: ShiftLog, entries: list[EntryData], *, new: bool = Fal
         if exp.pk is not None:
             exp.save()  # its update is audited by the save signal (portal/record_audit.py)
         kept.append(exp)
-    # New rows in one insert, audited as each save would be (bulk_create sends no signals).
-    created = Exposure.objects.bulk_create([exp for exp in kept if exp.pk is None])
-    audit.record_many("exposure.exposure_created", created, subject="officer_id")
+    created = Exposure.objects.bulk_create([exp for exp in kept if exp.pk is None])  # new rows in one insert
     stale = [exp.pk for bucket in by_key.values() for exp in bucket]
     if stale:
         Exposure.objects.filter(pk__in=stale).delete()
-    return kept
+    return kept, created
 
 
 def _link_session(shift: ShiftLog, session: ViewingSession | None) -> None:
@@ -152,14 +164,18 @@ def shift_create(
     detail: dict | None = None,
     nothing_notable: bool = False,
     session: ViewingSession | None = None,
+    weights: DoseWeights | None = None,
 ) -> ShiftLog:
+    """A new shift with its exposures. `weights`: the role's dose weights, if the caller has read
+    the role (otherwise read here)."""
     shift = ShiftLog(
         officer=officer, shift_date=shift_date, start_time=start_time, duration_minutes=duration_minutes,
         role=role, nothing_notable=nothing_notable or not entries, detail=detail or {},
     )
     shift.full_clean(exclude=["officer"])
-    shift.save()
-    exposures = [] if nothing_notable else _write_entries(shift, entries, new=True)
+    ShiftLog.objects.bulk_create([shift])  # audited with its exposures, one insert for all of them
+    exposures, created = ([], []) if nothing_notable else _write_entries(shift, entries, new=True, weights=weights)
+    _audit_created([shift, *created])
     _link_session(shift, session)
     _history(shift, actor=officer, action=ShiftChange.Action.CREATED, exposures=exposures)
     recompute_request(officer_id=officer.pk)
@@ -179,6 +195,7 @@ def shift_update(
     detail: dict | None = None,
     nothing_notable: bool = False,
     session: ViewingSession | None = None,
+    weights: DoseWeights | None = None,
 ) -> ShiftLog:
     shift.shift_date = shift_date
     shift.start_time = start_time
@@ -188,7 +205,8 @@ def shift_update(
     shift.detail = detail or {}
     shift.full_clean(exclude=["officer"])
     shift.save()
-    exposures = _write_entries(shift, [] if nothing_notable else entries)
+    exposures, created = _write_entries(shift, [] if nothing_notable else entries, weights=weights)
+    _audit_created(created)
     _link_session(shift, session)
     _history(shift, actor=actor, action=ShiftChange.Action.UPDATED, exposures=exposures)
     recompute_request(officer_id=shift.officer_id)

@@ -131,15 +131,16 @@ def _session_for(request, session_id) -> ViewingSession | None:
     return get_own_or_404(request.user, ViewingSession.objects.all(), session_id)
 
 
-def _save(request, *, shift: ShiftLog | None, role: str, shift_form, role_form, nothing_notable: bool) -> ShiftLog:
+def _save(request, *, shift: ShiftLog | None, role: roles.Role, shift_form, role_form,
+          nothing_notable: bool) -> ShiftLog:
     """Save the valid shift form and the chosen role's answers: a new shift, or the changes to `shift`."""
     session = None
-    if role == "cse_review" and not nothing_notable:
+    if role.code == "cse_review" and not nothing_notable:
         session = _session_for(request, role_form.cleaned_data.get("session"))
     args = {
         "shift_date": shift_form.cleaned_data["shift_date"],
         "start_time": shift_form.cleaned_data["start_time"],
-        "duration_minutes": shift_form.duration_minutes, "role": role,
+        "duration_minutes": shift_form.duration_minutes, "role": role.code, "weights": services.weights_of(role),
         "entries": [] if nothing_notable else role_form.entries(),
         "detail": {} if nothing_notable else role_form.shift_detail(),
         "nothing_notable": nothing_notable, "session": session,
@@ -164,16 +165,18 @@ def _shift_form_page(request: HttpRequest, *, shift: ShiftLog | None) -> HttpRes
         nothing_notable = "nothing_notable" in request.POST
         shift_ok = shift_form.is_valid()
         minutes = shift_form.duration_minutes if shift_ok else None
-        # Only the chosen role's answers are read; the other roles' forms are built only to show the page again.
+        # Only the chosen role's answers are read, without its rubric (words for the levels, which a
+        # save does not need); the other roles' forms are built only to show the page again.
         role_form = _role_forms([codes[role]], selected=role, data=request.POST, shift_minutes=minutes,
-                                definitions=_definitions([role]))[role]
+                                definitions=(selectors.categories_by_role([role]), {}))[role]
         role_ok = nothing_notable or role_form.is_valid()
         if shift_ok and role_ok:
-            saved = _save(request, shift=shift, role=role, shift_form=shift_form, role_form=role_form,
+            saved = _save(request, shift=shift, role=codes[role], shift_form=shift_form, role_form=role_form,
                           nothing_notable=nothing_notable)
             return redirect(reverse("exposure:detail", args=[saved.pk]))
         # The page's error summary lists each problem (templates/portal/_error_summary.html).
         definitions = _definitions()
+        role_form.label_intensity(definitions[1].get(role, {}))
         others = _role_forms([r for r in offered if r.code != role], selected=role, definitions=definitions)
         forms = {r.code: role_form if r.code == role else others[r.code] for r in offered}
     else:

@@ -138,14 +138,16 @@ def record(action: str, *, subject=None, obj=None, reason: str = "", detail: dic
     return event
 
 
-def record_many(action: str, objs: Iterable, *, subject: str | None = None,
+def record_many(action: str | Callable[[Any], str], objs: Iterable, *, subject: str | None = None,
                 detail: Callable[[Any], dict] | None = None, actor=FROM_CONTEXT) -> list[AuditEvent]:
     """One event per object of `objs` (saved rows: bulk_create sends no signals), in one insert.
+    `action` is the events' action, or a function of the object (rows of several models);
     `subject` is the path from an object to the id of the person it is about ("officer_id"),
     `detail` a function of the object."""
     who = _who(actor)
     subject_of = operator.attrgetter(subject) if subject else (lambda _obj: None)
-    events = [_event(action, who, subject=subject_of(obj), obj=obj, detail=detail(obj) if detail else None)
+    action_of = action if callable(action) else (lambda _obj: action)
+    events = [_event(action_of(obj), who, subject=subject_of(obj), obj=obj, detail=detail(obj) if detail else None)
               for obj in objs]
     return AuditEvent.objects.bulk_create(events)
 

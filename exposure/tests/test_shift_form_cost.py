@@ -1,6 +1,7 @@
 """The shift form's cost (issue 22, the write path): a blank role fieldset is rendered once per process
 and reused, yet never shows anything stale, answers or another language; a save's queries do not grow
-with the number of entries; a save audits every exposure it creates, as before."""
+with the number of entries, and it reads its role once and never the rubric (words for the levels);
+a save audits the shift and every exposure it creates, as before, in one insert."""
 
 from unittest import mock
 
@@ -128,3 +129,47 @@ def test_a_second_request_keeps_the_marks_first_time(officer):
     again = RecomputePending.objects.get(pk=officer.pk)
     assert again.since == first.since and again.requested_at >= first.requested_at
     assert RecomputePending.objects.count() == 1
+
+
+def _tables_read(queries) -> list[str]:
+    return [q["sql"].split(" FROM ", 1)[1].split()[0].strip('"') for q in queries
+            if q["sql"].startswith("SELECT") and " FROM " in q["sql"]]
+
+
+def test_a_save_reads_its_role_once_and_never_the_rubric(login, officer):
+    """The role read for the page gives the dose weights too; the rubric only words the levels."""
+    client = login(officer)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(URL, helpers.call_handling()).status_code == 302
+    read = _tables_read(queries)
+    assert read.count("portal_role") == 1
+    assert "exposure_intensityrubric" not in read
+    # The doses still use the role's own weights, as read for the page:
+    # test_role_dose.py::test_wrong_score_or_band_a_roles_own_weights_change_its_doses_as_they_say.
+    assert Exposure.objects.filter(officer=officer).count() == 3
+
+
+def test_a_new_shift_and_its_exposures_are_audited_in_one_insert(login, officer):
+    client = login(officer)
+    with CaptureQueriesContext(connection) as queries:
+        client.post(URL, helpers.call_handling(**{"call_handling-critical_type": ""}))
+    shift = ShiftLog.objects.get(officer=officer)
+    events = AuditEvent.objects.filter(action__in=["exposure.shiftlog_created", "exposure.exposure_created"])
+    assert sorted((e.action, e.object_id, e.subject_id, e.actor_id) for e in events) == sorted(
+        [("exposure.shiftlog_created", str(shift.pk), officer.pk, officer.pk)]
+        + [("exposure.exposure_created", str(x.pk), officer.pk, officer.pk) for x in shift.exposures.all()])
+    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "portal_auditevent"')]
+    assert len(inserts) == 1
+
+
+def test_wrong_score_or_band_a_save_sent_back_words_the_levels_with_the_rubric(login, officer):
+    """The bound form of a save with a mistake is built without the rubric; shown again, its levels
+    carry the rubric's words as on the blank page."""
+    words = "Still with me on the drive home (words of this test only)"
+    IntensityRubric.objects.filter(role="call_handling", level=4).update(description=words, description_cy=words)
+    client = login(officer)
+    response = client.post(URL, helpers.call_handling(**{"call_handling-calls_taken": "-3"}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "call_handling-calls_taken" in page and f"4 – {words}" in page
+    assert not ShiftLog.objects.filter(officer=officer).exists()
