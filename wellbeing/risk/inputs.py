@@ -180,32 +180,34 @@ def _checkins_sql(result: dict, ids, *, now, window: int) -> None:
     params = {"since": since, "screen_since": now - timedelta(days=SCREEN_LOOKBACK_DAYS),
               "urgent_since": now - timedelta(days=URGENT_LOOKBACK_DAYS),
               "pulse_since": now - timedelta(days=PULSE_LOOKBACK_DAYS), "ids": ids}
+    # The rows are turned into Python objects one at a time as they are read (not all of them
+    # first, with fetchall): at 230,000 officers the rows of a long history would otherwise
+    # all be held at once beside the inputs made from them (P2, the sweep's peak memory).
+    seen = set()
     with connection.cursor() as cursor:
         cursor.execute(CHECKINS_SQL, params)
-        rows = cursor.fetchall()
-    seen = set()
-    for pk, last, phq9, gad7, pcl5, phq4, urgent in rows:
-        inputs = result.get(pk)
-        if inputs is None:
-            continue
-        seen.add(pk)
-        inputs.last_checkin_at = last
-        for code, latest in (("phq9", phq9), ("gad7", gad7)):
-            if latest is not None:
-                inputs.screens.append(ScreenResult(code, _from_us(latest[0]), latest[2], checkin_id=latest[1]))
-        if pcl5 is not None:
-            inputs.screens.append(ScreenResult("pcl5", _from_us(pcl5[0]), pcl5[2], dsm5_provisional=bool(pcl5[3]),
-                                               checkin_id=pcl5[1]))
-        if phq4 is not None:
-            subscales = {k: v for k, v in (("anxiety", phq4[3]), ("depression", phq4[4])) if v is not None}
-            inputs.screens.append(ScreenResult("phq4", _from_us(phq4[0]), phq4[2], subscales, checkin_id=phq4[1]))
-        if urgent is not None:
-            inputs.urgent_at = _from_us(urgent[0])
-            inputs.urgent_checkin_id = urgent[1]
-            inputs.urgent_code = "safety_question" if urgent[2] else "phq9_item9"
+        for pk, last, phq9, gad7, pcl5, phq4, urgent in cursor:
+            inputs = result.get(pk)
+            if inputs is None:
+                continue
+            seen.add(pk)
+            inputs.last_checkin_at = last
+            for code, latest in (("phq9", phq9), ("gad7", gad7)):
+                if latest is not None:
+                    inputs.screens.append(ScreenResult(code, _from_us(latest[0]), latest[2], checkin_id=latest[1]))
+            if pcl5 is not None:
+                inputs.screens.append(ScreenResult("pcl5", _from_us(pcl5[0]), pcl5[2], dsm5_provisional=bool(pcl5[3]),
+                                                   checkin_id=pcl5[1]))
+            if phq4 is not None:
+                subscales = {k: v for k, v in (("anxiety", phq4[3]), ("depression", phq4[4])) if v is not None}
+                inputs.screens.append(ScreenResult("phq4", _from_us(phq4[0]), phq4[2], subscales, checkin_id=phq4[1]))
+            if urgent is not None:
+                inputs.urgent_at = _from_us(urgent[0])
+                inputs.urgent_checkin_id = urgent[1]
+                inputs.urgent_code = "safety_question" if urgent[2] else "phq9_item9"
     with connection.cursor() as cursor:
         cursor.execute(PULSES_SQL, {"since": params["pulse_since"], "ids": ids, "count": 2 * window})
-        for pk, pulses in cursor.fetchall():
+        for pk, pulses in cursor:
             if pk in result:
                 result[pk].pulses = pulses[::-1]  # oldest first
     older = [pk for pk in result if pk not in seen]
@@ -213,7 +215,7 @@ def _checkins_sql(result: dict, ids, *, now, window: int) -> None:
         with connection.cursor() as cursor:
             cursor.execute(LAST_CHECKIN_SQL, {"since": now - timedelta(days=LAST_CHECKIN_DAYS), "until": since,
                                               "ids": older})
-            for pk, last in cursor.fetchall():
+            for pk, last in cursor:
                 result[pk].last_checkin_at = last
 
 
