@@ -20,8 +20,14 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/portal_bench"
 
 
-def setup_django(database_url: str | None = None, *, broker: bool = False) -> None:
+def setup_django(database_url: str | None = None, *, broker: bool = False, production: bool = False) -> None:
+    """Django on the benchmark database: development settings (DEBUG on), or with `production` the
+    settings a production process runs with (`production_env`). DEBUG on keeps the SQL of the last
+    9,000 statements in memory (a sweep's inserts of thousands of rows among them), which no
+    production process does: a benchmark of memory must run without it."""
     os.environ["DATABASE_URL"] = database_url or os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    if production:
+        os.environ.update(production_env(os.environ["DATABASE_URL"]))
     os.environ.setdefault("DEBUG", "true")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     if not broker:
@@ -29,6 +35,19 @@ def setup_django(database_url: str | None = None, *, broker: bool = False) -> No
     import django
 
     django.setup()
+
+
+def production_env(url: str) -> dict[str, str]:
+    """The environment of a production process (DEBUG off, behind a TLS proxy, warnings and worse
+    logged) on the benchmark database `url`. Its secret key is the one in the environment when
+    that is long enough (a benchmark that signs cookies for the server sets it first), otherwise a
+    fresh one; the pseudonym key likewise."""
+    key = os.environ.get("SECRET_KEY", "")
+    return {"DATABASE_URL": url, "DEBUG": "false", "SECRET_KEY": key if len(key) >= 50 else secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1", "BEHIND_TLS_PROXY": "true", "LOG_LEVEL": "WARNING",
+            "CONN_MAX_AGE": "60", "DJANGO_SETTINGS_MODULE": "config.settings",
+            "EMAIL_URL": "smtp://127.0.0.1:25",  # production refuses console email; the benchmarks send none
+            "PSEUDONYM_KEY": os.environ.get("PSEUDONYM_KEY") or secrets.token_urlsafe(48)}  # required when DEBUG is off
 
 
 def ensure_database(url: str) -> None:
@@ -71,11 +90,7 @@ def serve(url: str, port: int, *, workers: int = 5, redis_url: str | None = None
     """The site under gunicorn on 127.0.0.1:`port` with production settings (DEBUG off, behind a TLS
     proxy), its static files collected. Without `redis_url` Celery tasks run inside the request; with
     it they are queued there, as in production (nothing runs them unless a worker is started)."""
-    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "SECRET_KEY": os.environ["SECRET_KEY"],
-           "ALLOWED_HOSTS": "127.0.0.1", "BEHIND_TLS_PROXY": "true", "LOG_LEVEL": "WARNING",
-           "CONN_MAX_AGE": "60", "DJANGO_SETTINGS_MODULE": "config.settings",
-           "EMAIL_URL": "smtp://127.0.0.1:25",  # production refuses console email; the bench sends none
-           "PSEUDONYM_KEY": os.environ.get("PSEUDONYM_KEY") or secrets.token_urlsafe(48)}  # required when DEBUG is off
+    env = {**os.environ, **production_env(url), "SECRET_KEY": os.environ["SECRET_KEY"]}  # the key the caller signs with
     env.pop("REDIS_URL", None)
     if redis_url:
         env["REDIS_URL"] = redis_url

@@ -13,7 +13,8 @@ P1  nightly sweep time / bare SQL `GROUP BY officer` over the same rows         
     ratio against the exposures alone is printed too. The nightly sweep is the day after a first
     sweep, so flags already raised stay raised; the first sweep, which raises every flag and
     notifies people, is printed for information)
-P2  peak memory of a sweep at the large size / at the small size, each in a fresh process  goal <= 1.10
+P2  peak memory of a sweep at the large size / at the small size, each in a fresh process with
+    production settings (DEBUG off, as a worker runs it)                              goal <= 1.10
 P3  single-officer recompute median (ms), and its ratio to a primary-key lookup        goal <= 20 ms
 Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/portal_bench).
 """
@@ -62,8 +63,9 @@ def child_build(officers: int, rows: int, url: str) -> None:
 
 
 def child_sweep(url: str) -> None:
-    """One first sweep (untimed) then the next night's sweep, measuring this process's peak RSS."""
-    setup_django(url)
+    """One first sweep (untimed) then the next night's sweep, measuring this process's peak RSS, with
+    production settings as a worker runs it (DEBUG off: no SQL kept in memory)."""
+    setup_django(url, production=True)
     from datetime import timedelta
 
     from django.utils import timezone
@@ -109,7 +111,7 @@ def main() -> int:
     mem_large = child("--child-sweep", url=args.db)
     print(f"data: {built['officers']:,} officers, {built['exposures']:,} exposures, {built['checkins']:,} check-ins")
 
-    setup_django(args.db)
+    setup_django(args.db, production=True)  # the sweeps run as a worker runs them
     from datetime import timedelta
 
     from django.db import connection
