@@ -19,9 +19,10 @@ exposure load's band and ratios that pages word (stored on the assessment).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 from typing import NamedTuple
 
 from exposure import load as exposure_load
@@ -53,12 +54,17 @@ URGENT_LOOKBACK_DAYS = 14
 FOLLOWUP_GRACE_DAYS = 14  # a missed follow-up stops being flagged after this long
 
 
-@dataclass(frozen=True)
+# The subscales of every screen that has none (all but PHQ-4): one shared mapping nobody can change,
+# not an empty dict for each of the tens of thousands of screens a sweep holds.
+NO_SUBSCALES: Mapping[str, int] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)  # slots: a sweep holds one or more for most officers (P2, its peak memory)
 class ScreenResult:
     instrument: str  # phq9, gad7, pcl5, phq4
     completed_at: datetime
     total: int
-    subscales: dict = field(default_factory=dict)  # PHQ-4: {"anxiety": n, "depression": n}
+    subscales: Mapping[str, int] = field(default_factory=lambda: NO_SUBSCALES)  # PHQ-4: {"anxiety": n, "depression": n}
     dsm5_provisional: bool = False  # PCL-5: the DSM-5 cluster rule is met (B1, C1, D2, E2 items at 2+)
     checkin_id: int | None = None  # the check-in this result comes from (a flag links to it)
 

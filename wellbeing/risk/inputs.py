@@ -24,6 +24,7 @@ from portal.models import User
 from wellbeing.models import CheckIn, TrimCase
 from wellbeing.risk.engine import (
     FOLLOWUP_GRACE_DAYS,
+    NO_SUBSCALES,
     RECENT_DAYS,
     SCREEN_LOOKBACK_DAYS,
     URGENT_LOOKBACK_DAYS,
@@ -241,7 +242,8 @@ def _checkins_orm(result: dict, ids, *, now, window: int, until=None) -> None:
             "officer_id", "pk", "instrument", "completed_at", "total", "result"):
         if pk in result:
             extra = extra if isinstance(extra, dict) else {}
-            subscales = {k: extra[k] for k in ("anxiety", "depression") if k in extra} if instrument == "phq4" else {}
+            subscales = ({k: extra[k] for k in ("anxiety", "depression") if k in extra} if instrument == "phq4"
+                         else NO_SUBSCALES)
             dsm5 = instrument == "pcl5" and bool(extra.get("dsm5_provisional"))
             result[pk].screens.append(ScreenResult(instrument, at, total, subscales, dsm5, checkin_id))
 
