@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tests.factories import OfficerFactory
 from wellbeing import instruments
+from wellbeing.risk.engine import NO_SUBSCALES
 from wellbeing.risk.inputs import PULSE_LOOKBACK_DAYS, gather
 from wellbeing.risk.rules import DEFAULT_RULES
 from wellbeing.tests.risk_data import add_exposure
@@ -109,6 +110,22 @@ def test_an_urgent_answer_and_the_latest_screens(officer):
     assert inputs.urgent_code == "safety_question" and inputs.urgent_at == now - timedelta(days=2)
     assert sorted((s.instrument, s.total, s.subscales) for s in inputs.screens) == [
         ("phq4", 6, {"anxiety": 3, "depression": 3}), ("phq9", 4, {})]
+
+
+def test_screens_are_held_compactly_on_both_paths(officer):
+    """A sweep holds a screen or more for most officers (P2, its peak memory): no per-screen
+    attribute dict, and the screens without subscales share one empty mapping that nobody can change."""
+    now = timezone.now()
+    _checkin(officer, "phq4", at=now - timedelta(days=2), answers=[2, 1, 2, 1])
+    _checkin(officer, "gad7", at=now - timedelta(days=1), total=12)
+    for portable in (False, True):
+        screens = {s.instrument: s for s in gather([officer.pk], now=now, rules=DEFAULT_RULES,
+                                                    portable=portable)[officer.pk].screens}
+        assert not any(hasattr(s, "__dict__") for s in screens.values())
+        assert screens["gad7"].subscales is NO_SUBSCALES and dict(screens["phq4"].subscales) == {
+            "anxiety": 3, "depression": 3}
+        with pytest.raises(TypeError):
+            screens["gad7"].subscales["anxiety"] = 1  # type: ignore[index]
 
 
 def test_clinical_result_not_triaged_both_paths_carry_the_pcl5_rule_and_the_check_in(officer):
