@@ -112,7 +112,7 @@ def test_an_urgent_answer_and_the_latest_screens(officer):
         ("phq4", 6, {"anxiety": 3, "depression": 3}), ("phq9", 4, {})]
 
 
-def test_screens_are_held_compactly_on_both_paths(officer):
+def test_clinical_result_not_triaged_screens_are_held_compactly_with_their_subscales_on_both_paths(officer):
     """A sweep holds a screen or more for most officers (P2, its peak memory): no per-screen
     attribute dict, and the screens without subscales share one empty mapping that nobody can change."""
     now = timezone.now()
