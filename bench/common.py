@@ -145,6 +145,52 @@ def session_cookie(user, *, device=None, csrf: str | None = None) -> str:
     return f"{cookie}; __Host-csrftoken={csrf}" if csrf else cookie
 
 
+CPU_GROUPS = ("web", "database", "redis", "clients")
+
+
+def cpu_reading(server_pid: int) -> dict[int, tuple[str, float]]:
+    """The CPU seconds (user and system) each process that serves a benchmark has used so far, with
+    its group: "web" (the server `server_pid` and every process under it), "database"
+    (PostgreSQL's), "redis" and "clients" (this process). Read from /proc, so Linux only."""
+    tick = os.sysconf("SC_CLK_TCK")
+    procs: dict[int, tuple[str, int, float]] = {}  # pid -> (name, parent, seconds)
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:  # ended meanwhile
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()  # from the state on: state, ppid, ... utime is the 12th
+        procs[int(entry)] = (name, int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+
+    def under_server(pid: int) -> bool:
+        while pid > 1:
+            if pid == server_pid:
+                return True
+            pid = procs[pid][1] if pid in procs else 0
+        return False
+
+    reading = {}
+    for pid, (name, _parent, seconds) in procs.items():
+        group = ("clients" if pid == os.getpid() else "web" if under_server(pid) else
+                 "database" if name.startswith("postgres") else "redis" if name.startswith("redis") else None)
+        if group:
+            reading[pid] = (group, seconds)
+    return reading
+
+
+def cpu_used(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]) -> dict[str, float]:
+    """CPU seconds by group between two `cpu_reading`s: each process's own difference (a process
+    started between them counts from zero; one that ended is missing, e.g. an autovacuum worker)."""
+    used = dict.fromkeys(CPU_GROUPS, 0.0)
+    for pid, (group, seconds) in after.items():
+        used[group] += seconds - before.get(pid, (group, 0.0))[1]
+    return used
+
+
 def bounded_load(call: Callable[[int, int], tuple[int, float, bytes]], *, name: str, seconds: float, threads: int,
                  max_requests: int, ok: tuple[int, ...] = (200,)) -> list[float]:
     """Bounded load: `threads` clients, each making requests with `call(client, n)` (its number and

@@ -19,6 +19,8 @@ as its own officer and, in rounds that alternate so every kind sees the same mac
 Every saved shift is then counted in the database against the saves the clients were told of.
 
 Goal (issue 22): shift save p95 within 2x the trivial page's p95.
+It also prints the CPU each kind of request cost the machine (the web workers, PostgreSQL, Redis and
+the clients, read from /proc), which is what the p95 ratio follows when the cores are busy.
 """
 
 from __future__ import annotations
@@ -35,7 +37,18 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import bounded_load, ensure_database, fetch, median, p95, serve, session_cookie, setup_django  # noqa: E402
+from common import (  # noqa: E402
+    bounded_load,
+    cpu_reading,
+    cpu_used,
+    ensure_database,
+    fetch,
+    median,
+    p95,
+    serve,
+    session_cookie,
+    setup_django,
+)
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/portal_bench_save"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/13"
@@ -134,6 +147,7 @@ def main() -> int:
     before = ShiftLog.objects.filter(officer__username__startswith=PREFIX).count()
     server = serve(args.db, args.port, redis_url=args.redis)
     results: dict[str, list[float]] = {name: [] for name in calls}
+    cpu: dict[str, dict[str, float]] = {name: {} for name in calls}  # CPU seconds of each kind's rounds, by group
     try:
         for _n in range(100):
             try:
@@ -148,8 +162,11 @@ def main() -> int:
                          ok=(302,) if name == SAVE else (200,))
         for _round in range(args.rounds):
             for name, call in calls.items():
+                before_cpu = cpu_reading(server.pid)
                 results[name] += bounded_load(call, name=name, seconds=args.seconds, threads=args.threads,
                                               max_requests=args.max_requests, ok=(302,) if name == SAVE else (200,))
+                for group, seconds in cpu_used(before_cpu, cpu_reading(server.pid)).items():
+                    cpu[name][group] = cpu[name].get(group, 0.0) + seconds
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -163,6 +180,16 @@ def main() -> int:
     for name in (SAVE, FORM):
         print(f"{name} / trivial page: median {median(results[name]) / median(base):.2f}x, "
               f"p95 {p95(results[name]) / p95(base):.2f}x")
+    # What each kind of request cost the machine, wherever it ran: under a load that keeps both cores
+    # busy, the time a request waits follows this, and so does the p95 ratio.
+    print(f"CPU ms a request  {'web':>8}{'database':>10}{'redis':>8}{'clients':>9}{'served':>8}")
+    served = {}
+    for name, groups in cpu.items():
+        per = {group: seconds * 1000 / len(results[name]) for group, seconds in groups.items()}
+        served[name] = per["web"] + per["database"] + per["redis"]
+        print(f"{name:<18}{per['web']:>8.1f}{per['database']:>10.1f}{per['redis']:>8.1f}{per['clients']:>9.1f}"
+              f"{served[name]:>8.1f}")
+    print(f"shift save / trivial page, CPU to serve a request: {served[SAVE] / served[TRIVIAL]:.2f}x")
     print(f"saves answered as saved: {sum(saved)}, new shifts in the database: {stored}")
     print(f"({args.threads} client threads, gunicorn 5 sync workers, {timezone.now():%Y-%m-%d %H:%M} UTC, "
           f"load average {os.getloadavg()[0]:.1f})")
