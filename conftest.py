@@ -16,10 +16,14 @@ PASSWORD = "correct-horse-battery"
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """The cache holds rate counters (password resets, sign-in slowdown): each test starts at zero."""
+    """The cache holds rate counters (password resets, sign-in slowdown): each test starts at zero.
+    Nothing of the catalogue is kept either (portal/catalogue.py): a test's first read is a read."""
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
+    from portal import catalogue
+
+    catalogue.forget()
     # Only the in-process cache: on Redis (worker tests), clear() would flush the broker's database.
     if isinstance(caches["default"], LocMemCache):
         caches["default"].clear()

@@ -19,6 +19,7 @@ from exposure.models import (
     ViewingPreference,
     ViewingSession,
 )
+from portal import catalogue
 
 CHART_DAYS = 90
 
@@ -73,22 +74,26 @@ def load_summary(exposures: QuerySet, *, today: date, half_life: float, days: in
 
 
 def categories_by_role(roles: list[str] | None = None) -> dict[str, list[ExposureCategory]]:
-    """The active categories of every role (of `roles` only, when given), in their order."""
+    """The active categories of every role (of `roles` only, when given), in their order. Read
+    from this process's copy of the catalogue while it is current (`portal.catalogue`): every
+    active category, a few dozen rows, kept once for every caller. The lists are the caller's, the
+    categories in them shared (read-only)."""
+    every = catalogue.kept("categories", lambda: list(ExposureCategory.objects.filter(active=True)
+                                                      .order_by("role", "order", "name")))
     out: dict[str, list[ExposureCategory]] = {}
-    categories = ExposureCategory.objects.filter(active=True)
-    if roles is not None:
-        categories = categories.filter(role__in=roles)
-    for category in categories.order_by("role", "order", "name"):
-        out.setdefault(category.role, []).append(category)
+    for category in every:
+        if roles is None or category.role in roles:
+            out.setdefault(category.role, []).append(category)
     return out
 
 
 def rubrics_by_role(roles: list[str] | None = None) -> dict[str, dict[int, str]]:
-    """The intensity rubric of every role (of `roles` only, when given): level -> description."""
+    """The intensity rubric of every role (of `roles` only, when given): level -> description, in
+    the reader's language. Read like `categories_by_role`."""
     out: dict[str, dict[int, str]] = {}
-    rubrics = IntensityRubric.objects.all() if roles is None else IntensityRubric.objects.filter(role__in=roles)
-    for rubric in rubrics:
-        out.setdefault(rubric.role, {})[rubric.level] = rubric.display_description
+    for rubric in catalogue.kept("rubrics", lambda: list(IntensityRubric.objects.all())):
+        if roles is None or rubric.role in roles:
+            out.setdefault(rubric.role, {})[rubric.level] = rubric.display_description
     return out
 
 

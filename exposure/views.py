@@ -44,7 +44,7 @@ PAGE_SIZE = 20
 def _offered(user, also: str = "") -> list[roles.Role]:
     """The roles the officer may log a shift in (their organisation's and everyone's, active), and
     `also` (the role of a shift being edited) even if it is no longer offered."""
-    offered = list(roles.offered(user.organisation_id))
+    offered = roles.offered_kept(user.organisation_id)
     if also and also not in {r.code for r in offered}:
         offered += list(roles.Role.objects.filter(code=also))
     return offered

@@ -460,3 +460,15 @@ class HRImportUpload(models.Model):
 
     def __str__(self):
         return f"HR import upload {self.pk} ({self.sha256[:12]})"
+
+
+class CatalogueVersion(models.Model):
+    """One row whose `version` changes with every change to the catalogue of what can be logged (the
+    roles, their exposure categories and intensity rubrics), made by database triggers whatever made
+    the change (`portal/catalogue.py`). A process keeps what it read of the catalogue while this is
+    the same."""
+
+    version = models.BigIntegerField()
+
+    def __str__(self):
+        return f"catalogue version {self.version}"

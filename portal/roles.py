@@ -23,6 +23,7 @@ from django.dispatch import receiver
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal import catalogue
 from portal.language import in_active_language
 
 
@@ -135,6 +136,13 @@ def offered(organisation_id: int | None = None):
     if organisation_id is not None:
         roles = roles.filter(Q(organisation__isnull=True) | Q(organisation_id=organisation_id))
     return roles.order_by("order", "name")
+
+
+def offered_kept(organisation_id: int | None = None) -> list[Role]:
+    """`offered` as a list, from this process's copy of the catalogue while it is current
+    (`portal.catalogue`): the shift form reads it on every request. The list is the caller's, the
+    roles in it shared (read-only)."""
+    return list(catalogue.kept(("offered", organisation_id), lambda: list(offered(organisation_id))))
 
 
 def choices(organisation_id: int | None = None) -> list[tuple[str, str]]:
