@@ -276,6 +276,7 @@ def _viewing_transition(session: ViewingSession, from_state: str | None, to_stat
     if locked.state == ViewingSession.State.STOPPED or (from_state is not None and locked.state != from_state):
         return locked  # a repeated click or a second tab: nothing to do
     now = timezone.now()
+    was_viewing = locked.state == ViewingSession.State.VIEWING
     _close_segment(locked, now)
     if to_state == ViewingSession.State.ON_BREAK:
         locked.break_count += 1
@@ -284,4 +285,8 @@ def _viewing_transition(session: ViewingSession, from_state: str | None, to_stat
     locked.state = to_state
     locked.segment_started_at = now
     locked.save()
+    if was_viewing:
+        # A stretch of viewing just ended (a break or the stop): if it was long enough without a
+        # break, the viewing-without-breaks reason should reach the line now, not at the night's sweep.
+        recompute_request(officer_id=locked.officer_id)
     return locked

@@ -110,3 +110,39 @@ def test_viewing_break_limits_defeated_the_timer_keeps_the_longest_stretch_witho
     session.refresh_from_db()
     assert session.viewed_seconds == 115 * 60 and session.longest_viewing_seconds == 65 * 60
     assert session.break_count == 2
+
+
+def test_viewing_break_limits_defeated_a_long_stretch_reaches_the_risk_rules_when_it_ends(
+    teammate, django_capture_on_commit_callbacks
+):
+    """Stopping (or pausing) the timer after 60 minutes or more without a break recomputes the
+    reviewer's risk at once, so the viewing-without-breaks reason reaches the line that day, not at
+    the night's sweep. Starting, resuming and a repeated click ask for nothing."""
+    from wellbeing.models import RiskAssessment
+
+    t0 = timezone.now() - timedelta(hours=2)
+    with _at(t0), django_capture_on_commit_callbacks(execute=True) as started:
+        session = services.viewing_session_start(officer=teammate)
+    assert not started and not RecomputePending.objects.exists()
+    with _at(t0 + timedelta(minutes=70)), django_capture_on_commit_callbacks(execute=True) as stopped:
+        session = services.viewing_session_stop(session=session)
+    assert stopped  # the recompute, then the flag's email, after the commit
+    current = RiskAssessment.objects.get(officer=teammate, is_current=True)
+    assert [r["code"] for r in current.reasons] == ["viewing_without_breaks"]
+    assert current.level == "amber"
+    with _at(t0 + timedelta(minutes=71)), django_capture_on_commit_callbacks(execute=True) as again:
+        services.viewing_session_stop(session=session)
+    assert not again  # already stopped: nothing to recompute
+
+
+def test_a_break_after_viewing_asks_for_a_recompute_and_resuming_does_not(officer, django_capture_on_commit_callbacks):
+    t0 = timezone.now() - timedelta(hours=1)
+    with _at(t0):
+        session = services.viewing_session_start(officer=officer)
+    with _at(t0 + timedelta(minutes=20)), django_capture_on_commit_callbacks() as paused:
+        session = services.viewing_session_break(session=session)
+    assert len(paused) == 1 and RecomputePending.objects.filter(officer=officer).exists()
+    RecomputePending.objects.all().delete()
+    with _at(t0 + timedelta(minutes=30)), django_capture_on_commit_callbacks() as resumed:
+        services.viewing_session_resume(session=session)
+    assert not resumed and not RecomputePending.objects.exists()
