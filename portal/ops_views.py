@@ -4,6 +4,7 @@ whether the background parts are keeping up; /metrics is Prometheus's."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from django.conf import settings
@@ -15,6 +16,28 @@ from django.views.decorators.http import require_GET
 
 from portal import heartbeats, metrics
 from portal.views import _may_see_health_detail
+
+logger = logging.getLogger(__name__)
+
+
+class _Seen:
+    """What this process last told the log about readiness: the stale parts (None: nothing yet)."""
+
+    stale: tuple[str, ...] | None = None
+
+
+def _log_change(stale: tuple[str, ...]) -> None:
+    """One WARNING when this process first finds a part stale (or a different set of parts), one INFO
+    when everything is fresh again; nothing for the probes in between. The probe's 503 is the
+    monitoring system's signal: without this, Django would log every probe at ERROR."""
+    if stale == _Seen.stale or (not stale and _Seen.stale is None):
+        _Seen.stale = stale
+        return
+    if stale:
+        logger.warning("readiness stale parts=%s", ",".join(stale))
+    else:
+        logger.info("readiness ok again")
+    _Seen.stale = stale
 
 
 def readiness(seen: dict[str, datetime], *, now: datetime, limits: dict[str, float]) -> dict[str, dict]:
@@ -47,11 +70,14 @@ def readyz(request):
         except DatabaseError:
             return JsonResponse({"status": "error"}, status=503)
         parts = readiness(seen, now=timezone.now(), limits=_limits())
-    ready = not any(p["stale"] for p in parts.values())
-    body: dict = {"status": "ok" if ready else "stale"}
+    stale = tuple(part for part, p in parts.items() if p["stale"])
+    _log_change(stale)
+    body: dict = {"status": "stale" if stale else "ok"}
     if _may_see_health_detail(request):
         body.update(parts)
-    return JsonResponse(body, status=200 if ready else 503)
+    response = JsonResponse(body, status=503 if stale else 200)
+    response._has_been_logged = True  # type: ignore[attr-defined]  # told once above, not per probe
+    return response
 
 
 @never_cache

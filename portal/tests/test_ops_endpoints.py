@@ -58,6 +58,24 @@ def test_readyz_is_503_when_the_worker_or_the_sweep_is_stale(client, db, with_br
     assert client.get("/readyz").status_code == 200
 
 
+def test_a_stale_part_is_logged_once_when_found_and_once_when_fresh_again_not_per_probe(
+    client, db, with_broker, caplog, monkeypatch
+):
+    from portal import ops_views
+
+    monkeypatch.setattr(ops_views._Seen, "stale", None)
+    fresh("beat", "risk_sweep")
+    fresh("worker", ago=timedelta(minutes=10))
+    with caplog.at_level("INFO"):
+        assert [client.get("/readyz").status_code for _ in range(3)] == [503] * 3
+        fresh("worker")
+        assert [client.get("/readyz").status_code for _ in range(2)] == [200] * 2
+    told = [(r.name, r.levelname, r.getMessage()) for r in caplog.records
+            if r.name in ("django.request", "portal.ops_views")]
+    assert told == [("portal.ops_views", "WARNING", "readiness stale parts=worker"),
+                    ("portal.ops_views", "INFO", "readiness ok again")]
+
+
 def test_readyz_tells_outsiders_only_the_status(client, db, with_broker):
     response = client.get("/readyz", REMOTE_ADDR=OUTSIDE, HTTP_X_FORWARDED_FOR="127.0.0.1")
     assert response.status_code == 503 and json.loads(response.content) == {"status": "stale"}
