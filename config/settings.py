@@ -254,8 +254,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # cookie lifetime: 12 hours (ASVS L2)
-# Every request writes the idle clock into the session, which would slide SESSION_COOKIE_AGE
-# forward, so the absolute limit is enforced from the sign-in time by IdleTimeoutMiddleware too.
+# The idle clock is written into the session (at most once a minute), which would slide
+# SESSION_COOKIE_AGE forward, so the absolute limit is enforced from the sign-in time by
+# IdleTimeoutMiddleware too.
 SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)  # idle: 30 minutes
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

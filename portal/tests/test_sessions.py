@@ -3,7 +3,9 @@ password change or by 'sign out everywhere else'."""
 
 import time
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from conftest import PASSWORD, TwoFactorClient
 from portal.models import AuditEvent
@@ -109,3 +111,53 @@ def test_a_password_change_is_audited_and_shown_on_the_security_page(client, off
                                                 "new_password2": "a-much-longer-passphrase-42"})
     assert AuditEvent.objects.filter(action="password_changed", subject=officer).exists()
     assert "Password changed" in client.get("/accounts/security/").content.decode()
+
+
+def _session_row(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).session_data
+
+
+def test_the_idle_clock_is_written_once_a_minute_not_on_every_page(client, officer, settings):
+    """A page opened within a minute of the last write leaves the session row alone (no UPDATE, no
+    commit); one opened a minute or more later moves the clock on, so a busy person is never signed
+    out for being idle, and an idle one at most a minute early."""
+    client.force_login(officer)
+    assert client.get("/exposure/").status_code == 200
+    written = _session_row(client)
+    last_seen = client.session["_last_seen"]
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            assert client.get("/exposure/").status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+    assert _session_row(client) == written and client.session["_last_seen"] == last_seen
+    session = client.session
+    session["_last_seen"] = last_seen - 60
+    session.save()
+    assert client.get("/exposure/").status_code == 200
+    assert client.session["_last_seen"] >= last_seen
+    session = client.session
+    session["_last_seen"] = int(time.time()) - settings.SESSION_IDLE_TIMEOUT + 30  # idle 29.5 minutes: still in
+    session.save()
+    assert client.get("/exposure/").status_code == 200 and client.session["_last_seen"] >= int(time.time()) - 5
+
+
+def test_a_signed_in_page_reads_the_person_and_their_devices_in_one_query(client, officer, django_assert_num_queries):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.twofactor import PortalBackend
+
+    backend = PortalBackend()
+    device = TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
+    TOTPDevice.objects.create(user=officer, name="old phone", confirmed=False)
+    with django_assert_num_queries(1):
+        user = backend.get_user(str(officer.pk))
+    assert user == officer and user.username == "officer" and user.otp_totp_pk == device.pk
+    assert user.otp_static_pk is None
+    with django_assert_num_queries(1):
+        assert backend.get_user(officer.pk).otp_totp_pk == device.pk  # the statement is reused
+    assert backend.get_user(officer.pk + 1000) is None and backend.get_user("not a number") is None
+    officer.is_active = False
+    officer.save()
+    assert backend.get_user(officer.pk) is None  # a deactivated account is signed out
