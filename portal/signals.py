@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from portal import audit, signin_slowdown
+from portal.middleware import IdleTimeoutMiddleware
 
 logger = logging.getLogger("portal.security")
 
@@ -20,7 +21,9 @@ SIGNED_IN_AT_KEY = "_signed_in_at"  # read by IdleTimeoutMiddleware for the abso
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        request.session[SIGNED_IN_AT_KEY] = int(time.time())
+        # Signing in is activity: the idle clock starts now, written with the session the sign-in
+        # saves anyway (not by the next page: IdleTimeoutMiddleware writes it at most once a minute).
+        request.session[SIGNED_IN_AT_KEY] = request.session[IdleTimeoutMiddleware.KEY] = int(time.time())
         # Whatever verified an earlier sign-in in this session does not carry over to this one.
         request.session.pop(DEVICE_ID_SESSION_KEY, None)
     signin_slowdown.clear(user.get_username())

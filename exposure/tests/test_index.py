@@ -74,7 +74,7 @@ def test_the_history_page_query_count_does_not_grow_with_entries(login, officer,
     # it means), unread notifications,
     # page of shifts, their exposures with categories, and the idle-timeout session save (3), and the
     # roles offered (for the filter and the quick button: roles are data, issue 18)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         assert client.get("/exposure/").status_code == 200
 
 

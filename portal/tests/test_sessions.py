@@ -161,3 +161,9 @@ def test_a_signed_in_page_reads_the_person_and_their_devices_in_one_query(client
     officer.is_active = False
     officer.save()
     assert backend.get_user(officer.pk) is None  # a deactivated account is signed out
+
+
+def test_signing_in_starts_the_idle_clock_so_the_first_page_writes_nothing(unverified_client, officer):
+    unverified_client.post("/accounts/login/", {"username": "officer", "password": PASSWORD})
+    session = unverified_client.session
+    assert session["_last_seen"] == session["_signed_in_at"] and session["_last_seen"] >= int(time.time()) - 5

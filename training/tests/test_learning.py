@@ -140,7 +140,7 @@ def test_the_learner_page_has_a_fixed_number_of_queries(login, officer, trainer,
     client = login(officer)
     services.assignment_create_many(module=make_module(trainer, slug="m1"), people=[officer], due_on=None)
     client.get("/training/")
-    with django_assert_num_queries(9) as ctx:
+    with django_assert_num_queries(6) as ctx:
         client.get("/training/")
     for n in range(2, 6):
         services.assignment_create_many(module=make_module(trainer, slug=f"m{n}"), people=[officer], due_on=None)

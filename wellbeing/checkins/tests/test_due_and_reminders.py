@@ -111,7 +111,7 @@ def test_the_index_runs_the_same_queries_however_many_check_ins(client, officer,
     client.get("/wellbeing/")  # warm the session
     # session, user, schedules, TRiM cases, last completions, recent completions, shifts, count, trends,
     # unread notifications (navigation), page, and the session save (savepoint, update, release)
-    with django_assert_num_queries(15):  # 14 + the current risk level
+    with django_assert_num_queries(12):  # 11 + the current risk level
         response = client.get("/wellbeing/")
     assert response.status_code == 200
 
