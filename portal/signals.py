@@ -15,15 +15,14 @@ from portal.middleware import IdleTimeoutMiddleware
 
 logger = logging.getLogger("portal.security")
 
-SIGNED_IN_AT_KEY = "_signed_in_at"  # read by IdleTimeoutMiddleware for the absolute limit
-
 
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         # Signing in is activity: the idle clock starts now, written with the session the sign-in
         # saves anyway (not by the next page: IdleTimeoutMiddleware writes it at most once a minute).
-        request.session[SIGNED_IN_AT_KEY] = request.session[IdleTimeoutMiddleware.KEY] = int(time.time())
+        now = int(time.time())
+        request.session[IdleTimeoutMiddleware.SIGNED_IN_KEY] = request.session[IdleTimeoutMiddleware.KEY] = now
         # Whatever verified an earlier sign-in in this session does not carry over to this one.
         request.session.pop(DEVICE_ID_SESSION_KEY, None)
     signin_slowdown.clear(user.get_username())
