@@ -13,7 +13,7 @@ first of the two (BST), which is how the zoneinfo database reads a naive time wi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
@@ -71,6 +71,14 @@ def latest_shift_date(now: datetime, tz: tzinfo = LONDON, limit: timedelta = STA
 def overlaps(first: tuple[datetime, datetime], second: tuple[datetime, datetime]) -> bool:
     """Whether two [start, end) intervals share any time; touching ends do not overlap."""
     return first[0] < second[1] and second[0] < first[1]
+
+
+def first_overlapping(interval: tuple[datetime, datetime], shifts: Iterable[tuple[date, time, int]]):
+    """The first of `shifts` (date, start time, minutes) whose time overlaps `interval`, or None."""
+    for day, start, minutes in shifts:
+        if overlaps(interval, (shift_start(day, start), shift_end(day, start, minutes))):
+            return day, start, minutes
+    return None
 
 
 def session_prefill(started_at: datetime, tz: tzinfo = LONDON) -> tuple[date, time]:

@@ -177,6 +177,15 @@ def test_night_shifts_either_side_of_the_autumn_change_overlap_by_their_real_tim
     assert not st_.overlaps(saturday, later)
 
 
+def test_first_overlapping_names_the_first_clashing_shift_by_real_times_or_none():
+    saturday_night = (AUTUMN - timedelta(days=1), time(19), 720)  # ends 06:00 GMT on the Sunday
+    morning = (st_.shift_start(AUTUMN, time(5, 30)), st_.shift_end(AUTUMN, time(5, 30), 60))
+    clear = (AUTUMN + timedelta(days=1), time(5, 30), 60)
+    assert st_.first_overlapping(morning, [clear, saturday_night]) == saturday_night
+    assert st_.first_overlapping(morning, [clear]) is None
+    assert st_.first_overlapping(morning, []) is None
+
+
 @pytest.mark.parametrize("started,expected", [
     (utc(2026, 11, 29, 19, 0, 42), (date(2026, 11, 29), time(19))),
     (utc(2026, 7, 14, 23, 15), (date(2026, 7, 15), time(0, 15))),  # BST: after local midnight
