@@ -79,7 +79,8 @@ class ExposureCategory(RoleLabelled, models.Model):
 
 
 class ShiftLog(RoleLabelled, models.Model):
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shifts")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shifts",
+                                db_index=False)  # shift_officer_date serves its lookups
     shift_date = models.DateField(_("shift date"))
     start_time = models.TimeField(_("start time"))
     duration_minutes = models.PositiveIntegerField(
@@ -129,7 +130,8 @@ class ShiftLog(RoleLabelled, models.Model):
 class Exposure(RoleLabelled, models.Model):
     shift = models.ForeignKey(ShiftLog, on_delete=models.CASCADE, related_name="exposures")
     # Denormalised from the shift so the risk and dashboard aggregations need no join.
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exposures")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exposures",
+                                db_index=False)  # exposure_officer_date_dose serves its lookups
     shift_date = models.DateField()
     role = models.CharField(max_length=30)
     category = models.ForeignKey(ExposureCategory, on_delete=models.PROTECT, related_name="exposures")
@@ -217,7 +219,8 @@ class ShiftChange(models.Model):
         CORRECTED = "corrected", _("Correction note added")
 
     shift_id = models.BigIntegerField(db_index=True)
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                db_index=False)  # shiftchange_officer_at serves its lookups
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -61,3 +61,53 @@ def catalogue_trigger(table: str) -> migrations.RunPython:
                 schema_editor.execute(f"DROP TRIGGER IF EXISTS {quote(f'{name}_{event}')}")
 
     return migrations.RunPython(create, drop, elidable=False)
+
+
+def drop_field_index(model: str, field: str, *, keep_as: str | None = None) -> migrations.RunPython:
+    """Stop indexing a field on its own where a composite index that starts with it serves the same
+    lookups (an officer's rows: `(officer_id, shift_date)` finds them as well as `(officer_id)`),
+    so that every insert into a big table updates one index fewer. `model` is "app_label.ModelName";
+    the field's definition in the model must already say `db_index=False`.
+
+    The database drops the index Django made for the field (and on PostgreSQL its second,
+    `varchar_pattern_ops` one for a text field, used only by LIKE) with DROP INDEX CONCURRENTLY, so
+    writes go on meanwhile: the migration must have `atomic = False`. `keep_as`: keep the plain
+    index under this name, declared from now on in the model's Meta as `Index(fields=[field],
+    name=keep_as)` (a text field whose LIKE index alone goes). The operation changes the database
+    only: pair it with the field's AlterField (and the AddIndex of `keep_as`) as the state operations
+    of a SeparateDatabaseAndState."""
+    app_label, model_name = model.split(".")
+
+    def names(apps, schema_editor) -> tuple[str, str, str]:
+        meta = apps.get_model(app_label, model_name)._meta
+        table, column = meta.db_table, meta.get_field(field).column
+        return table, column, schema_editor._create_index_name(table, [column])
+
+    def forward(apps, schema_editor):
+        table, column, plain = names(apps, schema_editor)
+        quote = schema_editor.quote_name
+        postgres = schema_editor.connection.vendor == "postgresql"
+        how = "DROP INDEX CONCURRENTLY IF EXISTS" if postgres else "DROP INDEX IF EXISTS"
+        if postgres:
+            schema_editor.execute(f"{how} {quote(schema_editor._create_index_name(table, [column], suffix='_like'))}")
+        if keep_as is None:
+            schema_editor.execute(f"{how} {quote(plain)}")
+        elif postgres:  # a rename takes no lock that stops writes, and builds nothing
+            schema_editor.execute(f"ALTER INDEX IF EXISTS {quote(plain)} RENAME TO {quote(keep_as)}")
+        else:
+            schema_editor.execute(f"{how} {quote(plain)}")
+            schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {quote(keep_as)} ON {quote(table)} ({quote(column)})")
+
+    def backward(apps, schema_editor):
+        table, column, plain = names(apps, schema_editor)
+        quote = schema_editor.quote_name
+        postgres = schema_editor.connection.vendor == "postgresql"
+        how = "CREATE INDEX CONCURRENTLY IF NOT EXISTS" if postgres else "CREATE INDEX IF NOT EXISTS"
+        if keep_as is not None:
+            schema_editor.execute(f"DROP INDEX{' CONCURRENTLY' if postgres else ''} IF EXISTS {quote(keep_as)}")
+        schema_editor.execute(f"{how} {quote(plain)} ON {quote(table)} ({quote(column)})")
+        if postgres and keep_as is not None:
+            like = schema_editor._create_index_name(table, [column], suffix="_like")
+            schema_editor.execute(f"{how} {quote(like)} ON {quote(table)} ({quote(column)} varchar_pattern_ops)")
+
+    return migrations.RunPython(forward, backward, elidable=False)

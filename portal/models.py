@@ -239,9 +239,10 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         User, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
     )
-    action = models.CharField(max_length=60, db_index=True)
-    subject = models.ForeignKey(
-        User, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    action = models.CharField(max_length=60)  # indexed in Meta: equality only, so no LIKE index
+    subject = models.ForeignKey(  # audit_subject_at serves its lookups
+        User, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+",
+        db_index=False,
     )
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
@@ -251,7 +252,8 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["subject", "-at"], name="audit_subject_at")]
+        indexes = [models.Index(fields=["subject", "-at"], name="audit_subject_at"),
+                   models.Index(fields=["action"], name="audit_action")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

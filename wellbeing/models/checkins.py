@@ -19,7 +19,8 @@ from wellbeing.instruments import INSTRUMENTS
 
 
 class CheckIn(models.Model):
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins",
+                                db_index=False)  # checkin_officer_instr_at serves its lookups
     instrument = models.CharField(_("questionnaire"), max_length=10, choices=INSTRUMENT_CHOICES)
     instrument_version = models.CharField(max_length=40)
     completed_at = models.DateTimeField(default=timezone.now)

@@ -37,7 +37,8 @@ LEVEL_ORDER = {Level.GREEN: 0, Level.AMBER: 1, Level.RED: 2, Level.URGENT: 3}
 
 
 class RiskAssessment(models.Model):
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="risk_assessments")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="risk_assessments",
+                                db_index=False)  # assessment_officer_latest serves its lookups
     computed_at = models.DateTimeField(default=timezone.now)
     level = models.CharField(max_length=10, choices=Level.choices)
     score = models.FloatField()
@@ -105,7 +106,8 @@ class Flag(models.Model):
     ACTIVE = [Status.OPEN, Status.ACKNOWLEDGED, Status.ESCALATED]
     DISMISSALS = [Outcome.NOT_APPLICABLE, Outcome.FALSE_ALARM]
 
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags",
+                                db_index=False)  # flag_officer_status serves its lookups
     reason_code = models.CharField(max_length=40)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     urgent = models.BooleanField(default=False)
