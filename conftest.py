@@ -15,6 +15,20 @@ PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language. A request in Welsh leaves Welsh active in the thread
+    after it (the locale middleware activates a language and nothing deactivates it), and a later
+    test that words something outside a request would otherwise read Welsh, depending on the order
+    the tests ran in."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """The cache holds rate counters (password resets, sign-in slowdown): each test starts at zero.
     Nothing of the catalogue is kept either (portal/catalogue.py): a test's first read is a read."""
