@@ -87,18 +87,34 @@ def peak_rss_mb() -> float:
 
 
 def serve(url: str, port: int, *, workers: int = 5, redis_url: str | None = None) -> subprocess.Popen:
-    """The site under gunicorn on 127.0.0.1:`port` with production settings (DEBUG off, behind a TLS
-    proxy), its static files collected. Without `redis_url` Celery tasks run inside the request; with
-    it they are queued there, as in production (nothing runs them unless a worker is started)."""
-    env = {**os.environ, **production_env(url), "SECRET_KEY": os.environ["SECRET_KEY"]}  # the key the caller signs with
-    env.pop("REDIS_URL", None)
+    """The site as a production web host runs it: `bin/web` (migrate, collect static files, then
+    gunicorn with its settings file, the redacting access log and one directory of Prometheus
+    metrics for all its workers) on 127.0.0.1:`port`, with production settings (DEBUG off, behind a
+    TLS proxy). The access log goes to /dev/null (a host sends it to its log collector). Without
+    `redis_url` Celery tasks run inside the request; with it they are queued there, as in production
+    (nothing runs them unless a worker is started)."""
+    env = {**os.environ, **production_env(url), "SECRET_KEY": os.environ["SECRET_KEY"],  # the key the caller signs with
+           "BIND": f"127.0.0.1:{port}", "WEB_WORKERS": str(workers), "PYTHON": sys.executable,
+           "GUNICORN_CMD_ARGS": "--log-level warning"}  # its own start and stop lines only
+    for name in ("REDIS_URL", "MIGRATE_DATABASE_URL", "PROMETHEUS_MULTIPROC_DIR"):
+        env.pop(name, None)  # bin/web makes a fresh metrics directory of its own
     if redis_url:
         env["REDIS_URL"] = redis_url
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT,
-                   env=env, check=True)
-    return subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind",
-                             f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"],
-                            cwd=ROOT, env=env, start_new_session=True)
+    return subprocess.Popen(["sh", str(ROOT / "bin" / "web")], cwd=ROOT, env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL)
+
+
+def first_answer(port: int, path: str, cookie: str, *, seconds: float = 60.0) -> tuple[int, float, bytes]:
+    """`fetch` of `path` once the server started by `serve` answers (it migrates and collects static
+    files first): waits up to `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return fetch(port, path, cookie)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the web server did not answer on port {port} within {seconds:.0f} s") from None
+            time.sleep(0.2)
 
 
 def fetch(port: int, path: str, cookie: str, *, body: bytes | None = None) -> tuple[int, float, bytes]:

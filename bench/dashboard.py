@@ -33,6 +33,7 @@ from common import (  # noqa: E402
     bounded_load,
     ensure_database,
     fetch,
+    first_answer,
     median,
     p95,
     serve,
@@ -184,14 +185,7 @@ def main() -> int:
     cookie = signed_in_cookie()
     server = serve(args.db, args.port)
     try:
-        for _n in range(100):
-            try:
-                status, _t, body = fetch(args.port, "/team/", cookie)
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit("gunicorn did not start")
+        status, _t, body = first_answer(args.port, "/team/", cookie)
         if status != 200 or b"team-people" not in body or b"Bench team" not in body:
             raise SystemExit(f"the dashboard did not answer as the supervisor (status {status}, {body[:80]!r})")
         if b"Officer b" in body:

@@ -43,6 +43,7 @@ from common import (  # noqa: E402
     cpu_used,
     ensure_database,
     fetch,
+    first_answer,
     median,
     p95,
     serve,
@@ -149,14 +150,7 @@ def main() -> int:
     results: dict[str, list[float]] = {name: [] for name in calls}
     cpu: dict[str, dict[str, float]] = {name: {} for name in calls}  # CPU seconds of each kind's rounds, by group
     try:
-        for _n in range(100):
-            try:
-                status, _t, _body = fetch(args.port, "/accessibility/", cookies[0])
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit("gunicorn did not start")
+        first_answer(args.port, "/accessibility/", cookies[0])
         for name, call in calls.items():  # warm every worker
             bounded_load(call, name=name, seconds=2, threads=args.threads, max_requests=100,
                          ok=(302,) if name == SAVE else (200,))
