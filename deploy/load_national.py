@@ -19,8 +19,8 @@ supervisors open their team dashboards. This script
     python deploy/load_national.py --people 20000      # a smaller seed, the same acting load
     python deploy/load_national.py --seed-only
 
-The window is shorter than the issue's 15 minutes (default 3 minutes of steady load after the
-ramp): the rate is what loads the hosts, and the rate is the issue's. Traffic goes only to the
+The window is shorter than the issue's 15 minutes (default 3 minutes of steady load, from when the
+last user's sign-in has ended): the rate is what loads the hosts, and the rate is the issue's. Traffic goes only to the
 cluster's private addresses (the balancer at 10.77.0.10); locust runs from the machine (10.77.0.1).
 Nothing prints health data: the answers are invented and only timings and counts are shown.
 """
@@ -261,7 +261,7 @@ def percentile_row(row: dict) -> str:
 
 
 def report(prefix: Path, label: str, seconds: float, before: str, after: str) -> None:
-    """Per route from locust's CSV (its steady window: stats are reset once every user has started)."""
+    """Per route from locust's CSV (its steady window: stats are reset once every user has signed in)."""
     rows = list(csv.DictReader(open(f"{prefix}_stats.csv", newline="")))
     print(f"\n== {label}: {seconds:.0f} s steady window; before: {before}; after: {after}")
     print(f"{'route':44} {'count':>7} {'req/s':>7} {'p50ms':>6} {'p95ms':>6} {'p99ms':>6} {'fails':>6}")
@@ -278,24 +278,38 @@ def report(prefix: Path, label: str, seconds: float, before: str, after: str) ->
 
 
 def locust_run(args: argparse.Namespace, roster: Path, label: str, tag: str, day_offset: int) -> None:
+    """One locust run: the ramp (every user signs in), then a steady window of `args.seconds` that
+    starts when the last sign-in has ended (the locustfile marks it and ends the run): the routes'
+    figures and the hosts' CPU are both of that window only."""
     users = args.officers + args.supervisors
     ramp = users / args.spawn_rate
     prefix = Path(args.out) / tag
+    mark = Path(f"{prefix}.steady")
+    mark.unlink(missing_ok=True)
     env = {**os.environ, "LOAD_ROSTER": str(roster), "LOAD_CA": str(cluster.STATE / "lb.crt"),
            "LOAD_PACING": f"{args.pacing}", "LOAD_SUPERVISORS": str(args.supervisors),
-           "LOAD_DAY_OFFSET": str(day_offset)}
+           "LOAD_DAY_OFFSET": str(day_offset), "LOAD_USERS": str(users), "LOAD_STEADY_MARK": str(mark),
+           "LOAD_WINDOW": str(args.seconds)}
+    # --run-time only bounds a run whose sign-ins never all end (the locustfile ends a normal one).
+    limit = int(ramp * 3 + args.seconds + 120)
     command = [LOCUST, "-f", str(cluster.ROOT / "deploy" / "locustfile.py"), "--headless", "--only-summary",
-               "-u", str(users), "-r", str(args.spawn_rate), "--run-time", f"{int(ramp + args.seconds)}s",
-               "--stop-timeout", "20", "--reset-stats", "--host", BASE, "--csv", str(prefix)]
-    before, cpu_before, started = load_average(), cpu_seconds(), time.monotonic()
+               "-u", str(users), "-r", str(args.spawn_rate), "--run-time", f"{limit}s",
+               "--stop-timeout", "20", "--host", BASE, "--csv", str(prefix)]
     print(f"load test: {label}: {args.officers} officers pacing {args.pacing} s ({2 * args.officers / args.pacing:.1f} "
           f"saves/s offered), {args.supervisors} supervisors; {ramp:.0f} s ramp (sign-ins), then {args.seconds} s",
           flush=True)
     with open(f"{prefix}.log", "w") as log:
-        subprocess.run(command, cwd=cluster.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                       timeout=ramp + args.seconds + 120)
-    report(prefix, label, args.seconds, before, load_average())
-    cpu_report(cpu_before, cpu_seconds(), time.monotonic() - started)
+        locust = subprocess.Popen(command, cwd=cluster.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        ramp_started = time.monotonic()
+        while not mark.exists() and locust.poll() is None:
+            time.sleep(0.2)
+        before, cpu_before, started = load_average(), cpu_seconds(), time.monotonic()
+        print(f"every sign-in ended {started - ramp_started:.0f} s after the start; steady window from then",
+              flush=True)
+        locust.wait(timeout=limit + 60)
+    window = time.monotonic() - started
+    report(prefix, label, window, before, load_average())
+    cpu_report(cpu_before, cpu_seconds(), window)
 
 
 def arguments(argv: list[str]) -> argparse.Namespace:

@@ -33,6 +33,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import gevent
 from locust import HttpUser, constant_pacing, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -96,6 +97,24 @@ def form_error(page: str | None) -> str:
     return f" ({' '.join(TAGS.sub(' ', found.group(1)).split()[:30])})" if found else ""
 
 
+_started = 0  # users whose sign-in has ended (signed in or not)
+
+
+def sign_in_ended(environment) -> None:
+    """One more user has finished signing in (or failed to). When the last of the run's LOAD_USERS
+    has, the steady window starts: the statistics so far (the ramp, every sign-in) are reset, the
+    window's start is written to LOAD_STEADY_MARK, from which load_national.py reads the hosts' CPU,
+    and the run ends LOAD_WINDOW seconds later. Sign-ins still queued when the last user started
+    would otherwise fall in the window and be counted as the cost of saves."""
+    global _started
+    _started += 1
+    if _started != int(os.environ["LOAD_USERS"]):
+        return
+    environment.runner.stats.reset_all()
+    Path(os.environ["LOAD_STEADY_MARK"]).write_text(f"{time.time()}\n")
+    gevent.spawn_later(float(os.environ["LOAD_WINDOW"]), environment.runner.quit)
+
+
 class PortalUser(HttpUser):
     abstract = True
 
@@ -132,9 +151,12 @@ class OfficerUser(PortalUser):
         super().on_start()
         self.username = next(OFFICERS)
         self.day: date = datetime.now(LONDON).date() - timedelta(days=int(os.environ.get("LOAD_DAY_OFFSET", "1")))
-        self.ready = self.sign_in(self.username)
-        if self.ready:
-            self.client.get("/", name="/ [home]")
+        try:
+            self.ready = self.sign_in(self.username)
+            if self.ready:
+                self.client.get("/", name="/ [home]")
+        finally:
+            sign_in_ended(self.environment)
 
     @task
     def shift_and_pulse(self) -> None:
@@ -187,7 +209,10 @@ class SupervisorUser(PortalUser):
     def on_start(self) -> None:
         super().on_start()
         self.username, self.key = next(SUPERVISORS)
-        self.ready = self.sign_in(self.username) and self.second_factor()
+        try:
+            self.ready = self.sign_in(self.username) and self.second_factor()
+        finally:
+            sign_in_ended(self.environment)
 
     def second_factor(self) -> bool:
         page = self.client.get("/accounts/two-factor/", name="/accounts/two-factor/ [form]")
