@@ -73,7 +73,8 @@ def overlaps(first: tuple[datetime, datetime], second: tuple[datetime, datetime]
     return first[0] < second[1] and second[0] < first[1]
 
 
-def first_overlapping(interval: tuple[datetime, datetime], shifts: Iterable[tuple[date, time, int]]):
+def first_overlapping(interval: tuple[datetime, datetime],
+                      shifts: Iterable[tuple[date, time, int]]) -> tuple[date, time, int] | None:
     """The first of `shifts` (date, start time, minutes) whose time overlaps `interval`, or None."""
     for day, start, minutes in shifts:
         if overlaps(interval, (shift_start(day, start), shift_end(day, start, minutes))):
