@@ -58,7 +58,10 @@ def test_no_like_index_is_left_on_the_audit_trail():
 
 
 @on_postgresql
-@pytest.mark.django_db(transaction=True)  # CONCURRENTLY runs outside a transaction
+# CONCURRENTLY runs outside a transaction. Serialized rollback, as every transactional test here
+# (conftest.py): the flush at its end must leave the rows that later tests restore from the
+# serialized copy, or they collide with the content types a plain flush recreates.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_reversing_gives_back_the_indexes_django_made_and_forward_drops_them_again():
     action = drop_field_index("portal.AuditEvent", "action", keep_as="audit_action")
     subject = drop_field_index("portal.AuditEvent", "subject")
