@@ -8,9 +8,13 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        from portal import audit, record_audit, signals  # noqa: F401 - connects the sign-in audit receivers
+        from django.core.signals import request_finished, request_started
+
+        from portal import audit, catalogue, record_audit, signals  # noqa: F401 - connects the sign-in audit receivers
 
         record_audit.connect()
+        request_started.connect(catalogue.request_began, dispatch_uid="portal-catalogue-request-began")
+        request_finished.connect(catalogue.request_ended, dispatch_uid="portal-catalogue-request-ended")
         audit.connect_celery()
         from celery.signals import before_task_publish, task_failure
 

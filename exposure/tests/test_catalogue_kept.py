@@ -54,6 +54,23 @@ def test_wrong_score_or_band_a_save_reads_the_catalogue_once_then_only_its_versi
     assert ShiftLog.objects.filter(officer=officer).count() == 2
 
 
+def _version_reads(queries) -> int:
+    return sum(1 for q in queries.captured_queries if "portal_catalogueversion" in q["sql"])
+
+
+def test_wrong_score_or_band_a_request_reads_the_catalogues_version_once_and_the_next_request_again(login, officer):
+    client = login(officer)
+    client.get(URL)  # the catalogue kept
+    for request in (lambda: client.get(URL), lambda: client.post(URL, _shift(1)), lambda: client.get(URL)):
+        with CaptureQueriesContext(connection) as queries:
+            assert request().status_code in (200, 302)
+        assert _version_reads(queries) == 1
+    with CaptureQueriesContext(connection) as outside:  # not in a request: read at every use
+        catalogue.version()
+        catalogue.version()
+    assert _version_reads(outside) == 2
+
+
 def test_wrong_score_or_band_a_roles_weights_changed_without_a_signal_weigh_the_next_save(login, officer):
     client = login(officer)
     client.post(URL, _shift(1))  # the roles and categories now kept
