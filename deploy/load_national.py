@@ -20,7 +20,8 @@ supervisors open their team dashboards. This script
     python deploy/load_national.py --seed-only
 
 The window is shorter than the issue's 15 minutes (default 3 minutes of steady load, from when the
-last user's sign-in has ended): the rate is what loads the hosts, and the rate is the issue's. Traffic goes only to the
+last user's sign-in has ended to before the first user is stopped): the rate is what loads the
+hosts, and the rate is the issue's. Traffic goes only to the
 cluster's private addresses (the balancer at 10.77.0.10); locust runs from the machine (10.77.0.1).
 Nothing prints health data: the answers are invented and only timings and counts are shown.
 """
@@ -29,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import csv
 import json
 import os
 import secrets
@@ -223,9 +223,10 @@ def load_average() -> str:
     return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} (2 cores)"
 
 
-def cpu_seconds() -> dict[str, float]:
+def cpu_seconds(locust_pid: int) -> dict[str, float]:
     """CPU time used so far (user + system, seconds) by every process of each cluster host, by the
-    locust client, and by the whole machine (so what the rest, e.g. other work, took shows too)."""
+    locust client (one process), and by the whole machine (so what the rest, e.g. other work, took
+    shows too)."""
     tick = os.sysconf("SC_CLK_TCK")
 
     def of(pid: str) -> float:
@@ -237,8 +238,7 @@ def cpu_seconds() -> dict[str, float]:
 
     table = {host: sum(of(pid) for pid in cluster.run("ip", "netns", "pids", cluster.ns(host), check=False)
                        .stdout.split()) for host in cluster.HOSTS}
-    finished = os.times()  # locust has exited when the run ends: its time is among this process's children's
-    table["locust"] = finished.children_user + finished.children_system
+    table["locust"] = of(str(locust_pid))
     busy = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
     table["machine"] = (sum(int(v) for v in busy) - int(busy[3]) - int(busy[4])) / tick  # all but idle, iowait
     return table
@@ -252,44 +252,45 @@ def cpu_report(before: dict[str, float], after: dict[str, float], seconds: float
     print(f"cores busy on average over the run (of 2): machine {used['machine'] / seconds:.2f}: {parts}")
 
 
-def percentile_row(row: dict) -> str:
+def percentile_row(route: dict, seconds: float) -> str:
     def ms(key: str) -> str:
-        value = row.get(key) or "N/A"
-        return value if value == "N/A" else f"{float(value):.0f}"
-    return (f"{row['Name'][:44]:44} {row['Request Count']:>7} {float(row['Requests/s']):7.2f} "
-            f"{ms('50%'):>6} {ms('95%'):>6} {ms('99%'):>6} {row['Failure Count']:>6}")
+        return "N/A" if route[key] is None else f"{route[key]:.0f}"
+    name = f"{route['name']}"[:44]
+    return (f"{name:44} {route['count']:>7} {route['count'] / seconds:7.2f} "
+            f"{ms('p50'):>6} {ms('p95'):>6} {ms('p99'):>6} {route['failures']:>6}")
 
 
-def report(prefix: Path, label: str, seconds: float, before: str, after: str) -> None:
-    """Per route from locust's CSV (its steady window: stats are reset once every user has signed in)."""
-    rows = list(csv.DictReader(open(f"{prefix}_stats.csv", newline="")))
+def report(window: dict, label: str, before: str, after: str) -> None:
+    """Per route, from the figures the locustfile wrote as its steady window ended (`window_ended`):
+    from the last sign-in to the window's end, before any user was stopped."""
+    seconds = window["ended"] - window["started"]
     print(f"\n== {label}: {seconds:.0f} s steady window; before: {before}; after: {after}")
     print(f"{'route':44} {'count':>7} {'req/s':>7} {'p50ms':>6} {'p95ms':>6} {'p99ms':>6} {'fails':>6}")
     saves = 0.0
-    for row in rows:
-        print(percentile_row(row))
-        if "[save" in row["Name"]:
-            saves += float(row["Requests/s"])
+    for route in window["routes"]:
+        print(percentile_row(route, seconds))
+        if "[save" in route["name"]:
+            saves += route["count"] / seconds
     print(f"saves per second (shift + pulse): {saves:.1f} (the issue's peak: 51.1)")
-    failures = Path(f"{prefix}_failures.csv")
-    if failures.exists():
-        for row in csv.DictReader(open(failures, newline="")):
-            print(f"failure: {row['Method']} {row['Name']}: {row['Error'][:120]} x{row['Occurrences']}")
+    for error in window["errors"]:
+        print(f"failure: {error['method']} {error['name']}: {error['error'][:120]} x{error['occurrences']}")
 
 
 def locust_run(args: argparse.Namespace, roster: Path, label: str, tag: str, day_offset: int) -> None:
     """One locust run: the ramp (every user signs in), then a steady window of `args.seconds` that
-    starts when the last sign-in has ended (the locustfile marks it and ends the run): the routes'
-    figures and the hosts' CPU are both of that window only."""
+    starts when the last sign-in has ended and ends before any user is stopped (the locustfile marks
+    both ends and then ends the run): the routes' figures and the hosts' CPU are both of that window
+    only."""
     users = args.officers + args.supervisors
     ramp = users / args.spawn_rate
     prefix = Path(args.out) / tag
-    mark = Path(f"{prefix}.steady")
+    mark, end = Path(f"{prefix}.steady"), Path(f"{prefix}.window.json")
     mark.unlink(missing_ok=True)
+    end.unlink(missing_ok=True)
     env = {**os.environ, "LOAD_ROSTER": str(roster), "LOAD_CA": str(cluster.STATE / "lb.crt"),
            "LOAD_PACING": f"{args.pacing}", "LOAD_SUPERVISORS": str(args.supervisors),
            "LOAD_DAY_OFFSET": str(day_offset), "LOAD_USERS": str(users), "LOAD_STEADY_MARK": str(mark),
-           "LOAD_WINDOW": str(args.seconds)}
+           "LOAD_WINDOW": str(args.seconds), "LOAD_WINDOW_END": str(end)}
     # --run-time only bounds a run whose sign-ins never all end (the locustfile ends a normal one).
     limit = int(ramp * 3 + args.seconds + 120)
     command = [LOCUST, "-f", str(cluster.ROOT / "deploy" / "locustfile.py"), "--headless", "--only-summary",
@@ -303,13 +304,17 @@ def locust_run(args: argparse.Namespace, roster: Path, label: str, tag: str, day
         ramp_started = time.monotonic()
         while not mark.exists() and locust.poll() is None:
             time.sleep(0.2)
-        before, cpu_before, started = load_average(), cpu_seconds(), time.monotonic()
+        before, cpu_before, started = load_average(), cpu_seconds(locust.pid), time.monotonic()
         print(f"every sign-in ended {started - ramp_started:.0f} s after the start; steady window from then",
               flush=True)
+        while not end.exists() and locust.poll() is None:
+            time.sleep(0.2)
+        after, cpu_after, window = load_average(), cpu_seconds(locust.pid), time.monotonic() - started
         locust.wait(timeout=limit + 60)
-    window = time.monotonic() - started
-    report(prefix, label, window, before, load_average())
-    cpu_report(cpu_before, cpu_seconds(), window)
+    if not end.exists():
+        sys.exit(f"load test: {label}: locust ended without its steady window (see {prefix}.log)")
+    report(json.loads(end.read_text()), label, before, after)
+    cpu_report(cpu_before, cpu_after, window)
 
 
 def arguments(argv: list[str]) -> argparse.Namespace:

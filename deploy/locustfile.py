@@ -104,15 +104,36 @@ def sign_in_ended(environment) -> None:
     """One more user has finished signing in (or failed to). When the last of the run's LOAD_USERS
     has, the steady window starts: the statistics so far (the ramp, every sign-in) are reset, the
     window's start is written to LOAD_STEADY_MARK, from which load_national.py reads the hosts' CPU,
-    and the run ends LOAD_WINDOW seconds later. Sign-ins still queued when the last user started
+    and the window ends LOAD_WINDOW seconds later (`window_ended`). Sign-ins still queued when the last user started
     would otherwise fall in the window and be counted as the cost of saves."""
     global _started
     _started += 1
     if _started != int(os.environ["LOAD_USERS"]):
         return
     environment.runner.stats.reset_all()
-    Path(os.environ["LOAD_STEADY_MARK"]).write_text(f"{time.time()}\n")
-    gevent.spawn_later(float(os.environ["LOAD_WINDOW"]), environment.runner.quit)
+    started = time.time()
+    Path(os.environ["LOAD_STEADY_MARK"]).write_text(f"{started}\n")
+    gevent.spawn_later(float(os.environ["LOAD_WINDOW"]), window_ended, environment, started)
+
+
+def window_ended(environment, started: float) -> None:
+    """The steady window is over: its figures per route (as they stand now, before any user is
+    stopped) and its end go to LOAD_WINDOW_END, from which load_national.py reports them and reads
+    the hosts' CPU; then the run ends. Requests made while users stop (up to --stop-timeout) are
+    left out of both."""
+    ended = time.time()
+    stats = environment.runner.stats
+    routes = [{"name": e.name, "method": e.method, "count": e.num_requests, "failures": e.num_failures,
+               **{key: e.get_response_time_percentile(q) if e.num_requests else None
+                  for key, q in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))}}
+              for e in sorted(stats.entries.values(), key=lambda e: e.name)]
+    errors = [{"method": e.method, "name": e.name, "error": str(e.error), "occurrences": e.occurrences}
+              for e in stats.errors.values()]
+    end = Path(os.environ["LOAD_WINDOW_END"])
+    part = end.with_suffix(".part")
+    part.write_text(json.dumps({"started": started, "ended": ended, "routes": routes, "errors": errors}))
+    part.replace(end)  # whole or absent: the reader never sees half a file
+    environment.runner.quit()
 
 
 class PortalUser(HttpUser):
