@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPPRESSION = re.compile(r"#\s*(?:noqa:\s*(?P<codes>[A-Z0-9, ]*S\d+[A-Z0-9, ]*)|nosec\b)(?P<rest>.*)$")
-SKIP = {".venv", "node_modules", "staticfiles", "migrations", ".git"}
+SKIP = {".venv", ".venv-load", "node_modules", "staticfiles", "migrations", ".git"}
 
 
 def python_files():

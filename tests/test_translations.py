@@ -256,7 +256,8 @@ def test_placeholders_are_found_in_python_and_template_styles():
 # The catalogue covers the source ------------------------------------------------------------------
 
 # What `make messages` skips (see the Makefile), and the call signatures xgettext is told about.
-SKIPPED_DIRS = {".venv", ".git", "static", "staticfiles", "test-artifacts", "bench", "node_modules", "locale"}
+SKIPPED_DIRS = {".venv", ".venv-load", ".git", "static", "staticfiles", "test-artifacts", "bench", "node_modules",
+                "locale"}
 SIGNATURES = {  # name -> which arguments are (context, singular, plural)
     **dict.fromkeys(["_", "gettext", "gettext_lazy", "gettext_noop"], (None, 0, None)),
     **dict.fromkeys(["ngettext", "ngettext_lazy"], (None, 0, 1)),
