@@ -2,7 +2,8 @@
 
 `build(officers=..., rows=..., seed=...)` replaces every officer, shift, exposure and check-in in
 the benchmark database with invented ones: officers spread over the four high-risk roles and
-teams of 10; exposures with a skewed number per officer (a few officers log far more than most);
+teams of 10, each team with a supervisor, and one occupational health member (the people the sweep
+notifies); exposures with a skewed number per officer (a few officers log far more than most);
 about one check-in for every four exposures (mostly pulses, some PHQ-9, GAD-7 and PCL-5). Rows
 are stored oldest first, the order in which a live system receives them."""
 
@@ -67,7 +68,23 @@ def build(*, officers: int, rows: int, seed: int = 20261126, today: date | None 
             (f"{first_id + i}\t!\tf\tbench{i}\tBench\tOfficer {i}\t\tf\tt\t{now}\t{org.pk}\t"
              f"{teams[i // 10].pk}\t{ROLES[roles[i]]}\tt\tf\tf\tf\tf\tf\t\tf\tf\tB{first_id + i}\ten-gb\n"
              for i in range(officers)))
-        cur.execute("SELECT setval(pg_get_serial_sequence('portal_user', 'id'), %s)", [first_id + officers])
+        # The people a force's sweep tells: a supervisor for each team (operational flags) and one
+        # occupational health member (clinical and urgent flags), so that a sweep here writes the
+        # notifications it would write in a force. No email addresses: in-app notifications only
+        # (emails are a worker's job after the sweep's transaction, not the sweep's).
+        staff = [(f"bench-sup{j}", "Supervisor", "t", "f") for j in range(len(teams))]
+        staff.append(("bench-oh", "Health", "f", "t"))
+        staff_first = first_id + officers
+        _copy(cur, "portal_user", [
+            "id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff",
+            "is_active", "date_joined", "organisation_id", "high_risk_role", "is_officer", "is_supervisor",
+            "is_trainer", "is_oh", "is_wellbeing_lead", "is_peer_supporter", "peer_availability",
+            "is_trim_practitioner", "is_trim_coordinator", "staff_number", "language"],
+            (f"{staff_first + j}\t!\tf\t{name}\tBench\t{last} {j}\t\tf\tt\t{now}\t{org.pk}\t\tf\t{sup}\tf\t{oh}\t"
+             f"f\tf\t\tf\tf\tBS{staff_first + j}\ten-gb\n" for j, (name, last, sup, oh) in enumerate(staff)))
+        _copy(cur, "portal_team_supervisors", ["team_id", "user_id"],
+              (f"{team.pk}\t{staff_first + j}\n" for j, team in enumerate(teams)))
+        cur.execute("SELECT setval(pg_get_serial_sequence('portal_user', 'id'), %s)", [staff_first + len(staff)])
 
         # Skewed exposure counts per officer (lognormal weights), over the last 365 days.
         weights = rng.lognormal(0, 0.8, officers)
