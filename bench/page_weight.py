@@ -1,5 +1,5 @@
 """Page weight budget (issue 17, "fast on a phone"): the bytes a phone downloads for each role's
-start page and for every page with charts, on a first visit (empty cache).
+start page, for every page with charts and for the shift form, on a first visit (empty cache).
 
 Serves the seeded demo as `make run` does (a fresh SQLite file, static files collected: hashed
 names, brotli and gzip copies, served by WhiteNoise exactly as in production; `seed_demo` and
@@ -69,12 +69,17 @@ PAGES = [
     Page("demo.officer", "officer start page", "/", charts=False),  # its chart is SVG, no plotly
     Page("demo.officer", "check-ins and trends", "/wellbeing/", charts=True),
     Page("demo.officer", "a check-in result", r"^/wellbeing/checkins/\d+/$", charts=True, via="/wellbeing/"),
+    Page("demo.officer", "log a shift", "/exposure/log/", charts=False),  # the form an officer fills most
+    Page("demo.cse", "CSE investigator start page", "/", charts=False),  # with the viewing timer
     Page("demo.supervisor", "supervisor start page", "/", charts=False),
     Page("demo.supervisor", "team trends", "/team/trends/", charts=True),
     Page("demo.supervisor", "a person in the team", r"^/team/people/\d+/$", charts=True, via="/team/"),
     Page("demo.trainer", "trainer start page", "/", charts=False),
     Page("demo.trainer", "training reports", "/training/manage/reports/", charts=True),
     Page("demo.oh", "OH start page", "/", charts=False),
+    Page("demo.lead", "wellbeing lead start page", "/", charts=False),
+    Page("demo.peer", "peer supporter start page", "/", charts=False),
+    Page("demo.trim", "TRiM coordinator start page", "/", charts=False),
     Page("demo.admin", "admin start page", "/", charts=False),
 ]
 
