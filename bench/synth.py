@@ -17,6 +17,11 @@ from datetime import date, datetime, timedelta, timezone
 import numpy as np
 
 ROLES = ["call_handling", "cse_review", "firearms", "counter_terrorism"]
+USER_COLUMNS = [
+    "id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff", "is_active",
+    "date_joined", "organisation_id", "team_id", "high_risk_role", "is_officer", "is_supervisor", "is_trainer", "is_oh",
+    "is_wellbeing_lead", "is_peer_supporter", "peer_availability", "is_trim_practitioner", "is_trim_coordinator",
+    "staff_number", "language"]
 INSTRUMENTS = [("pulse", 0.7, 20), ("phq9", 0.12, 27), ("gad7", 0.12, 21), ("pcl5", 0.06, 80)]
 
 
@@ -60,11 +65,7 @@ def build(*, officers: int, rows: int, seed: int = 20261126, today: date | None 
         first_id = cur.fetchone()[0] + 1
         roles = rng.integers(0, len(ROLES), officers)
         now = datetime.now(timezone.utc).isoformat()
-        _copy(cur, "portal_user", [
-            "id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff",
-            "is_active", "date_joined", "organisation_id", "team_id", "high_risk_role", "is_officer",
-            "is_supervisor", "is_trainer", "is_oh", "is_wellbeing_lead", "is_peer_supporter", "peer_availability",
-            "is_trim_practitioner", "is_trim_coordinator", "staff_number", "language"],
+        _copy(cur, "portal_user", USER_COLUMNS,
             (f"{first_id + i}\t!\tf\tbench{i}\tBench\tOfficer {i}\t\tf\tt\t{now}\t{org.pk}\t"
              f"{teams[i // 10].pk}\t{ROLES[roles[i]]}\tt\tf\tf\tf\tf\tf\t\tf\tf\tB{first_id + i}\ten-gb\n"
              for i in range(officers)))
@@ -75,13 +76,9 @@ def build(*, officers: int, rows: int, seed: int = 20261126, today: date | None 
         staff = [(f"bench-sup{j}", "Supervisor", "t", "f") for j in range(len(teams))]
         staff.append(("bench-oh", "Health", "f", "t"))
         staff_first = first_id + officers
-        _copy(cur, "portal_user", [
-            "id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff",
-            "is_active", "date_joined", "organisation_id", "high_risk_role", "is_officer", "is_supervisor",
-            "is_trainer", "is_oh", "is_wellbeing_lead", "is_peer_supporter", "peer_availability",
-            "is_trim_practitioner", "is_trim_coordinator", "staff_number", "language"],
-            (f"{staff_first + j}\t!\tf\t{name}\tBench\t{last} {j}\t\tf\tt\t{now}\t{org.pk}\t\tf\t{sup}\tf\t{oh}\t"
-             f"f\tf\t\tf\tf\tBS{staff_first + j}\ten-gb\n" for j, (name, last, sup, oh) in enumerate(staff)))
+        _copy(cur, "portal_user", USER_COLUMNS,  # no team, no high-risk role
+            (f"{staff_first + j}\t!\tf\t{name}\tBench\t{last} {j}\t\tf\tt\t{now}\t{org.pk}\t\\N\t\tf\t{sup}\tf\t"
+             f"{oh}\tf\tf\t\tf\tf\tBS{staff_first + j}\ten-gb\n" for j, (name, last, sup, oh) in enumerate(staff)))
         _copy(cur, "portal_team_supervisors", ["team_id", "user_id"],
               (f"{team.pk}\t{staff_first + j}\n" for j, team in enumerate(teams)))
         cur.execute("SELECT setval(pg_get_serial_sequence('portal_user', 'id'), %s)", [staff_first + len(staff)])
